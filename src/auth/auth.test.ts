@@ -1,0 +1,117 @@
+import supertest from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from '../../test/context.js';
+import { buildUser, csrfFrom, uniq } from '../../test/factories.js';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+afterAll(() => ctx.close());
+
+describe('sign up', () => {
+  it('creates the account, stores an argon2id hash, signs the musician in', async () => {
+    const agent = supertest.agent(ctx.app);
+    const nickname = uniq('Ana');
+    const csrf = await csrfFrom(agent);
+    const res = await agent.post('/signup').type('form').send({ email: `${nickname}@Example.TEST`, nickname, password: 'a long enough secret', _csrf: csrf });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/');
+    const cookie = res.headers['set-cookie']![0]!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const row = await ctx.db('users').where({ nickname }).first();
+    expect(row.email).toBe(`${nickname.toLowerCase()}@example.test`);
+    expect(row.password_hash).toMatch(/^\$argon2id\$/);
+    const home = await agent.get('/');
+    expect(home.text).toContain(nickname);
+    expect(home.text).toContain('Log out');
+  });
+
+  it('refuses a duplicate email or nickname with 422 and keeps the typed values', async () => {
+    const taken = await buildUser(ctx.app);
+    const agent = supertest.agent(ctx.app);
+    const csrf = await csrfFrom(agent);
+    const res = await agent.post('/signup').type('form').send({ email: taken.email.toUpperCase(), nickname: taken.nickname.toUpperCase(), password: 'another long secret', _csrf: csrf });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('An account with this email already exists');
+    expect(res.text).toContain('This nickname is taken');
+    expect(res.text).toContain(`value="${taken.nickname.toUpperCase()}"`);
+    expect(await ctx.db('users').whereRaw('lower(email) = ?', [taken.email]).count({ n: '*' })).toEqual([{ n: 1 }]);
+  });
+
+  it('refuses missing fields and a weak password with 422 and a message per field', async () => {
+    const agent = supertest.agent(ctx.app);
+    const csrf = await csrfFrom(agent);
+    const res = await agent.post('/signup').type('form').send({ email: 'not-an-email', nickname: 'x', password: 'short', _csrf: csrf });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('Enter a valid email address.');
+    expect(res.text).toContain('Nickname needs at least 3 characters.');
+    expect(res.text).toContain('Password needs at least 10 characters.');
+    const res2 = await agent.post('/signup').type('form').send({ _csrf: csrf });
+    expect(res2.status).toBe(422);
+  });
+});
+
+describe('log in and out', () => {
+  it('logs in with the right password, with a new session id, and logs out', async () => {
+    const user = await buildUser(ctx.app);
+    const agent = supertest.agent(ctx.app);
+    const csrf = await csrfFrom(agent, '/login');
+    const before = (await agent.get('/login')).headers['set-cookie'];
+    const res = await agent.post('/login').type('form').send({ email: user.email, password: user.password, _csrf: csrf });
+    expect(res.status).toBe(303);
+    const after = res.headers['set-cookie']![0]!.split(';')[0];
+    expect(after).not.toBe(before?.[0]?.split(';')[0]);
+    expect((await agent.get('/')).text).toContain(user.nickname);
+
+    const token = await csrfFrom(agent, '/');
+    const out = await agent.post('/logout').type('form').send({ _csrf: token });
+    expect(out.status).toBe(303);
+    const home = await agent.get('/');
+    expect(home.text).toContain('Log in');
+    expect(home.text).not.toContain('Log out');
+  });
+
+  it('refuses a wrong password with 401 and a message, without saying which part was wrong', async () => {
+    const user = await buildUser(ctx.app);
+    const agent = supertest.agent(ctx.app);
+    const csrf = await csrfFrom(agent, '/login');
+    const res = await agent.post('/login').type('form').send({ email: user.email, password: 'wrong password!!', _csrf: csrf });
+    expect(res.status).toBe(401);
+    expect(res.text).toContain('Wrong email or password.');
+    const unknown = await agent.post('/login').type('form').send({ email: 'nobody@example.test', password: 'whatever12345', _csrf: csrf });
+    expect(unknown.status).toBe(401);
+    expect(unknown.text).toContain('Wrong email or password.');
+  });
+
+  it('only follows same-site "next" paths after login', async () => {
+    const user = await buildUser(ctx.app);
+    const agent = supertest.agent(ctx.app);
+    const csrf = await csrfFrom(agent, '/login');
+    const res = await agent.post('/login').type('form').send({ email: user.email, password: user.password, _csrf: csrf, next: '//evil.example/' });
+    expect(res.headers.location).toBe('/');
+  });
+});
+
+describe('CSRF', () => {
+  it('refuses a form post without a token with 403 and creates nothing', async () => {
+    const nickname = uniq('nocsrf');
+    const res = await supertest(ctx.app).post('/signup').type('form').send({ email: `${nickname}@example.test`, nickname, password: 'a long enough secret' });
+    expect(res.status).toBe(403);
+    expect(await ctx.db('users').where({ nickname }).first()).toBeUndefined();
+  });
+
+  it('refuses a token from another session', async () => {
+    const a = await buildUser(ctx.app);
+    const b = await buildUser(ctx.app);
+    const res = await a.agent.post('/logout').type('form').send({ _csrf: b.csrf });
+    expect(res.status).toBe(403);
+  });
+
+  it('accepts the token in the X-CSRF-Token header', async () => {
+    const user = await buildUser(ctx.app);
+    const res = await user.agent.post('/logout').set('X-CSRF-Token', user.csrf);
+    expect(res.status).toBe(303);
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('config', () => {
+  it('applies the embedded defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.database.url).toBeUndefined();
+    expect(config.s3.bucket).toBeUndefined();
+    expect(config.maxUploadBytes).toBe(200 * 1024 * 1024);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('names every bad variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty', MAX_UPLOAD_MB: '-1', DATABASE_URL: 'not a url' })).toThrowError(ConfigError);
+    try {
+      loadConfig({ PORT: 'eighty', MAX_UPLOAD_MB: '-1', DATABASE_URL: 'not a url' });
+    } catch (err) {
+      const message = (err as Error).message;
+      expect(message).toContain('PORT');
+      expect(message).toContain('MAX_UPLOAD_MB');
+      expect(message).toContain('DATABASE_URL');
+    }
+  });
+
+  it('requires a session secret in production and both S3 keys or neither', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrowError(/SESSION_SECRET/);
+    expect(() => loadConfig({ S3_ACCESS_KEY_ID: 'x' })).toThrowError(/S3_SECRET_ACCESS_KEY/);
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadConfig({ PORT: '' }).port).toBe(3000);
+  });
+});
+
+describe('start-up with a bad variable', () => {
+  it('prints which variable is wrong and exits with code 1', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { PATH: process.env.PATH, PORT: 'eighty', MAX_UPLOAD_MB: 'lots' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('PORT');
+    expect(result.stderr).toContain('MAX_UPLOAD_MB');
+  });
+});

@@ -1,0 +1,136 @@
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { z } from 'zod';
+import { resolveAudioTools } from './audio/tools.js';
+
+/**
+ * Every environment variable SoundHub reads, checked once at start. Nothing else in the
+ * code reads `process.env`. Unset DATABASE_URL / S3_BUCKET mean "embedded defaults":
+ * a local PostgreSQL and S3 endpoint under DATA_DIR (see src/embedded.ts).
+ */
+const schema = z.object({
+  /** `production` turns on secure cookies and requires SESSION_SECRET. */
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Port the web process listens on. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Interface to bind; the container binds loopback behind its nginx. */
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** The site's public origin, used in links and the CSP (e.g. https://soundhub.example). */
+  PUBLIC_URL: z.url().optional(),
+  /** postgres://user:pass@host:5432/db. Unset: embedded PostgreSQL in DATA_DIR/pg. */
+  DATABASE_URL: z.url().optional(),
+  /** PEM file of the CA that signs the database's TLS certificate (RDS CA bundle). */
+  DATABASE_CA_FILE: z.string().min(1).optional().refine((p) => !p || existsSync(p), 'file not found'),
+  /** Largest database pool per process. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  /** Private bucket holding every uploaded and generated file. Unset: local S3 endpoint. */
+  S3_BUCKET: z.string().min(3).optional(),
+  /** S3-compatible endpoint (MinIO, s3rver); unset means AWS S3 in S3_REGION. */
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  /** Credentials; unset uses the AWS default chain (instance role on Elastic Beanstalk). */
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Extra origin allowed to serve media in the CSP (a CloudFront domain). */
+  MEDIA_ORIGIN: z.url().optional(),
+  /** Signs session cookies; at least 32 characters. Required in production. */
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Largest accepted upload in megabytes (nginx's client_max_body_size must match). */
+  MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(2048).default(200),
+  /** ffmpeg / ffprobe binaries; default: the system's, else the ones shipped on npm. */
+  FFMPEG_PATH: z.string().min(1).optional(),
+  FFPROBE_PATH: z.string().min(1).optional(),
+  /** Proxies trusted for X-Forwarded-*: Express `trust proxy` syntax. */
+  TRUST_PROXY: z.string().min(1).default('loopback, linklocal, uniquelocal'),
+  /** Where embedded PostgreSQL and S3 keep their files. */
+  DATA_DIR: z.string().min(1).default('.data'),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  EMBEDDED_S3_PORT: z.coerce.number().int().min(1).max(65535).default(4569),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Web processes pm2 starts in the container (default: one per CPU). */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(cpus().length),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  database: { url: string | undefined; caFile: string | undefined; poolMax: number };
+  s3: {
+    bucket: string | undefined;
+    endpoint: string | undefined;
+    region: string;
+    credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+  };
+  mediaOrigin: string | undefined;
+  sessionSecret: string | undefined;
+  maxUploadBytes: number;
+  audio: { ffmpegPath: string; ffprobePath: string };
+  trustProxy: string;
+  dataDir: string;
+  embedded: { pgPort: number; s3Port: number };
+  logLevel: Env['LOG_LEVEL'];
+  webConcurrency: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError listing every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  // Empty strings count as unset, as an operator who writes `FOO=` expects.
+  const env = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) problems.push('  SESSION_SECRET: required in production');
+  if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) {
+    problems.push('  S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY: set both or neither');
+  }
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+
+  return Object.freeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL,
+    database: { url: e.DATABASE_URL, caFile: e.DATABASE_CA_FILE, poolMax: e.DATABASE_POOL_MAX },
+    s3: {
+      bucket: e.S3_BUCKET,
+      endpoint: e.S3_ENDPOINT,
+      region: e.S3_REGION,
+      credentials:
+        e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+          ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
+          : undefined,
+    },
+    mediaOrigin: e.MEDIA_ORIGIN,
+    sessionSecret: e.SESSION_SECRET,
+    maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
+    audio: resolveAudioTools(source),
+    trustProxy: e.TRUST_PROXY,
+    dataDir: e.DATA_DIR,
+    embedded: { pgPort: e.EMBEDDED_PG_PORT, s3Port: e.EMBEDDED_S3_PORT },
+    logLevel: e.LOG_LEVEL,
+    webConcurrency: e.WEB_CONCURRENCY,
+  });
+}
+
+/** For entry points: load the config or print why not and exit 1. */
+export function loadConfigOrExit(): Readonly<Config> {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import knex, { type Knex } from 'knex';
+import pg from 'pg';
+
+export type Db = Knex;
+
+// bigint counts and ids come back as strings by default; ours fit in a JS number.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
+
+export interface DbOptions {
+  url: string;
+  /** PEM CA for TLS to the database (the RDS bundle); TLS is required when given. */
+  caFile?: string | undefined;
+  poolMax?: number;
+}
+
+function connection({ url, caFile }: DbOptions): Knex.PgConnectionConfig & pg.PoolConfig {
+  return {
+    connectionString: url,
+    ...(caFile ? { ssl: { ca: readFileSync(caFile, 'utf8'), rejectUnauthorized: true } } : {}),
+  };
+}
+
+export function createDb(options: DbOptions): Db {
+  return knex({
+    client: 'pg',
+    connection: connection(options),
+    pool: { min: 0, max: options.poolMax ?? 10 },
+    acquireConnectionTimeout: 10_000,
+  });
+}
+
+/** A small plain pg pool for libraries that want one (the session store, pg-boss). */
+export function createPgPool(options: DbOptions, max = 3): pg.Pool {
+  return new pg.Pool({ ...(connection(options) as pg.PoolConfig), max });
+}

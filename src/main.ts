@@ -1,0 +1,37 @@
+import { createApp } from './app.js';
+import { loadConfigOrExit } from './config.js';
+import { createLogger } from './logger.js';
+import { openRuntime } from './runtime.js';
+
+/** The web process: config → runtime → app → listen, and a graceful stop on SIGTERM/SIGINT. */
+const base = loadConfigOrExit();
+const log = createLogger(base, 'web');
+const runtime = await openRuntime(base, log);
+const app = createApp(runtime);
+const server = app.listen(runtime.config.port, runtime.config.host, () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : runtime.config.port;
+  const url = `http://localhost:${port}`;
+  log.info({ port, url }, `SoundHub is running at ${url}`);
+  if (process.stdout.isTTY) console.log(`\n  SoundHub is running at ${url}\n`);
+});
+// Longer than the load balancer's 60 s idle timeout, so it never reuses a socket we closed.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
+server.requestTimeout = 0; // long uploads; nginx and the LB bound the request time
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'stopping: no new connections, finishing requests in flight');
+  // close() waits for in-flight requests; idle keep-alive sockets are closed now.
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  await closed;
+  await runtime.close();
+  log.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,56 @@
+import { Router } from 'express';
+import type { Deps } from '../deps.js';
+import { findTrackById } from '../tracks/queries.js';
+import { requireUser } from '../web/auth-guard.js';
+import { BadRequest, NotFound, ValidationFailed } from '../web/errors.js';
+import { discardUpload, receiveAudio, uploadedAudio } from '../storage/upload.js';
+import { validate } from '../web/validate.js';
+import { createPost } from './create.js';
+import { findPostById } from './queries.js';
+import { MUSICAL_KEYS, postSchema } from './schemas.js';
+import { listGenres, listInstruments } from './taxonomy.js';
+import { presentPostPage } from './view-models.js';
+
+export function postRoutes(deps: Deps): Router {
+  const { db, storage, config } = deps;
+  const router = Router();
+
+  const renderForm = async (res: Parameters<Parameters<Router['get']>[1]>[1], status: number, values: Record<string, unknown>, errors: Record<string, string>) => {
+    const [genres, instruments] = await Promise.all([listGenres(db), listInstruments(db)]);
+    res.status(status).render('posts/new', { title: 'New song', values, errors, genres, instruments, keys: MUSICAL_KEYS, maxUploadMb: config.maxUploadBytes / 1024 / 1024 });
+  };
+
+  router.get('/posts/new', requireUser, async (_req, res) => renderForm(res, 200, {}, {}));
+
+  router.post('/posts', requireUser, receiveAudio(storage, { field: 'audio', maxBytes: config.maxUploadBytes }), async (req, res, next) => {
+    const audio = uploadedAudio(req);
+    try {
+      const input = validate(postSchema, req.body);
+      if (!audio) throw new ValidationFailed({ audio: 'Choose an audio file to upload.' });
+      const post = await createPost({ post: input, audio }, { ...deps, actor: req.user! });
+      req.log.info({ postId: post.id, trackId: post.author_track_id }, 'post created');
+      if (req.accepts(['html', 'json']) === 'json') return res.status(201).json({ id: post.id, url: `/posts/${post.id}` });
+      res.redirect(303, `/posts/${post.id}`);
+    } catch (err) {
+      await discardUpload(storage, req);
+      if (err instanceof ValidationFailed && req.accepts(['html', 'json']) === 'html') return renderForm(res, 422, req.body, err.fields);
+      next(err);
+    }
+  });
+
+  router.get('/posts/:id', async (req, res) => {
+    const post = await findPostById(db, parseId(req.params.id));
+    if (!post) throw new NotFound('This song does not exist or was deleted.');
+    const authorTrack = await findTrackById(db, post.author_track_id);
+    res.render('posts/show', { title: post.title, ...presentPostPage(post, authorTrack!, req.user) });
+  });
+
+  return router;
+}
+
+export function parseId(value: string | undefined): number {
+  if (!value || !/^\d{1,15}$/.test(value)) throw new NotFound();
+  const id = Number(value);
+  if (!Number.isSafeInteger(id)) throw new BadRequest();
+  return id;
+}

@@ -1,0 +1,50 @@
+import type { TrackRow } from '../tracks/queries.js';
+import { formatDate, formatDuration, timeAgo } from '../web/format.js';
+import type { PostSummary } from './queries.js';
+
+/** What a post card in a list shows. */
+export function presentPostCard(p: PostSummary) {
+  return {
+    id: p.id,
+    url: `/posts/${p.id}`,
+    title: p.title,
+    author: { nickname: p.author_nickname, url: `/users/${encodeURIComponent(p.author_nickname)}` },
+    genre: { name: p.genre_name, url: `/genres/${p.genre_slug}` },
+    instrument: { name: p.instrument_name, url: `/instruments/${p.instrument_slug}` },
+    bpm: p.bpm,
+    key: p.key,
+    duration: formatDuration(p.duration_ms),
+    streamUrl: `/tracks/${p.play_track_id}/stream`,
+    ago: timeAgo(p.created_at),
+    likes: p.likes_count,
+    contributions: p.contributions_count,
+  };
+}
+
+export function presentTrack(t: TrackRow) {
+  return {
+    id: t.id,
+    status: t.status,
+    failureReason: t.failure_reason,
+    duration: formatDuration(t.duration_ms),
+    durationMs: t.duration_ms,
+    streamUrl: `/tracks/${t.id}/stream`,
+    downloadUrl: `/tracks/${t.id}/download`,
+    peaksUrl: t.peaks_key ? `/tracks/${t.id}/peaks.json` : null,
+    format: [t.codec?.toUpperCase(), t.sample_rate ? `${(t.sample_rate / 1000).toFixed(1)} kHz` : null, t.channels === 1 ? 'mono' : t.channels === 2 ? 'stereo' : null]
+      .filter(Boolean)
+      .join(' · '),
+  };
+}
+
+export function presentPostPage(p: PostSummary, authorTrack: TrackRow, viewer: Express.User | undefined) {
+  return {
+    post: {
+      ...presentPostCard(p),
+      description: p.description,
+      createdOn: formatDate(p.created_at),
+      isAuthor: viewer?.id === p.author_id,
+    },
+    authorTrack: presentTrack(authorTrack),
+  };
+}

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import multer from 'multer';
+import multerS3 from 'multer-s3';
+import { verifyUploadCsrf } from '../web/csrf.js';
+import { BadRequest, HttpError, PayloadTooLarge } from '../web/errors.js';
+import { deletePrefix, type Storage } from './s3.js';
+import { originalKey, trackFolder } from './keys.js';
+
+/** The audio file of a request, as it now sits in S3 under a fresh track id. */
+export interface UploadedAudio {
+  trackId: string;
+  key: string;
+  originalName: string;
+  contentType: string;
+  bytes: number;
+}
+
+/**
+ * Streams the multipart field `field` straight to S3 (multer-s3: never whole in memory or
+ * on disk). The CSRF token is checked when the file part begins, so a forged request
+ * writes nothing. On any failure every object the request started is deleted.
+ */
+export function receiveAudio(storage: Storage, { field, maxBytes }: { field: string; maxBytes: number }): RequestHandler {
+  const upload = multer({
+    storage: multerS3({
+      s3: storage.client,
+      bucket: storage.bucket,
+      contentType: (_req, file, cb) => cb(null, file.mimetype.startsWith('audio/') ? file.mimetype : 'application/octet-stream'),
+      key: (req, file, cb) => {
+        const trackId = randomUUID();
+        (req.uploadTrackIds ??= []).push(trackId);
+        cb(null, originalKey(trackId, file.originalname));
+      },
+    }),
+    // Browsers send UTF-8 file names without saying so; busboy's default would garble them.
+    defParamCharset: 'utf8',
+    limits: { fileSize: maxBytes, files: 1, fields: 30, fieldSize: 64 * 1024, parts: 40 },
+    fileFilter: (req, file, cb) => {
+      try {
+        verifyUploadCsrf(req);
+        if (file.fieldname !== field) throw new BadRequest(`Unexpected file field "${file.fieldname}"; send the audio as "${field}".`);
+        cb(null, true);
+      } catch (err) {
+        cb(err as Error);
+      }
+    },
+  }).single(field);
+
+  const limitMb = Math.round(maxBytes / 1024 / 1024);
+  return (req, res, next) => {
+    upload(req, res, (err?: unknown) => {
+      if (!err) {
+        // A request without a file never reached fileFilter: check its token now.
+        try {
+          if (!req.file) verifyUploadCsrf(req);
+        } catch (csrfErr) {
+          return next(csrfErr);
+        }
+        return next();
+      }
+      discardUpload(storage, req).finally(() => next(translate(err, limitMb)));
+    });
+  };
+}
+
+/** The S3 object of a request's file, or undefined when none was sent. */
+export function uploadedAudio(req: Request): UploadedAudio | undefined {
+  const file = req.file as (Express.Multer.File & Express.MulterS3.File) | undefined;
+  const trackId = req.uploadTrackIds?.at(-1);
+  if (!file || !trackId) return undefined;
+  return { trackId, key: file.key, originalName: file.originalname.slice(0, 255), contentType: file.contentType, bytes: file.size };
+}
+
+/** Removes everything the request wrote to S3 (call when the request fails after upload). */
+export async function discardUpload(storage: Storage, req: Request): Promise<void> {
+  await Promise.all((req.uploadTrackIds ?? []).map((id) => deletePrefix(storage, trackFolder(id)).catch(() => undefined)));
+}
+
+function translate(err: unknown, limitMb: number): unknown {
+  if (err instanceof HttpError) return err;
+  if (err instanceof multer.MulterError) {
+    if (err.code === 'LIMIT_FILE_SIZE') return new PayloadTooLarge(`That file is larger than ${limitMb} MB. Export a compressed file (MP3, AAC, FLAC) or a shorter take.`);
+    if (err.code === 'LIMIT_UNEXPECTED_FILE') return new BadRequest('Send one audio file in the "audio" field.');
+    return new BadRequest(`The upload was refused: ${err.message}.`);
+  }
+  return err;
+}

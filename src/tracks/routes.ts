@@ -1,0 +1,90 @@
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { Router, type Response } from 'express';
+import type { Deps } from '../deps.js';
+import { getObject } from '../storage/s3.js';
+import { NotFound } from '../web/errors.js';
+import { findTrackById, type TrackRow } from './queries.js';
+
+/**
+ * Audio goes through the app rather than as a redirect to a presigned S3 URL: the bucket
+ * stays private, the response is same-origin (the Web Audio mixer can decode it without
+ * bucket CORS), and access checks or play counts stay in one place. The cost is bandwidth
+ * through the instances; nginx streams it unbuffered, and a CDN in front (MEDIA_ORIGIN)
+ * is the step when that matters.
+ */
+export function trackRoutes({ db, storage }: Deps): Router {
+  const router = Router();
+
+  const loadTrack = async (id: string | undefined): Promise<TrackRow> => {
+    const track = id ? await findTrackById(db, id) : undefined;
+    if (!track) throw new NotFound('This track does not exist or was deleted.');
+    return track;
+  };
+
+  router.get('/tracks/:id/stream', async (req, res) => {
+    const track = await loadTrack(req.params.id);
+    const ready = track.stream_key && track.stream_bytes !== null;
+    const key = ready ? track.stream_key! : track.original_key;
+    const size = ready ? track.stream_bytes! : track.original_bytes;
+    const type = ready ? track.stream_type! : track.original_type;
+
+    res.set({ 'Accept-Ranges': 'bytes', 'Content-Type': type, 'Cache-Control': 'private, max-age=3600', ETag: `"${track.id}-${ready ? 's' : 'o'}"` });
+    if (req.fresh) return res.status(304).end();
+
+    const ranges = req.headers.range ? req.range(size, { combine: true }) : undefined;
+    if (ranges === -1) {
+      res.set('Content-Range', `bytes */${size}`);
+      return res.status(416).end();
+    }
+    // A malformed Range header is ignored (RFC 9110 §14.2): send the whole file.
+    if (ranges === undefined || ranges === -2 || ranges.length === 0) {
+      res.set('Content-Length', String(size));
+      if (req.method === 'HEAD') return res.end();
+      return sendObject(res, key);
+    }
+    // Several ranges would need multipart/byteranges; players ask for one, so serve the first.
+    const { start, end } = ranges[0]!;
+    res.status(206).set({ 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': String(end - start + 1) });
+    if (req.method === 'HEAD') return res.end();
+    return sendObject(res, key, `bytes=${start}-${end}`);
+  });
+
+  router.get('/tracks/:id/download', async (req, res) => {
+    const track = await loadTrack(req.params.id);
+    // res.attachment writes an RFC 6266 header with an ASCII fallback name.
+    res.attachment(downloadName(track));
+    res.set({ 'Content-Type': track.original_type, 'Content-Length': String(track.original_bytes) });
+    return sendObject(res, track.original_key);
+  });
+
+  router.get('/tracks/:id/peaks.json', async (req, res) => {
+    const track = await loadTrack(req.params.id);
+    if (!track.peaks_key) throw new NotFound('The waveform of this track is not ready yet.');
+    res.set({ 'Content-Type': 'application/json', 'Cache-Control': 'public, max-age=86400, immutable' });
+    return sendObject(res, track.peaks_key);
+  });
+
+  async function sendObject(res: Response, key: string, range?: string): Promise<void> {
+    const object = await getObject(storage, key, range);
+    // A client that goes away mid-stream ends the pipeline; that is not an error worth a 500.
+    await pipeline(object.Body as Readable, res).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw err;
+    });
+  }
+
+  return router;
+}
+
+/** A file name that is safe anywhere: the uploader's name without paths or control characters. */
+export function downloadName(track: Pick<TrackRow, 'original_name' | 'original_key'>): string {
+  const ext = track.original_key.split('.').pop() ?? 'bin';
+  const base = track.original_name
+    .replace(/\.[^.]*$/, '')
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f"\\/:*?<>|]+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 100);
+  return `${base || 'track'}.${ext}`;
+}

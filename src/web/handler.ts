@@ -1,0 +1,40 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { HttpError, NotFound } from './errors.js';
+
+export const notFound: RequestHandler = (_req, _res, next) => next(new NotFound());
+
+/** The one place errors become responses: HTML for pages, JSON for fetch/API callers. */
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const known = err instanceof HttpError ? err : fromLibrary(err);
+  if (!known) req.log.error({ err }, 'unhandled error');
+  const status = known?.status ?? 500;
+  const code = known?.code ?? 'internal';
+  const message = known?.message ?? 'Something went wrong on our side. It has been logged; please try again.';
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  // Headers a streaming route set before it failed must not describe the error page.
+  for (const h of ['Content-Length', 'Content-Range', 'Content-Disposition', 'ETag', 'Cache-Control']) res.removeHeader(h);
+  res.status(status);
+  const wantsJson = req.path.startsWith('/api/') || (req.accepts(['html', 'json']) === 'json');
+  if (wantsJson) {
+    res.json({ error: { code, message, ...(known && 'fields' in known ? { fields: known.fields } : {}), requestId: req.id } });
+    return;
+  }
+  res.render('error', { title: status === 404 ? 'Not found' : 'Error', status, message, requestId: req.id }, (renderErr, html) => {
+    // If the error page itself fails, still answer something readable.
+    if (renderErr) res.type('text').send(`${status} ${message}`);
+    else res.send(html);
+  });
+};
+
+/** Errors thrown by body parsers and the like carry a status of their own. */
+function fromLibrary(err: unknown): HttpError | undefined {
+  const e = err as { status?: number; statusCode?: number; expose?: boolean; message?: string; code?: string };
+  const status = e.status ?? e.statusCode;
+  if (status && status >= 400 && status < 500 && e.expose !== false) {
+    return new HttpError(status, e.code ?? 'bad_request', status === 403 ? 'Your form expired or was sent from another site. Reload the page and try again.' : (e.message ?? 'Bad request'));
+  }
+  return undefined;
+}

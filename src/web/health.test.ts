@@ -1,0 +1,70 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import supertest from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../app.js';
+import { createDb, createPgPool } from '../db/knex.js';
+import { migrateLatest } from '../db/migrate.js';
+import { startEmbeddedPostgres } from '../embedded.js';
+import { createStorage } from '../storage/s3.js';
+import { createTestContext, testConfig, type TestContext } from '../../test/context.js';
+import { freePort } from '../../test/ports.js';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+afterAll(() => ctx.close());
+
+describe('health', () => {
+  it('/healthz says the process is up; /readyz that database and bucket answer', async () => {
+    const up = await supertest(ctx.app).get('/healthz');
+    expect(up.status).toBe(200);
+    expect(up.body).toEqual({ status: 'ok' });
+    const ready = await supertest(ctx.app).get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ok', database: 'ok', storage: 'ok' });
+    expect(up.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('/readyz answers 503 when the bucket is missing', async () => {
+    const storage = createStorage({ ...ctx.config.s3, bucket: 'no-such-bucket' });
+    const app = createApp({ ...ctx, storage });
+    const res = await supertest(app).get('/readyz');
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ status: 'unavailable', database: 'ok', storage: 'down' });
+  });
+
+  it('/readyz answers 503 when the database is stopped, and 500 pages hide the cause', async () => {
+    // A PostgreSQL of its own, so stopping it leaves the other test files alone.
+    const dir = await mkdtemp(path.join(tmpdir(), 'soundhub-readyz-'));
+    const { chmod } = await import('node:fs/promises');
+    await chmod(dir, 0o755);
+    const port = await freePort();
+    const pg = await startEmbeddedPostgres(path.join(dir, 'pg'), port, 'readyz');
+    const url = `postgres://soundhub:soundhub-local@127.0.0.1:${port}/readyz`;
+    const db = createDb({ url });
+    await migrateLatest(db);
+    const pool = createPgPool({ url });
+    const config = testConfig({}, url);
+    const app = createApp({ config, db, pool, storage: ctx.storage, log: pino({ level: 'silent' }) });
+    try {
+      expect((await supertest(app).get('/readyz')).status).toBe(200);
+      await pg.stop();
+      const res = await supertest(app).get('/readyz');
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ status: 'unavailable', database: 'down', storage: 'ok' });
+
+      const page = await supertest(app).get('/users/someone').set('Accept', 'text/html');
+      expect(page.status).toBe(500);
+      expect(page.text).toContain('Something went wrong on our side');
+      expect(page.text).not.toMatch(/ECONNREFUSED|at .*\.ts:\d+|knex|postgres/i);
+    } finally {
+      await db.destroy().catch(() => undefined);
+      await pool.end().catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import supertest from 'supertest';
+import type { Express } from 'express';
+import { resolveAudioTools } from '../src/audio/tools.js';
+
+const run = promisify(execFile);
+const tools = resolveAudioTools(process.env);
+let workDir: Promise<string> | undefined;
+const dir = () => (workDir ??= mkdtemp(path.join(tmpdir(), 'soundhub-audio-')));
+
+/** A real audio file made by ffmpeg: a sine of `frequency` Hz, `seconds` long. */
+export async function makeTone({ frequency = 440, seconds = 3, format = 'mp3', volume = 0.5, sampleRate = 44100 } = {}): Promise<Buffer> {
+  const file = path.join(await dir(), `${randomBytes(6).toString('hex')}.${format}`);
+  await run(tools.ffmpegPath, [
+    '-hide_banner', '-loglevel', 'error', '-f', 'lavfi',
+    '-i', `sine=frequency=${frequency}:sample_rate=${sampleRate}:duration=${seconds}`,
+    '-af', `volume=${volume}`, '-ac', '2', '-y', file,
+  ]);
+  return readFile(file);
+}
+
+export const uniq = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}`;
+
+export interface SignedIn {
+  agent: ReturnType<typeof supertest.agent>;
+  csrf: string;
+  nickname: string;
+  email: string;
+  password: string;
+}
+
+export async function csrfFrom(agent: ReturnType<typeof supertest.agent>, url = '/signup'): Promise<string> {
+  const res = await agent.get(url);
+  const token = /<meta name="csrf-token" content="([^"]+)"/.exec(res.text)?.[1];
+  if (!token) throw new Error(`no csrf token on ${url} (status ${res.status})`);
+  return token;
+}
+
+/** A musician signed up through the real form, with an agent that keeps their cookie. */
+export async function buildUser(app: Express, overrides: Partial<{ nickname: string; email: string; password: string }> = {}): Promise<SignedIn> {
+  const agent = supertest.agent(app);
+  const nickname = overrides.nickname ?? uniq('musician');
+  const email = overrides.email ?? `${nickname}@example.test`;
+  const password = overrides.password ?? 'correct horse battery';
+  const csrf = await csrfFrom(agent);
+  const res = await agent.post('/signup').type('form').send({ email, nickname, password, _csrf: csrf });
+  if (res.status !== 303) throw new Error(`signup failed: ${res.status} ${res.text.slice(0, 500)}`);
+  return { agent, csrf: await csrfFrom(agent, '/'), nickname, email, password };
+}
+
+/** A post made through POST /posts with a real audio file. */
+export async function buildPost(user: SignedIn, fields: Partial<Record<'title' | 'genre' | 'instrument' | 'bpm' | 'key' | 'description', string>> = {}, audio?: { buffer: Buffer; name: string }) {
+  const file = audio ?? { buffer: await makeTone(), name: 'idea.mp3' };
+  const req = user.agent.post('/posts').set('X-CSRF-Token', user.csrf);
+  const form = { title: uniq('Song '), genre: 'rock', instrument: 'guitar', ...fields };
+  for (const [k, v] of Object.entries(form)) req.field(k, v);
+  const res = await req.attach('audio', file.buffer, file.name);
+  if (res.status !== 303) throw new Error(`post failed: ${res.status} ${res.text.slice(0, 500)}`);
+  return { id: Number(res.headers.location!.split('/').pop()), location: res.headers.location! };
+}

@@ -1,0 +1,50 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { createDb } from '../src/db/knex.js';
+import { migrateLatest } from '../src/db/migrate.js';
+import { startEmbeddedPostgres, startLocalS3 } from '../src/embedded.js';
+import { freePort } from './ports.js';
+
+/**
+ * One real PostgreSQL and one S3-protocol server for the whole run. Migrations run once
+ * into a template database; each test file clones it (CREATE DATABASE … TEMPLATE), so
+ * files run in parallel without truncating each other's rows.
+ */
+export const TEMPLATE_DB = 'soundhub_template';
+export const TEST_BUCKET = 'soundhub-test';
+
+export default async function setup(project: TestProject) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'soundhub-test-'));
+  const { chmod } = await import('node:fs/promises');
+  await chmod(dir, 0o755); // the postgres user (when running as root) must reach it
+  const pgPort = await freePort();
+  const s3Port = await freePort();
+  const pg = await startEmbeddedPostgres(path.join(dir, 'pg'), pgPort, TEMPLATE_DB);
+  const s3 = await startLocalS3(path.join(dir, 's3'), s3Port, TEST_BUCKET);
+  const adminUrl = `postgres://soundhub:soundhub-local@127.0.0.1:${pgPort}`;
+  const db = createDb({ url: `${adminUrl}/${TEMPLATE_DB}` });
+  await migrateLatest(db);
+  await db.destroy();
+
+  project.provide('pgAdminUrl', adminUrl);
+  project.provide('pgDataDir', path.join(dir, 'pg'));
+  project.provide('s3Endpoint', `http://127.0.0.1:${s3Port}`);
+  project.provide('s3Bucket', TEST_BUCKET);
+
+  return async () => {
+    await s3.close();
+    await pg.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgAdminUrl: string;
+    pgDataDir: string;
+    s3Endpoint: string;
+    s3Bucket: string;
+  }
+}
