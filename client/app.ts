@@ -63,3 +63,10 @@ for (const form of document.querySelectorAll<HTMLFormElement>('form[data-upload]
     xhr.send(new FormData(form));
   });
 }
+
+// Destructive forms ask first (deleting a part re-renders the master without it).
+document.addEventListener('submit', (event) => {
+  const form = event.target as HTMLFormElement;
+  const question = form.dataset.confirm;
+  if (question && !window.confirm(question)) event.preventDefault();
+});

@@ -9,7 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { configurePassport } from './auth/passport.js';
 import { authRoutes } from './auth/routes.js';
 import type { Deps } from './deps.js';
+import { contributionRoutes } from './contributions/routes.js';
 import { feedRoutes } from './feed/routes.js';
+import { mixRoutes } from './mixes/routes.js';
 import { postRoutes } from './posts/routes.js';
 import { trackRoutes } from './tracks/routes.js';
 import { userRoutes } from './users/routes.js';
@@ -97,6 +99,8 @@ export function createApp(deps: Deps): express.Express {
   app.use(authRoutes(deps, passport));
   app.use(feedRoutes(deps));
   app.use(postRoutes(deps));
+  app.use(contributionRoutes(deps));
+  app.use(mixRoutes(deps));
   app.use(trackRoutes(deps));
   app.use(userRoutes(deps));
   // 10. Nothing matched: 404; anything thrown: the error page or JSON.

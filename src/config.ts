@@ -47,6 +47,12 @@ const schema = z.object({
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   EMBEDDED_S3_PORT: z.coerce.number().int().min(1).max(65535).default(4569),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** A job running longer than this is taken as lost (worker died) and retried. */
+  JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** How often the worker looks for lost jobs and tracks left without one. */
+  JOB_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** First retry delay; doubles with each attempt. */
+  JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   /** Web processes pm2 starts in the container (default: one per CPU). */
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(cpus().length),
 });
@@ -74,6 +80,7 @@ export interface Config {
   embedded: { pgPort: number; s3Port: number };
   logLevel: Env['LOG_LEVEL'];
   webConcurrency: number;
+  jobs: { expireSeconds: number; maintenanceSeconds: number; retryDelaySeconds: number };
 }
 
 export class ConfigError extends Error {}
@@ -119,6 +126,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     embedded: { pgPort: e.EMBEDDED_PG_PORT, s3Port: e.EMBEDDED_S3_PORT },
     logLevel: e.LOG_LEVEL,
     webConcurrency: e.WEB_CONCURRENCY,
+    jobs: { expireSeconds: e.JOB_EXPIRE_SECONDS, maintenanceSeconds: e.JOB_MAINTENANCE_SECONDS, retryDelaySeconds: e.JOB_RETRY_DELAY_SECONDS },
   });
 }
 

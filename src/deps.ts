@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Db } from './db/knex.js';
+import type { JobQueue } from './jobs/queue.js';
 import type { Storage } from './storage/s3.js';
 
 /** The collaborators built once at the edge (main.ts, worker.ts, tests) and passed in. */
@@ -11,5 +12,7 @@ export interface Deps {
   /** Plain pg pool for the session store. */
   pool: pg.Pool;
   storage: Storage;
+  /** Puts work on the background queue. */
+  jobs: JobQueue;
   log: Logger;
 }

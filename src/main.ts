@@ -2,11 +2,15 @@ import { createApp } from './app.js';
 import { loadConfigOrExit } from './config.js';
 import { createLogger } from './logger.js';
 import { openRuntime } from './runtime.js';
+import { startWorker } from './worker-runtime.js';
 
 /** The web process: config → runtime → app → listen, and a graceful stop on SIGTERM/SIGINT. */
 const base = loadConfigOrExit();
 const log = createLogger(base, 'web');
 const runtime = await openRuntime(base, log);
+// On embedded defaults one `npm start` is the whole site, so the worker runs in-process;
+// in the container it is its own pm2 app.
+const worker = runtime.embedded ? await startWorker(runtime) : undefined;
 const app = createApp(runtime);
 const server = app.listen(runtime.config.port, runtime.config.host, () => {
   const address = server.address();
@@ -29,6 +33,7 @@ async function shutdown(signal: string) {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   await closed;
+  await worker?.stop();
   await runtime.close();
   log.info('stopped');
   process.exit(0);

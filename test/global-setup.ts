@@ -6,6 +6,8 @@ import { createDb } from '../src/db/knex.js';
 import { migrateLatest } from '../src/db/migrate.js';
 import { startEmbeddedPostgres, startLocalS3 } from '../src/embedded.js';
 import { freePort } from './ports.js';
+import { startQueue } from '../src/jobs/queue.js';
+import { loadConfig } from '../src/config.js';
 
 /**
  * One real PostgreSQL and one S3-protocol server for the whole run. Migrations run once
@@ -27,6 +29,9 @@ export default async function setup(project: TestProject) {
   const db = createDb({ url: `${adminUrl}/${TEMPLATE_DB}` });
   await migrateLatest(db);
   await db.destroy();
+  // pg-boss makes its schema and queues once here, so every cloned database has them.
+  const queue = await startQueue(loadConfig({ DATABASE_URL: `${adminUrl}/${TEMPLATE_DB}` }), { supervise: false });
+  await queue.stop();
 
   project.provide('pgAdminUrl', adminUrl);
   project.provide('pgDataDir', path.join(dir, 'pg'));

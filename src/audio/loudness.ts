@@ -60,5 +60,6 @@ function sectionValue(summary: string, heading: string, label: string): number |
   const pattern = new RegExp(`${heading}:\\s*(?:[^\\n]*\\n\\s*)*?${label}:\\s*(-?inf|[-+]?\\d+(?:\\.\\d+)?)`, 'i');
   const match = pattern.exec(summary);
   if (!match?.[1]) return undefined;
-  return /inf/i.test(match[1]) ? null : Number.parseFloat(match[1]);
+  // `+ 0` turns the -0 that "-0.0" parses to into 0.
+  return /inf/i.test(match[1]) ? null : Number.parseFloat(match[1]) + 0;
 }

@@ -96,8 +96,12 @@ export async function renderMixdown(tools: AudioTools, request: MixdownRequest):
       if (!limit || shortfall <= LOUDNESS_TOLERANCE_LU || render >= MAX_RENDERS - 2) break;
       gainDb += shortfall;
     }
+    // The trim is a plain gain, so this cannot happen short of a measuring fault; never ship a master over the ceiling.
+    if (!master || (master.truePeakDb ?? -Infinity) > truePeakCeilingDb + 2 * CEILING_TOLERANCE_DB) {
+      throw new AudioError('The mix could not be rendered', { detail: `true peak ${master?.truePeakDb} dBTP over the ceiling` });
+    }
     const durationMs = (await probeAudio(tools, partPath)).durationMs;
-    return { durationMs, integratedLufs: master?.integratedLufs ?? null, truePeakDb: master?.truePeakDb ?? null };
+    return { durationMs, integratedLufs: master.integratedLufs, truePeakDb: master.truePeakDb };
   });
 }
 

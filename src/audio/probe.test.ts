@@ -48,6 +48,12 @@ describe.each(audioToolSets())('probeAudio with $name ffmpeg', ({ tools }) => {
     await expect(probeAudio(tools, join(temp.dir, 'nothing-here.wav'))).rejects.toBeInstanceOf(AudioError);
   });
 
+  it('refuses a playlist that would make ffprobe open other files', async () => {
+    const playlist = join(temp.dir, 'song.m3u8');
+    await writeFile(playlist, `#EXTM3U\n#EXT-X-TARGETDURATION:3\n#EXTINF:3,\nfile://${mp3}\n#EXT-X-ENDLIST\n`);
+    await expect(probeAudio(tools, playlist)).rejects.toBeInstanceOf(AudioError);
+  });
+
   it('accepts cover art in an MP3 but refuses a video', async () => {
     const cover = await writeLavfiAudio(tools, join(temp.dir, 'cover.png'), 'color=c=red:s=64x64', ['-frames:v', '1']);
     const withCover = join(temp.dir, 'with-cover.mp3');

@@ -32,5 +32,9 @@ export function createDb(options: DbOptions): Db {
 
 /** A small plain pg pool for libraries that want one (the session store, pg-boss). */
 export function createPgPool(options: DbOptions, max = 3): pg.Pool {
-  return new pg.Pool({ ...(connection(options) as pg.PoolConfig), max });
+  const pool = new pg.Pool({ ...(connection(options) as pg.PoolConfig), max });
+  // An idle client losing its server (failover, restart) must not crash the process;
+  // the pool replaces it on next use.
+  pool.on('error', () => undefined);
+  return pool;
 }

@@ -1,11 +1,10 @@
-import { AudioError } from '../audio/audio-error.js';
-import { probeAudio } from '../audio/probe.js';
 import type { Deps } from '../deps.js';
-import { deletePrefix, presignGet } from '../storage/s3.js';
+import { deletePrefix } from '../storage/s3.js';
 import { trackFolder } from '../storage/keys.js';
 import type { UploadedAudio } from '../storage/upload.js';
+import { acceptUploadedAudio } from '../tracks/accept.js';
 import { insertTrack } from '../tracks/queries.js';
-import { UnsupportedMediaType, ValidationFailed } from '../web/errors.js';
+import { ValidationFailed } from '../web/errors.js';
 import { insertPost, type PostRow } from './queries.js';
 import type { PostInput } from './schemas.js';
 import { findGenreBySlug, findInstrumentBySlug } from './taxonomy.js';
@@ -18,12 +17,12 @@ export interface CreatePostInput {
 }
 
 /**
- * A musician posts a song idea. The audio is already in S3; it must be decodable audio
- * (checked with ffprobe over a presigned URL, so nothing is downloaded whole), then the
- * track and post rows are written in one transaction. Any failure removes the object.
+ * A musician posts a song idea. The audio is already in S3 and must be decodable; then the
+ * track and post rows are written in one transaction and the worker is asked to process
+ * the track. Any failure removes the object, so nothing is left half-made.
  */
-export async function createPost({ post, audio }: CreatePostInput, deps: Pick<Deps, 'db' | 'storage' | 'config'> & { actor: Express.User }): Promise<PostRow> {
-  const { db, storage, config, actor } = deps;
+export async function createPost({ post, audio }: CreatePostInput, deps: Pick<Deps, 'db' | 'storage' | 'config' | 'jobs'> & { actor: Express.User }): Promise<PostRow> {
+  const { db, storage, jobs, actor } = deps;
   try {
     const [genre, instrument] = await Promise.all([findGenreBySlug(db, post.genre), findInstrumentBySlug(db, post.instrument)]);
     const fields: Record<string, string> = {};
@@ -31,27 +30,9 @@ export async function createPost({ post, audio }: CreatePostInput, deps: Pick<De
     if (!instrument) fields.instrument = 'Pick an instrument from the list.';
     if (!genre || !instrument) throw new ValidationFailed(fields);
 
-    const probe = await probeAudio(config.audio, await presignGet(storage, audio.key)).catch((err: unknown) => {
-      if (err instanceof AudioError) throw new UnsupportedMediaType(`“${audio.originalName}” is not an audio file we can play: ${(err as AudioError).reason} Upload MP3, WAV, FLAC, AAC/M4A or OGG.`);
-      throw err;
-    });
-
-    return await db.transaction(async (trx) => {
-      const track = await insertTrack(trx, {
-        id: audio.trackId,
-        owner_id: actor.id,
-        kind: 'author',
-        // Until the worker makes a streaming rendition, the original (known decodable) plays.
-        status: 'ready',
-        original_key: audio.key,
-        original_name: audio.originalName,
-        original_type: audio.contentType,
-        original_bytes: audio.bytes,
-        duration_ms: probe.durationMs,
-        channels: probe.channels,
-        sample_rate: probe.sampleRate,
-        codec: probe.codec,
-      });
+    const track = await acceptUploadedAudio(audio, 'author', deps);
+    const created = await db.transaction(async (trx) => {
+      await insertTrack(trx, track);
       return insertPost(trx, {
         author_id: actor.id,
         title: post.title,
@@ -63,6 +44,9 @@ export async function createPost({ post, audio }: CreatePostInput, deps: Pick<De
         author_track_id: track.id,
       });
     });
+    // After commit: a lost enqueue is re-sent by the worker's sweep, never a lost row.
+    await jobs.processTrack(track.id).catch(() => undefined);
+    return created;
   } catch (err) {
     await deletePrefix(storage, trackFolder(audio.trackId)).catch(() => undefined);
     throw err;

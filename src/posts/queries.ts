@@ -11,6 +11,7 @@ export interface PostRow {
   key: string | null;
   author_track_id: string;
   master_track_id: string | null;
+  current_mix_version_id: number | null;
   likes_count: number;
   contributions_count: number;
   plays_count: number;

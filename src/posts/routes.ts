@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import type { Deps } from '../deps.js';
-import { findTrackById } from '../tracks/queries.js';
 import { requireUser } from '../web/auth-guard.js';
 import { BadRequest, NotFound, ValidationFailed } from '../web/errors.js';
 import { discardUpload, receiveAudio, uploadedAudio } from '../storage/upload.js';
@@ -9,7 +8,7 @@ import { createPost } from './create.js';
 import { findPostById } from './queries.js';
 import { MUSICAL_KEYS, postSchema } from './schemas.js';
 import { listGenres, listInstruments } from './taxonomy.js';
-import { presentPostPage } from './view-models.js';
+import { buildPostPage } from './page.js';
 
 export function postRoutes(deps: Deps): Router {
   const { db, storage, config } = deps;
@@ -41,15 +40,14 @@ export function postRoutes(deps: Deps): Router {
   router.get('/posts/:id', async (req, res) => {
     const post = await findPostById(db, parseId(req.params.id));
     if (!post) throw new NotFound('This song does not exist or was deleted.');
-    const authorTrack = await findTrackById(db, post.author_track_id);
-    res.render('posts/show', { title: post.title, ...presentPostPage(post, authorTrack!, req.user) });
+    res.render('posts/show', { title: post.title, ...(await buildPostPage(db, post, req.user)) });
   });
 
   return router;
 }
 
-export function parseId(value: string | undefined): number {
-  if (!value || !/^\d{1,15}$/.test(value)) throw new NotFound();
+export function parseId(value: unknown): number {
+  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) throw new NotFound();
   const id = Number(value);
   if (!Number.isSafeInteger(id)) throw new BadRequest();
   return id;

@@ -21,23 +21,25 @@ export interface TrackRow {
   channels: number | null;
   sample_rate: number | null;
   codec: string | null;
+  loudness_lufs: number | null;
+  true_peak_db: number | null;
+  clipped_seconds: number | null;
+  warnings: TrackWarning[];
+  processed_at: Date | null;
   created_at: Date;
 }
 
-export interface NewTrack {
-  id: string;
-  owner_id: number;
-  kind: TrackKind;
-  status: TrackStatus;
-  original_key: string;
-  original_name: string;
-  original_type: string;
-  original_bytes: number;
-  duration_ms: number | null;
-  channels: number | null;
-  sample_rate: number | null;
-  codec: string | null;
+/** A problem with an upload that its musician should hear about ("clipped for 0.4 s at 1:02"). */
+export interface TrackWarning {
+  code: string;
+  message: string;
 }
+
+export type NewTrack = Pick<
+  TrackRow,
+  'id' | 'owner_id' | 'kind' | 'status' | 'original_key' | 'original_name' | 'original_type' | 'original_bytes' | 'duration_ms' | 'channels' | 'sample_rate' | 'codec'
+> &
+  Partial<Pick<TrackRow, 'stream_key' | 'stream_type' | 'stream_bytes' | 'peaks_key' | 'loudness_lufs' | 'true_peak_db' | 'processed_at'>>;
 
 export async function insertTrack(db: Db, track: NewTrack): Promise<TrackRow> {
   const [row] = await db('tracks').insert(track).returning('*');
@@ -51,5 +53,22 @@ export async function findTrackById(db: Db, id: string): Promise<TrackRow | unde
 }
 
 export async function updateTrack(db: Db, id: string, changes: Partial<Omit<TrackRow, 'id' | 'created_at'>>): Promise<void> {
-  await db('tracks').where({ id }).update({ ...changes, updated_at: db.fn.now() });
+  const { warnings, ...rest } = changes;
+  await db('tracks')
+    .where({ id })
+    .update({ ...rest, ...(warnings ? { warnings: JSON.stringify(warnings) } : {}), updated_at: db.fn.now() });
+}
+
+/** Tracks still processing with no job in sight (a lost enqueue): the worker re-sends them. */
+export async function listStaleProcessingTracks(db: Db, olderThanSeconds: number): Promise<string[]> {
+  const rows = await db('tracks')
+    .select('id')
+    .where({ status: 'processing' })
+    .where('updated_at', '<', db.raw(`now() - make_interval(secs => ?)`, [olderThanSeconds]))
+    .limit(100);
+  return rows.map((r: { id: string }) => r.id);
+}
+
+export async function deleteTrackRow(db: Db, id: string): Promise<void> {
+  await db('tracks').where({ id }).delete();
 }

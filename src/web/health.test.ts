@@ -49,7 +49,7 @@ describe('health', () => {
     await migrateLatest(db);
     const pool = createPgPool({ url });
     const config = testConfig({}, url);
-    const app = createApp({ config, db, pool, storage: ctx.storage, log: pino({ level: 'silent' }) });
+    const app = createApp({ config, db, pool, storage: ctx.storage, jobs: ctx.jobs, log: pino({ level: 'silent' }) });
     try {
       expect((await supertest(app).get('/readyz')).status).toBe(200);
       await pg.stop();

@@ -1,0 +1,202 @@
+/**
+ * Plays every track of a post in sync through the Web Audio API.
+ *
+ * Graph: one AudioBufferSourceNode per track → its GainNode (fader, mute, solo) →
+ * StereoPannerNode (pan) → the master GainNode → the speakers. All sources of one playback
+ * are started with the same `when` on the AudioContext clock, so they stay sample-aligned
+ * however long the song is (HTML <audio> elements drift apart by tens of milliseconds).
+ *
+ * Buffer sources play once: pausing or seeking stops them and starts new ones at the new
+ * offset. The position is read from `ctx.currentTime`, the clock the audio is scheduled on.
+ */
+import { dbToGain } from './mixer-data.js';
+
+/** What the engine needs to know about one track; the UI owns and mutates these. */
+export interface ChannelSettings {
+  trackId: string;
+  gainDb: number;
+  pan: number;
+  muted: boolean;
+  solo: boolean;
+  buffer: AudioBuffer | null;
+}
+
+/** Solo wins over everything: if any track is soloed, only soloed tracks sound. */
+export function isAudible(track: ChannelSettings, all: readonly ChannelSettings[]): boolean {
+  if (track.muted) return false;
+  return !all.some((t) => t.solo) || track.solo;
+}
+
+/**
+ * Tracks are decoded at this rate, and the AudioContext runs at it too, so no source is
+ * resampled at play time (the browser converts once, at the output, if the device differs).
+ */
+const SAMPLE_RATE = 44_100;
+/** Scheduling a little ahead lets every source start on the same render quantum. */
+const START_AHEAD_S = 0.06;
+/** Smooths fader moves so they do not click. */
+const RAMP_S = 0.015;
+
+let decoder: OfflineAudioContext | undefined;
+
+/**
+ * Fetches and decodes one track. Decoding runs in an OfflineAudioContext, because an
+ * AudioContext may only start after a user gesture and we want the audio ready before it.
+ */
+export async function loadAudio(url: string, signal?: AbortSignal): Promise<AudioBuffer> {
+  const res = await fetch(url, { credentials: 'same-origin', signal: signal ?? null });
+  if (!res.ok) throw new Error(`the server answered ${res.status}`);
+  const bytes = await res.arrayBuffer();
+  decoder ??= new OfflineAudioContext({ numberOfChannels: 2, length: 1, sampleRate: SAMPLE_RATE });
+  return decoder.decodeAudioData(bytes);
+}
+
+interface Channel {
+  settings: ChannelSettings;
+  gain: GainNode;
+  panner: StereoPannerNode;
+  source: AudioBufferSourceNode | null;
+}
+
+export class MixerEngine {
+  private ctx: AudioContext | null = null;
+  private master: GainNode | null = null;
+  private channels: Channel[] = [];
+  private masterDb = 0;
+  /** Where playback (re)started from, in seconds of the song. */
+  private offset = 0;
+  /** ctx.currentTime at which song time 0 would have played. */
+  private startedAt = 0;
+  private playing = false;
+
+  constructor(
+    private readonly tracks: readonly ChannelSettings[],
+    /** Length of the timeline: the longest track. */
+    public duration: number,
+  ) {}
+
+  get isPlaying(): boolean {
+    return this.playing;
+  }
+
+  get contextState(): AudioContextState | 'none' {
+    return this.ctx?.state ?? 'none';
+  }
+
+  /** The song position in seconds. */
+  position(): number {
+    if (!this.playing || !this.ctx) return this.offset;
+    const t = this.ctx.currentTime - this.startedAt;
+    return Math.min(this.duration, Math.max(this.offset, t));
+  }
+
+  /** Must be called from a user gesture the first time (autoplay policy). */
+  async play(): Promise<void> {
+    if (this.playing) return;
+    const ctx = this.context();
+    if (this.offset >= this.duration - 0.01) this.offset = 0;
+    // Mark as playing before awaiting, so a second click while resuming pauses instead.
+    this.playing = true;
+    if (ctx.state !== 'running') await ctx.resume();
+    if (!this.playing) return; // paused while the context was resuming
+    this.startSources(this.offset);
+  }
+
+  pause(): void {
+    if (!this.playing) return;
+    this.offset = this.position();
+    this.stopSources();
+    this.playing = false;
+  }
+
+  /** Jump to `seconds`; keeps playing if playing. */
+  seek(seconds: number): void {
+    const to = Math.min(this.duration, Math.max(0, seconds));
+    if (this.playing && this.ctx?.state === 'running') {
+      this.stopSources();
+      this.offset = to;
+      this.startSources(to);
+    } else {
+      this.offset = to;
+    }
+  }
+
+  /** Called every frame: stops at the end of the song. Returns true when it just ended. */
+  checkEnded(): boolean {
+    if (!this.playing || this.position() < this.duration) return false;
+    this.stopSources();
+    this.playing = false;
+    this.offset = this.duration;
+    return true;
+  }
+
+  /** Re-reads every track's fader, pan, mute and solo. */
+  applyLevels(): void {
+    if (!this.ctx) return;
+    const now = this.ctx.currentTime;
+    for (const ch of this.channels) {
+      const target = isAudible(ch.settings, this.tracks) ? dbToGain(ch.settings.gainDb) : 0;
+      ch.gain.gain.setTargetAtTime(target, now, RAMP_S);
+      ch.panner.pan.setTargetAtTime(ch.settings.pan, now, RAMP_S);
+    }
+  }
+
+  setMasterDb(db: number): void {
+    this.masterDb = db;
+    if (this.ctx && this.master) this.master.gain.setTargetAtTime(dbToGain(db), this.ctx.currentTime, RAMP_S);
+  }
+
+  async close(): Promise<void> {
+    this.pause();
+    await this.ctx?.close();
+    this.ctx = null;
+  }
+
+  private context(): AudioContext {
+    if (this.ctx) return this.ctx;
+    const ctx = new AudioContext({ sampleRate: SAMPLE_RATE, latencyHint: 'playback' });
+    const master = ctx.createGain();
+    master.gain.value = dbToGain(this.masterDb);
+    master.connect(ctx.destination);
+    this.channels = this.tracks.map((settings) => {
+      const gain = ctx.createGain();
+      const panner = ctx.createStereoPanner();
+      gain.gain.value = isAudible(settings, this.tracks) ? dbToGain(settings.gainDb) : 0;
+      panner.pan.value = settings.pan;
+      gain.connect(panner).connect(master);
+      return { settings, gain, panner, source: null };
+    });
+    this.ctx = ctx;
+    this.master = master;
+    return ctx;
+  }
+
+  private startSources(offset: number): void {
+    const ctx = this.ctx!;
+    const when = ctx.currentTime + START_AHEAD_S;
+    for (const ch of this.channels) {
+      const buffer = ch.settings.buffer;
+      if (!buffer || offset >= buffer.duration) continue; // this part has already ended
+      const source = ctx.createBufferSource();
+      source.buffer = buffer;
+      source.connect(ch.gain);
+      source.start(when, offset);
+      ch.source = source;
+    }
+    this.offset = offset;
+    this.startedAt = when - offset;
+  }
+
+  private stopSources(): void {
+    for (const ch of this.channels) {
+      if (!ch.source) continue;
+      try {
+        ch.source.stop();
+      } catch {
+        // already stopped
+      }
+      ch.source.disconnect();
+      ch.source = null;
+    }
+  }
+}

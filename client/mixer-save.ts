@@ -1,0 +1,110 @@
+/**
+ * Saving the author's mix and following the master it renders:
+ * POST /posts/:id/mix → 202 { version }, then GET /posts/:id/versions every 2 s until that
+ * version is ready or failed.
+ */
+
+export interface SavedTrack {
+  trackId: string;
+  gainDb: number;
+  pan: number;
+  muted: boolean;
+}
+
+export interface MasterVersion {
+  id: number;
+  number: number;
+  status: 'rendering' | 'ready' | 'failed';
+  failureReason: string | null;
+}
+
+interface VersionsResponse {
+  currentVersionId: number | null;
+  versions: MasterVersion[];
+}
+
+export type SaveOutcome = { ok: true; version: MasterVersion } | { ok: false; message: string };
+
+const csrfToken = () => document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';
+
+/** The message of a `{ error: { message, fields } }` answer, with its field errors. */
+async function errorMessage(res: Response): Promise<string> {
+  try {
+    const body = (await res.json()) as { error?: { message?: string; fields?: Record<string, string> } };
+    const message = body.error?.message;
+    const fields = body.error?.fields ? Object.values(body.error.fields).join(' ') : '';
+    if (message) return fields && !message.includes(fields) ? `${message} ${fields}` : message;
+  } catch {
+    // not JSON: fall through
+  }
+  if (res.status === 401) return 'Your session has ended. Log in again to save the mix.';
+  if (res.status === 403) return 'Only the author of this song can save its mix.';
+  return `The mix could not be saved (the server answered ${res.status}).`;
+}
+
+export async function saveMix(url: string, tracks: SavedTrack[]): Promise<SaveOutcome> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrfToken() },
+      body: JSON.stringify({ tracks }),
+    });
+  } catch {
+    return { ok: false, message: 'Could not reach SoundHub. Check your connection and try again.' };
+  }
+  if (!res.ok) return { ok: false, message: await errorMessage(res) };
+  const body = (await res.json().catch(() => null)) as { version?: MasterVersion } | null;
+  if (!body?.version) return { ok: false, message: 'The server accepted the mix but did not say which version it made.' };
+  return { ok: true, version: body.version };
+}
+
+export async function fetchVersions(url: string, signal?: AbortSignal): Promise<VersionsResponse | null> {
+  try {
+    const res = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' }, signal: signal ?? null });
+    if (!res.ok) return null;
+    return (await res.json()) as VersionsResponse;
+  } catch {
+    return null;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Polls until version `id` is no longer rendering. Resolves with it, or null when it is
+ * still rendering after `timeoutMs` (the worker may be busy; the page can be reloaded later).
+ */
+export async function waitForVersion(url: string, id: number, { intervalMs = 2000, timeoutMs = 5 * 60_000 } = {}): Promise<MasterVersion | null> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    await sleep(intervalMs);
+    const list = await fetchVersions(url);
+    const version = list?.versions.find((v) => v.id === id);
+    if (version && version.status !== 'rendering') return version;
+  }
+  return null;
+}
+
+/**
+ * Brings the server-rendered parts of the page that show the master (the versions list
+ * `#versions` and any element marked `data-master-refresh`, matched by id) up to date,
+ * without reloading the page, so the mixer keeps its state and keeps playing.
+ */
+export async function refreshMasterSections(): Promise<void> {
+  const targets = [...document.querySelectorAll<HTMLElement>('#versions, [data-master-refresh][id]')];
+  const res = await fetch(location.href, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+  if (!res.ok) return;
+  const fresh = new DOMParser().parseFromString(await res.text(), 'text/html');
+  for (const el of targets) {
+    const next = fresh.getElementById(el.id);
+    if (next) el.replaceWith(document.importNode(next, true));
+  }
+  // The first master ever: its list did not exist yet; show it under the mixer.
+  const list = fresh.getElementById('versions');
+  if (list && !document.getElementById('versions')) {
+    const section = list.closest('section') ?? list;
+    document.getElementById('mixer')?.after(document.importNode(section, true));
+  }
+}

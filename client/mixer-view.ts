@@ -1,0 +1,165 @@
+/**
+ * The mixer's markup, built from the page's data. Names from users only ever go into
+ * textContent and attributes, never into HTML.
+ */
+import { GAIN_MAX_DB, GAIN_MIN_DB, describePan, formatGain, formatPan, formatTime, type MixerData, type MixerTrackData } from './mixer-data.js';
+
+type Attrs = Record<string, string | number | boolean | undefined>;
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === false) continue;
+    el.setAttribute(name, value === true ? '' : String(value));
+  }
+  el.append(...children);
+  return el;
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+function icon(path: string): SVGSVGElement {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', '22');
+  svg.setAttribute('height', '22');
+  svg.setAttribute('aria-hidden', 'true');
+  const p = document.createElementNS(SVG, 'path');
+  p.setAttribute('d', path);
+  p.setAttribute('fill', 'currentColor');
+  svg.append(p);
+  return svg;
+}
+export const PLAY_ICON = 'M8 5v14l11-7z';
+export const PAUSE_ICON = 'M7 5h4v14H7zM13 5h4v14h-4z';
+
+export function setIcon(button: HTMLButtonElement, path: string): void {
+  button.querySelector('svg')?.replaceWith(icon(path));
+}
+
+export interface RangeControl {
+  wrap: HTMLElement;
+  input: HTMLInputElement;
+  output: HTMLOutputElement;
+}
+
+let uid = 0;
+function range(label: string, accessibleName: string, min: number, max: number, step: number, value: number): RangeControl {
+  const id = `mixer-ctl-${++uid}`;
+  const input = h('input', { type: 'range', id, min, max, step, value, 'aria-label': accessibleName });
+  const output = h('output', { for: id, 'aria-hidden': 'true' });
+  const wrap = h('div', { class: 'mixer-control' }, h('label', { for: id }, label), input, output);
+  return { wrap, input, output };
+}
+
+export function showGain(ctl: RangeControl, db: number): void {
+  ctl.input.value = String(db);
+  ctl.output.textContent = formatGain(db);
+  ctl.input.setAttribute('aria-valuetext', formatGain(db).replace('−', 'minus '));
+}
+
+export function showPan(ctl: RangeControl, pan: number): void {
+  ctl.input.value = String(pan);
+  ctl.output.textContent = formatPan(pan);
+  ctl.input.setAttribute('aria-valuetext', describePan(pan));
+}
+
+export interface TrackView {
+  row: HTMLLIElement;
+  lane: HTMLElement;
+  wave: HTMLCanvasElement;
+  waveHot: HTMLCanvasElement;
+  message: HTMLElement;
+  mute: HTMLButtonElement;
+  solo: HTMLButtonElement;
+  gain: RangeControl;
+  pan: RangeControl;
+}
+
+function toggle(text: string, name: string, cls: string): HTMLButtonElement {
+  return h('button', { type: 'button', class: `mixer-toggle ${cls}`, 'aria-pressed': 'false', 'aria-label': name, title: name }, text);
+}
+
+function trackView(t: MixerTrackData): TrackView {
+  const gain = range('Gain', `Gain, ${t.label}`, GAIN_MIN_DB, GAIN_MAX_DB, 0.5, t.gainDb);
+  const pan = range('Pan', `Pan, ${t.label}`, -1, 1, 0.05, t.pan);
+  showGain(gain, t.gainDb);
+  showPan(pan, t.pan);
+  const mute = toggle('M', `Mute ${t.label}`, 'mute');
+  const solo = toggle('S', `Solo ${t.label}`, 'solo');
+  const badges = h('span', { class: 'track-badges' });
+  if (t.role === 'author') badges.append(h('span', { class: 'tag' }, 'Author'));
+  if (!t.included) badges.append(h('span', { class: 'tag muted' }, 'Not in the mix'));
+  if (t.loudnessLufs !== null) badges.append(h('span', { class: 'track-lufs', title: 'Integrated loudness of the part as uploaded' }, `${t.loudnessLufs.toFixed(1)} LUFS`));
+
+  const wave = h('canvas', { class: 'wave' });
+  const waveHot = h('canvas', { class: 'wave' });
+  const message = h('p', { class: 'lane-message' }, 'Loading…');
+  const lane = h('div', { class: 'track-lane' }, wave, h('div', { class: 'wave-played' }, waveHot), h('div', { class: 'lane-cursor' }), message);
+  const row = h(
+    'li',
+    { class: `mixer-track${t.included ? '' : ' is-excluded'}`, 'data-track-id': t.trackId },
+    h('div', { class: 'track-head' }, h('div', { class: 'track-title' }, h('span', { class: 'track-name', title: t.label }, t.label), badges), h('div', { class: 'track-buttons' }, mute, solo)),
+    lane,
+    h('div', { class: 'track-controls' }, gain.wrap, pan.wrap),
+  );
+  return { row, lane, wave, waveHot, message, mute, solo, gain, pan };
+}
+
+export interface MixerView {
+  play: HTMLButtonElement;
+  time: HTMLElement;
+  ruler: HTMLElement;
+  ticks: HTMLElement;
+  master: RangeControl;
+  save: HTMLButtonElement | null;
+  reset: HTMLButtonElement;
+  status: HTMLElement;
+  tracks: TrackView[];
+}
+
+export function buildMixer(root: HTMLElement, data: MixerData): MixerView {
+  const play = h('button', { type: 'button', class: 'play mixer-play', 'aria-label': 'Play', disabled: true }, icon(PLAY_ICON));
+  const time = h('span', { class: 'mixer-time' }, '0:00 / 0:00');
+  const master = range('Master', 'Master volume', -24, 6, 0.5, 0);
+  master.wrap.classList.add('mixer-master');
+  showGain(master, 0);
+  const reset = h('button', { type: 'button', class: 'button ghost small', title: 'Back to the levels the page loaded with' }, 'Reset');
+  const save = data.canSave ? h('button', { type: 'button', class: 'button small', disabled: true }, 'Save mix') : null;
+  const actions = h('div', { class: 'mixer-actions' }, reset, ...(save ? [save] : []));
+  const transport = h('div', { class: 'mixer-transport' }, play, time, master.wrap, actions);
+
+  const ticks = h('div', { class: 'ruler-ticks', 'aria-hidden': 'true' });
+  const ruler = h(
+    'div',
+    { class: 'mixer-ruler', role: 'slider', tabindex: 0, 'aria-label': 'Timeline position', 'aria-valuemin': 0, 'aria-valuemax': 0, 'aria-valuenow': 0, 'aria-valuetext': formatTime(0) },
+    ticks,
+    h('div', { class: 'lane-cursor ruler-cursor' }),
+  );
+  const timeline = h('div', { class: 'mixer-timeline' }, h('div', { class: 'mixer-timeline-label muted small', 'aria-hidden': 'true' }, 'Tracks'), ruler);
+
+  const tracks = data.tracks.map(trackView);
+  const list = h('ol', { class: 'mixer-tracks', 'aria-label': 'Tracks' }, ...tracks.map((t) => t.row));
+  const status = h('p', { class: 'mixer-status', role: 'status', 'aria-live': 'polite' });
+  const note = data.canSave
+    ? h('p', { class: 'mixer-note muted small' }, 'Set the levels, then “Save mix” renders a new master. Solo and the master fader are for listening only.')
+    : h('p', { class: 'mixer-note muted small' }, 'This is your private playground: mute a part and play along — only the author’s mix is saved.');
+
+  root.querySelector('.mixer-fallback')?.remove();
+  root.append(transport, note, timeline, list, status);
+  return { play, time, ruler, ticks, master, save, reset, status, tracks };
+}
+
+/** Time labels along the ruler, about one per 70 px. */
+export function drawTicks(ticks: HTMLElement, duration: number): void {
+  ticks.replaceChildren();
+  const width = ticks.clientWidth;
+  if (!width || !duration) return;
+  const steps = [1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600];
+  const step = steps.find((s) => (s / duration) * width >= 70) ?? 600;
+  // The last label stops short of the end, where it would be cut off.
+  for (let t = 0; ((duration - t) / duration) * width >= 32; t += step) {
+    const tick = h('span', { class: 'ruler-tick' }, formatTime(t));
+    tick.style.left = `${(t / duration) * 100}%`;
+    ticks.append(tick);
+  }
+}

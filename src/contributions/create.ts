@@ -1,0 +1,39 @@
+import type { Deps } from '../deps.js';
+import { canContribute } from '../posts/policies.js';
+import type { PostSummary } from '../posts/queries.js';
+import { findInstrumentBySlug } from '../posts/taxonomy.js';
+import { trackFolder } from '../storage/keys.js';
+import { deletePrefix } from '../storage/s3.js';
+import type { UploadedAudio } from '../storage/upload.js';
+import { acceptUploadedAudio } from '../tracks/accept.js';
+import { insertTrack } from '../tracks/queries.js';
+import { authorize, ValidationFailed } from '../web/errors.js';
+import { insertContribution, type ContributionRow } from './queries.js';
+import type { ContributionInput } from './schemas.js';
+
+/**
+ * A musician adds their part to a post. Like a post's audio: in S3 first, checked to be
+ * audio, rows in one transaction, the worker processes it, and any failure removes the object.
+ */
+export async function createContribution(
+  post: PostSummary,
+  { part, audio }: { part: ContributionInput; audio: UploadedAudio },
+  deps: Pick<Deps, 'db' | 'storage' | 'config' | 'jobs'> & { actor: Express.User },
+): Promise<ContributionRow> {
+  const { db, storage, jobs, actor } = deps;
+  try {
+    authorize(canContribute(actor));
+    const instrument = await findInstrumentBySlug(db, part.instrument);
+    if (!instrument) throw new ValidationFailed({ instrument: 'Pick an instrument from the list.' });
+    const track = await acceptUploadedAudio(audio, 'contribution', deps);
+    const contribution = await db.transaction(async (trx) => {
+      await insertTrack(trx, track);
+      return insertContribution(trx, { post_id: post.id, contributor_id: actor.id, track_id: track.id, instrument_id: instrument.id, note: part.note });
+    });
+    await jobs.processTrack(track.id).catch(() => undefined);
+    return contribution;
+  } catch (err) {
+    await deletePrefix(storage, trackFolder(audio.trackId)).catch(() => undefined);
+    throw err;
+  }
+}

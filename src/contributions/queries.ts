@@ -1,0 +1,94 @@
+import type { Db } from '../db/knex.js';
+import type { AudioProbe } from '../audio/probe.js';
+import type { TrackRow } from '../tracks/queries.js';
+
+export interface ContributionRow {
+  id: number;
+  post_id: number;
+  contributor_id: number;
+  track_id: string;
+  instrument_id: number;
+  note: string;
+  included: boolean;
+  created_at: Date;
+}
+
+/** A contribution with who played what and its track, as the post page and mixer show it. */
+export interface ContributionView extends ContributionRow {
+  contributor_nickname: string;
+  instrument_slug: string;
+  instrument_name: string;
+  instrument_position: number;
+  track: TrackRow;
+}
+
+export async function insertContribution(db: Db, c: Pick<ContributionRow, 'post_id' | 'contributor_id' | 'track_id' | 'instrument_id' | 'note'>): Promise<ContributionRow> {
+  const [row] = await db('contributions').insert(c).returning('*');
+  await db('posts').where({ id: c.post_id }).increment('contributions_count', 1);
+  return row as ContributionRow;
+}
+
+export async function findContributionById(db: Db, id: number): Promise<ContributionRow | undefined> {
+  return db('contributions').where({ id }).first();
+}
+
+export async function setContributionIncluded(db: Db, id: number, included: boolean): Promise<void> {
+  await db('contributions').where({ id }).update({ included });
+}
+
+export async function deleteContributionRow(db: Db, c: ContributionRow): Promise<void> {
+  await db('contributions').where({ id: c.id }).delete();
+  await db('posts').where({ id: c.post_id }).decrement('contributions_count', 1);
+}
+
+const viewColumns = (db: Db) => [
+  'c.*',
+  'u.nickname as contributor_nickname',
+  'i.slug as instrument_slug',
+  'i.name as instrument_name',
+  'i.position as instrument_position',
+  db.raw('to_jsonb(t.*) as track'),
+];
+
+function views(db: Db) {
+  return db('contributions as c')
+    .join('users as u', 'u.id', 'c.contributor_id')
+    .join('instruments as i', 'i.id', 'c.instrument_id')
+    .join('tracks as t', 't.id', 'c.track_id')
+    .select(viewColumns(db));
+}
+
+/** A post's contributions, grouped by instrument in the seeded order, oldest first. */
+export async function listContributionsOfPost(db: Db, postId: number): Promise<ContributionView[]> {
+  const rows = await views(db).where('c.post_id', postId).orderBy([{ column: 'i.position' }, { column: 'c.created_at' }, { column: 'c.id' }]);
+  return rows.map(withDates);
+}
+
+/** What a musician played on other people's songs, newest first. */
+export async function listContributionsByMusician(db: Db, userId: number, limit = 50): Promise<Array<ContributionView & { post_title: string }>> {
+  const rows = await views(db)
+    .join('posts as p', 'p.id', 'c.post_id')
+    .select('p.title as post_title')
+    .where('c.contributor_id', userId)
+    .orderBy([{ column: 'c.created_at', order: 'desc' }, { column: 'c.id', order: 'desc' }])
+    .limit(limit);
+  return rows.map(withDates);
+}
+
+/** The song a part was recorded against: its author track's format, for the part checks. */
+export async function findSongProbeOfContributionTrack(db: Db, trackId: string): Promise<AudioProbe | undefined> {
+  const song = await db('contributions as c')
+    .join('posts as p', 'p.id', 'c.post_id')
+    .join('tracks as t', 't.id', 'p.author_track_id')
+    .where('c.track_id', trackId)
+    .first('t.duration_ms', 't.channels', 't.sample_rate', 't.codec');
+  if (!song?.duration_ms || !song.sample_rate) return undefined;
+  return { durationMs: song.duration_ms, channels: song.channels ?? 2, sampleRate: song.sample_rate, codec: song.codec ?? '', formatName: '', bitRate: null };
+}
+
+// to_jsonb turns timestamps into strings; the rest of the app expects Dates.
+function withDates<T extends { track: TrackRow }>(row: T): T {
+  const t = row.track as unknown as Record<string, unknown>;
+  for (const k of ['created_at', 'processed_at', 'updated_at']) if (typeof t[k] === 'string') t[k] = new Date(t[k] as string);
+  return row;
+}

@@ -1,0 +1,69 @@
+import { Router, type Request, type Response } from 'express';
+import type { Deps } from '../deps.js';
+import { findPostById, type PostSummary } from '../posts/queries.js';
+import { parseId } from '../posts/routes.js';
+import { discardUpload, receiveAudio, uploadedAudio } from '../storage/upload.js';
+import { requireUser } from '../web/auth-guard.js';
+import { NotFound, ValidationFailed } from '../web/errors.js';
+import { validate } from '../web/validate.js';
+import { createContribution } from './create.js';
+import { deleteContribution } from './delete.js';
+import { setContributionInMix } from './mix-membership.js';
+import { findContributionById, type ContributionRow } from './queries.js';
+import { contributionSchema } from './schemas.js';
+
+const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
+
+export function contributionRoutes(deps: Deps): Router {
+  const { db, storage, config } = deps;
+  const router = Router();
+
+  const loadPost = async (id: unknown): Promise<PostSummary> => {
+    const post = await findPostById(db, parseId(id));
+    if (!post) throw new NotFound('This song does not exist or was deleted.');
+    return post;
+  };
+  const loadContribution = async (id: unknown): Promise<{ contribution: ContributionRow; post: PostSummary }> => {
+    const contribution = await findContributionById(db, parseId(id));
+    if (!contribution) throw new NotFound('This part does not exist or was deleted.');
+    return { contribution, post: await loadPost(String(contribution.post_id)) };
+  };
+  const done = (req: Request, res: Response, post: PostSummary, body: object, anchor = 'contributions') =>
+    wantsJson(req) ? res.json(body) : res.redirect(303, `/posts/${post.id}#${anchor}`);
+
+  router.post('/posts/:id/contributions', requireUser, receiveAudio(storage, { field: 'audio', maxBytes: config.maxUploadBytes }), async (req, res, next) => {
+    const audio = uploadedAudio(req);
+    try {
+      const post = await loadPost(req.params.id);
+      const part = validate(contributionSchema, req.body);
+      if (!audio) throw new ValidationFailed({ audio: 'Choose an audio file with your part.' });
+      const contribution = await createContribution(post, { part, audio }, { ...deps, actor: req.user! });
+      req.log.info({ postId: post.id, contributionId: contribution.id }, 'contribution added');
+      if (wantsJson(req)) return res.status(201).json({ id: contribution.id, trackId: contribution.track_id });
+      res.redirect(303, `/posts/${post.id}#contribution-${contribution.id}`);
+    } catch (err) {
+      await discardUpload(storage, req);
+      next(err);
+    }
+  });
+
+  router.post('/contributions/:id/include', requireUser, async (req, res) => {
+    const { contribution, post } = await loadContribution(req.params.id);
+    await setContributionInMix(post, contribution, true, { db, actor: req.user });
+    done(req, res, post, { id: contribution.id, included: true }, 'mixer');
+  });
+
+  router.post('/contributions/:id/exclude', requireUser, async (req, res) => {
+    const { contribution, post } = await loadContribution(req.params.id);
+    await setContributionInMix(post, contribution, false, { db, actor: req.user });
+    done(req, res, post, { id: contribution.id, included: false }, 'mixer');
+  });
+
+  router.post('/contributions/:id/delete', requireUser, async (req, res) => {
+    const { contribution, post } = await loadContribution(req.params.id);
+    await deleteContribution(post, contribution, { ...deps, actor: req.user });
+    done(req, res, post, { id: contribution.id, deleted: true });
+  });
+
+  return router;
+}

@@ -1,0 +1,66 @@
+import PgBoss from 'pg-boss';
+import type { Config } from '../config.js';
+
+/**
+ * Background work runs on pg-boss, a queue in the same PostgreSQL: no broker to operate,
+ * and jobs survive any process dying. Each queue declares its retry policy here.
+ */
+export const QUEUES = {
+  /** Probe, transcode, peaks and measurements of one uploaded track. Payload { trackId }. */
+  processTrack: 'track-process',
+  /** Render one mix version's master. Payload { versionId }. */
+  renderMix: 'mix-render',
+} as const;
+
+/** What the web process needs from the queue: putting work on it. */
+export interface JobQueue {
+  processTrack(trackId: string): Promise<void>;
+  renderMix(versionId: number): Promise<void>;
+}
+
+export interface Queue {
+  boss: PgBoss;
+  jobs: JobQueue;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts pg-boss. `supervise` (expiring stuck jobs, housekeeping) runs in the worker only;
+ * web processes just send. 'stately' queues keep at most one job per key queued and one
+ * active, so a track is never processed by two workers at once through the queue.
+ */
+export async function startQueue(config: Readonly<Config>, { supervise }: { supervise: boolean }): Promise<Queue> {
+  const boss = new PgBoss({
+    connectionString: config.database.url!,
+    ...(config.database.caFile ? { ssl: { ca: (await import('node:fs')).readFileSync(config.database.caFile, 'utf8') } } : {}),
+    max: 3,
+    schema: 'pgboss',
+    supervise,
+    schedule: false,
+    maintenanceIntervalSeconds: config.jobs.maintenanceSeconds,
+    monitorStateIntervalSeconds: 60,
+  });
+  boss.on('error', () => undefined); // reported per job; a lost connection is retried by pg-boss
+  await boss.start();
+  const queueOptions = {
+    policy: 'stately' as const,
+    retryLimit: 4,
+    retryDelay: config.jobs.retryDelaySeconds,
+    retryBackoff: true,
+    // A worker killed mid-job: after this the job is failed and retried by another.
+    expireInSeconds: config.jobs.expireSeconds,
+    retentionMinutes: 7 * 24 * 60,
+  };
+  await boss.createQueue(QUEUES.processTrack, { name: QUEUES.processTrack, ...queueOptions });
+  await boss.createQueue(QUEUES.renderMix, { name: QUEUES.renderMix, ...queueOptions });
+
+  const jobs: JobQueue = {
+    async processTrack(trackId) {
+      await boss.send(QUEUES.processTrack, { trackId }, { singletonKey: trackId });
+    },
+    async renderMix(versionId) {
+      await boss.send(QUEUES.renderMix, { versionId }, { singletonKey: String(versionId) });
+    },
+  };
+  return { boss, jobs, stop: () => boss.stop({ graceful: true, wait: true, timeout: 30_000 }) };
+}

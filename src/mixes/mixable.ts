@@ -1,0 +1,52 @@
+import { listContributionsOfPost } from '../contributions/queries.js';
+import type { Db } from '../db/knex.js';
+import type { PostSummary } from '../posts/queries.js';
+import type { RecipeTrack } from './queries.js';
+
+/** A track that can go into the post's mix, with the names its credits use. */
+export interface MixableTrack {
+  trackId: string;
+  contributionId: number | null;
+  role: 'author' | 'contribution';
+  musician: string;
+  instrument: string;
+  loudnessLufs: number | null;
+}
+
+/** The author track and every contribution the author included (failed uploads never). */
+export async function listMixableTracks(db: Db, post: PostSummary): Promise<MixableTrack[]> {
+  const author = await db('tracks').where({ id: post.author_track_id }).first('id', 'status', 'loudness_lufs');
+  const contributions = await listContributionsOfPost(db, post.id);
+  const tracks: MixableTrack[] = [];
+  if (author && author.status !== 'failed') {
+    tracks.push({ trackId: author.id, contributionId: null, role: 'author', musician: post.author_nickname, instrument: post.instrument_name, loudnessLufs: author.loudness_lufs });
+  }
+  for (const c of contributions) {
+    if (!c.included || c.track.status === 'failed') continue;
+    tracks.push({ trackId: c.track_id, contributionId: c.id, role: 'contribution', musician: c.contributor_nickname, instrument: c.instrument_name, loudnessLufs: c.track.loudness_lufs });
+  }
+  return tracks;
+}
+
+/** Where a part's fader starts when it has no saved setting: its level matched to −18 LUFS. */
+export function loudnessMatchedGain(lufs: number | null): number {
+  if (lufs === null) return 0;
+  return Math.max(-12, Math.min(12, Math.round((-18 - lufs) * 2) / 2));
+}
+
+/** The recipe for a save: given settings win, others start loudness-matched. */
+export function recipeFor(tracks: MixableTrack[], settings: Map<string, { gainDb: number; pan: number; muted: boolean }>): Omit<RecipeTrack, 'position'>[] {
+  return tracks.map((t) => {
+    const s = settings.get(t.trackId);
+    return {
+      track_id: t.trackId,
+      contribution_id: t.contributionId,
+      role: t.role,
+      musician: t.musician,
+      instrument: t.instrument,
+      gain_db: s?.gainDb ?? loudnessMatchedGain(t.loudnessLufs),
+      pan: s?.pan ?? 0,
+      muted: s?.muted ?? false,
+    };
+  });
+}

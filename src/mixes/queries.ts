@@ -1,0 +1,93 @@
+import type { Db } from '../db/knex.js';
+
+export type MixStatus = 'rendering' | 'ready' | 'failed';
+
+export interface MixVersionRow {
+  id: number;
+  post_id: number;
+  number: number;
+  created_by: number | null;
+  status: MixStatus;
+  failure_reason: string | null;
+  master_track_id: string | null;
+  loudness_lufs: number | null;
+  true_peak_db: number | null;
+  created_at: Date;
+  rendered_at: Date | null;
+}
+
+/** One track of a version's recipe, with names as they were when it was saved. */
+export interface RecipeTrack {
+  track_id: string | null;
+  contribution_id: number | null;
+  role: 'author' | 'contribution';
+  musician: string;
+  instrument: string;
+  gain_db: number;
+  pan: number;
+  muted: boolean;
+  position: number;
+}
+
+/** Numbers versions per post; the post row lock makes two saves take turns. */
+export async function insertMixVersion(trx: Db, postId: number, createdBy: number, recipe: Omit<RecipeTrack, 'position'>[]): Promise<MixVersionRow> {
+  await trx('posts').where({ id: postId }).forUpdate().first('id');
+  const last = await trx('mix_versions').where({ post_id: postId }).max({ n: 'number' }).first();
+  const [version] = (await trx('mix_versions')
+    .insert({ post_id: postId, number: (last?.n ?? 0) + 1, created_by: createdBy })
+    .returning('*')) as MixVersionRow[];
+  await trx('mix_version_tracks').insert(recipe.map((r, position) => ({ ...r, mix_version_id: version!.id, position })));
+  return version!;
+}
+
+export async function findMixVersion(db: Db, id: number): Promise<MixVersionRow | undefined> {
+  return db('mix_versions').where({ id }).first();
+}
+
+export async function findMixVersionByNumber(db: Db, postId: number, number: number): Promise<MixVersionRow | undefined> {
+  return db('mix_versions').where({ post_id: postId, number }).first();
+}
+
+export async function listRecipe(db: Db, versionId: number): Promise<RecipeTrack[]> {
+  return db('mix_version_tracks')
+    .select('track_id', 'contribution_id', 'role', 'musician', 'instrument', 'gain_db', 'pan', 'muted', 'position')
+    .where({ mix_version_id: versionId })
+    .orderBy('position');
+}
+
+/** Every version of a post, newest first, each with its recipe. */
+export async function listMixVersions(db: Db, postId: number): Promise<Array<MixVersionRow & { recipe: RecipeTrack[] }>> {
+  const versions: MixVersionRow[] = await db('mix_versions').where({ post_id: postId }).orderBy('number', 'desc');
+  if (!versions.length) return [];
+  const rows: Array<RecipeTrack & { mix_version_id: number }> = await db('mix_version_tracks')
+    .whereIn('mix_version_id', versions.map((v) => v.id))
+    .orderBy(['mix_version_id', 'position']);
+  return versions.map((v) => ({ ...v, recipe: rows.filter((r) => r.mix_version_id === v.id) }));
+}
+
+export async function newestMixVersion(db: Db, postId: number): Promise<MixVersionRow | undefined> {
+  return db('mix_versions').where({ post_id: postId }).orderBy('number', 'desc').first();
+}
+
+export async function markMixVersionReady(trx: Db, id: number, master: { trackId: string; lufs: number | null; truePeakDb: number | null }): Promise<void> {
+  await trx('mix_versions').where({ id }).update({ status: 'ready', master_track_id: master.trackId, loudness_lufs: master.lufs, true_peak_db: master.truePeakDb, rendered_at: trx.fn.now(), failure_reason: null });
+}
+
+export async function markMixVersionFailed(db: Db, id: number, reason: string): Promise<void> {
+  await db('mix_versions').where({ id, status: 'rendering' }).update({ status: 'failed', failure_reason: reason });
+}
+
+/** Makes a ready version the one listeners hear. */
+export async function setCurrentMixVersion(trx: Db, postId: number, version: { id: number; master_track_id: string }): Promise<void> {
+  await trx('posts').where({ id: postId }).update({ current_mix_version_id: version.id, master_track_id: version.master_track_id, updated_at: trx.fn.now() });
+}
+
+/** Versions still rendering with no job in sight: the worker's sweep sends them again. */
+export async function listStaleRenderingVersions(db: Db, olderThanSeconds: number): Promise<number[]> {
+  const rows = await db('mix_versions')
+    .select('id')
+    .where({ status: 'rendering' })
+    .where('created_at', '<', db.raw('now() - make_interval(secs => ?)', [olderThanSeconds]))
+    .limit(100);
+  return rows.map((r: { id: number }) => r.id);
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** One track's place in the mix as the mixer sends it. */
+const trackSetting = z.object({
+  trackId: z.uuid('Unknown track.'),
+  gainDb: z.coerce.number().min(-60, 'Gain can go down to −60 dB.').max(12, 'Gain can go up to +12 dB.'),
+  pan: z.coerce.number().min(-1, 'Pan goes from −1 (left) to 1 (right).').max(1, 'Pan goes from −1 (left) to 1 (right).'),
+  muted: z.preprocess((v) => v === true || v === 'true' || v === 'on' || v === '1', z.boolean()),
+});
+
+export const saveMixSchema = z.object({
+  tracks: z.array(trackSetting).max(64, 'A mix can have at most 64 tracks.').default([]),
+});
+export type SaveMixInput = z.infer<typeof saveMixSchema>;
+
+/** The no-JavaScript form sends `gain:<trackId>`, `pan:<trackId>`, `muted:<trackId>` fields. */
+export function settingsFromForm(body: Record<string, unknown>): unknown {
+  if (Array.isArray(body.tracks)) return body;
+  const ids = new Set(Object.keys(body).filter((k) => k.startsWith('gain:')).map((k) => k.slice(5)));
+  return { tracks: [...ids].map((id) => ({ trackId: id, gainDb: body[`gain:${id}`], pan: body[`pan:${id}`] ?? 0, muted: body[`muted:${id}`] ?? false })) };
+}

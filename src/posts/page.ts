@@ -1,0 +1,89 @@
+import { canDeleteContribution, canSeeTrackWarnings } from '../contributions/policies.js';
+import { listContributionsOfPost, type ContributionView } from '../contributions/queries.js';
+import type { Db } from '../db/knex.js';
+import { loudnessMatchedGain } from '../mixes/mixable.js';
+import { listMixVersions, type RecipeTrack } from '../mixes/queries.js';
+import { presentMixVersions } from '../mixes/view-models.js';
+import type { TrackRow } from '../tracks/queries.js';
+import { canContribute, canMixPost } from './policies.js';
+import type { PostSummary } from './queries.js';
+import { listInstruments } from './taxonomy.js';
+import { presentPostPage, presentTrack } from './view-models.js';
+
+type Viewer = Express.User | undefined;
+
+/** Everything the post page shows: the song, its parts by instrument, the mixer, the versions. */
+export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer) {
+  const [authorTrack, contributions, versions, instruments] = await Promise.all([
+    db('tracks').where({ id: post.author_track_id }).first() as Promise<TrackRow>,
+    listContributionsOfPost(db, post.id),
+    listMixVersions(db, post.id),
+    listInstruments(db),
+  ]);
+  const newestRecipe = versions[0]?.recipe ?? [];
+  const canMix = canMixPost(viewer, post);
+  const trackView = (t: TrackRow) => ({ ...presentTrack(t), warnings: canSeeTrackWarnings(viewer, t) ? t.warnings : [] });
+
+  const groups = new Map<string, { instrument: string; items: ReturnType<typeof contributionView>[] }>();
+  const contributionView = (c: ContributionView) => ({
+    id: c.id,
+    contributor: { nickname: c.contributor_nickname, url: `/users/${encodeURIComponent(c.contributor_nickname)}` },
+    note: c.note,
+    included: c.included,
+    track: trackView(c.track),
+    canDelete: canDeleteContribution(viewer, c, post),
+    includeUrl: `/contributions/${c.id}/include`,
+    excludeUrl: `/contributions/${c.id}/exclude`,
+    deleteUrl: `/contributions/${c.id}/delete`,
+  });
+  for (const c of contributions) {
+    const group = groups.get(c.instrument_slug) ?? { instrument: c.instrument_name, items: [] };
+    group.items.push(contributionView(c));
+    groups.set(c.instrument_slug, group);
+  }
+
+  const mixer = {
+    postId: post.id,
+    canSave: canMix,
+    saveUrl: `/posts/${post.id}/mix`,
+    versionsUrl: `/posts/${post.id}/versions`,
+    tracks: [
+      mixerTrack(authorTrack, { role: 'author', label: `${post.instrument_name} · ${post.author_nickname}`, instrument: post.instrument_name, musician: post.author_nickname, included: true }, newestRecipe),
+      ...contributions
+        .filter((c) => c.track.status !== 'failed' && (c.included || canMix))
+        .map((c) =>
+          mixerTrack(c.track, { role: 'contribution', label: `${c.instrument_name} · ${c.contributor_nickname}`, instrument: c.instrument_name, musician: c.contributor_nickname, included: c.included }, newestRecipe),
+        ),
+    ].filter((t) => authorTrack.status !== 'failed' || t.role !== 'author'),
+  };
+
+  return {
+    ...presentPostPage(post, authorTrack, viewer),
+    authorTrack: trackView(authorTrack),
+    hasMaster: Boolean(post.master_track_id),
+    contributionGroups: [...groups.values()],
+    contributionCount: contributions.length,
+    canContribute: canContribute(viewer),
+    canMix,
+    instruments,
+    versions: presentMixVersions(post.id, versions, post.current_mix_version_id),
+    mixer,
+    // JSON for a <script type="application/json"> block: "<" escaped so no tag can close it.
+    mixerJson: JSON.stringify(mixer).replace(/</g, '\\u003c'),
+  };
+}
+
+function mixerTrack(track: TrackRow, who: { role: 'author' | 'contribution'; label: string; instrument: string; musician: string; included: boolean }, recipe: RecipeTrack[]) {
+  const saved = recipe.find((r) => r.track_id === track.id);
+  return {
+    trackId: track.id,
+    ...who,
+    streamUrl: `/tracks/${track.id}/stream`,
+    peaksUrl: track.peaks_key ? `/tracks/${track.id}/peaks.json` : null,
+    durationMs: track.duration_ms,
+    loudnessLufs: track.loudness_lufs,
+    gainDb: saved?.gain_db ?? loudnessMatchedGain(track.loudness_lufs),
+    pan: saved?.pan ?? 0,
+    muted: saved?.muted ?? false,
+  };
+}

@@ -1,0 +1,38 @@
+import { AudioError } from '../audio/audio-error.js';
+import { probeAudio, type AudioProbe } from '../audio/probe.js';
+import type { Deps } from '../deps.js';
+import { presignGet } from '../storage/s3.js';
+import type { UploadedAudio } from '../storage/upload.js';
+import { UnsupportedMediaType } from '../web/errors.js';
+import type { NewTrack, TrackKind } from './queries.js';
+
+/**
+ * Checks that an upload already in S3 is decodable audio (ffprobe reads it through a
+ * presigned URL, so nothing is downloaded whole) and returns the row to insert for it.
+ * Until the worker has made a streaming rendition, the original plays.
+ */
+export async function acceptUploadedAudio(audio: UploadedAudio, kind: TrackKind, { storage, config, actor }: Pick<Deps, 'storage' | 'config'> & { actor: Express.User }): Promise<NewTrack> {
+  let probe: AudioProbe;
+  try {
+    probe = await probeAudio(config.audio, await presignGet(storage, audio.key));
+  } catch (err) {
+    if (err instanceof AudioError) {
+      throw new UnsupportedMediaType(`“${audio.originalName}” is not an audio file we can play: ${err.reason}. Upload MP3, WAV, FLAC, AAC/M4A or OGG.`);
+    }
+    throw err;
+  }
+  return {
+    id: audio.trackId,
+    owner_id: actor.id,
+    kind,
+    status: 'processing',
+    original_key: audio.key,
+    original_name: audio.originalName,
+    original_type: audio.contentType,
+    original_bytes: audio.bytes,
+    duration_ms: probe.durationMs,
+    channels: probe.channels,
+    sample_rate: probe.sampleRate,
+    codec: probe.codec,
+  };
+}

@@ -1,0 +1,89 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { AudioError } from '../audio/audio-error.js';
+import { detectClipping } from '../audio/clipping.js';
+import { measureLoudness } from '../audio/loudness.js';
+import { checkPartAgainstSong } from '../audio/part-check.js';
+import { computePeaks } from '../audio/peaks.js';
+import { probeAudio } from '../audio/probe.js';
+import { findSongProbeOfContributionTrack } from '../contributions/queries.js';
+import { transcodeForStreaming } from '../audio/transcode.js';
+import type { Db } from '../db/knex.js';
+import type { Deps } from '../deps.js';
+import { downloadToFile } from '../storage/download.js';
+import { peaksKey, streamKey } from '../storage/keys.js';
+import { putObject } from '../storage/s3.js';
+import { findTrackById, updateTrack, type TrackWarning } from './queries.js';
+import { createReadStream } from 'node:fs';
+
+export const PEAK_POINTS = 2000;
+
+/**
+ * The worker's pass over one uploaded track: probe, a streaming rendition, waveform peaks,
+ * loudness and clipping; for a contribution, a check against the song. Safe to run twice
+ * (it starts over from the original) and quiet when the track is gone or already done.
+ * Unreadable audio ends the track `failed` with the reason its musician sees.
+ */
+export async function processTrack(trackId: string, { db, storage, config, log }: Pick<Deps, 'db' | 'storage' | 'config' | 'log'>): Promise<void> {
+  const track = await findTrackById(db, trackId);
+  if (!track || track.status !== 'processing') return;
+  const dir = await mkdtemp(path.join(tmpdir(), 'soundhub-track-'));
+  const tools = config.audio;
+  try {
+    const original = path.join(dir, `original${path.extname(track.original_key)}`);
+    await downloadToFile(storage, track.original_key, original);
+    const probe = await probeAudio(tools, original);
+
+    const streamFile = path.join(dir, 'stream.m4a');
+    const rendition = await transcodeForStreaming(tools, original, streamFile);
+    const peaks = await computePeaks(tools, original, { points: PEAK_POINTS });
+    const loudness = await measureLoudness(tools, original);
+    const clipping = await detectClipping(tools, original);
+    const song = track.kind === 'contribution' ? await findSongProbeOfContributionTrack(db, track.id) : undefined;
+    const warnings: TrackWarning[] = song
+      ? checkPartAgainstSong({ ...probe, loudness, clipping }, song)
+      : checkPartAgainstSong({ ...probe, loudness, clipping }, probe); // only clipping can fire
+
+    const streamBytes = (await stat(streamFile)).size;
+    const sKey = streamKey(track.id, rendition.ext);
+    await putObject(storage, sKey, createReadStream(streamFile), rendition.contentType, streamBytes);
+    await putObject(storage, peaksKey(track.id), JSON.stringify(peaks), 'application/json');
+
+    // The row may have gone while we worked (the post was deleted): then clean up after us.
+    const still = await findTrackById(db, track.id);
+    if (!still) return;
+    await updateTrack(db, track.id, {
+      status: 'ready',
+      failure_reason: null,
+      stream_key: sKey,
+      stream_type: rendition.contentType,
+      stream_bytes: streamBytes,
+      peaks_key: peaksKey(track.id),
+      duration_ms: probe.durationMs,
+      channels: probe.channels,
+      sample_rate: probe.sampleRate,
+      codec: probe.codec,
+      loudness_lufs: loudness.integratedLufs,
+      true_peak_db: loudness.truePeakDb,
+      clipped_seconds: clipping.totalClippedMs / 1000,
+      warnings,
+      processed_at: new Date(),
+    });
+    log.info({ trackId, durationMs: probe.durationMs, lufs: loudness.integratedLufs, warnings: warnings.length }, 'track processed');
+  } catch (err) {
+    if (!(err instanceof AudioError)) throw err; // infrastructure trouble: the job retries
+    await updateTrack(db, track.id, { status: 'failed', failure_reason: `${err.reason}.`.replace(/\.\.$/, '.') });
+    log.warn({ trackId, reason: err.reason }, 'track failed');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** After the last retry the musician still deserves an answer, not an endless spinner. */
+export async function giveUpOnTrack(db: Db, trackId: string): Promise<void> {
+  const track = await findTrackById(db, trackId);
+  if (track?.status === 'processing') {
+    await updateTrack(db, trackId, { status: 'failed', failure_reason: 'We could not process this file after several tries. Please upload it again.' });
+  }
+}

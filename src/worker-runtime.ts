@@ -1,0 +1,62 @@
+import type PgBoss from 'pg-boss';
+import type { Deps } from './deps.js';
+import { Busy, withJobLock } from './jobs/lock.js';
+import { QUEUES, startQueue } from './jobs/queue.js';
+import { giveUpOnMixVersion, renderMixVersion } from './mixes/render.js';
+import { listStaleRenderingVersions } from './mixes/queries.js';
+import { giveUpOnTrack, processTrack } from './tracks/process.js';
+import { listStaleProcessingTracks } from './tracks/queries.js';
+
+type Job<T> = PgBoss.JobWithMetadata<T>;
+
+/**
+ * The worker: consumes the queues, one job at a time per queue (ffmpeg uses the cores),
+ * and every few minutes re-sends work whose enqueue was lost. `stop()` lets running jobs
+ * finish; a job cut off by a kill is expired by pg-boss and retried.
+ */
+export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ stop(): Promise<void> }> {
+  const { db, config, log } = deps;
+  const queue = await startQueue(config, { supervise: true });
+  const { boss, jobs } = queue;
+  const lastTry = (job: Job<unknown>) => job.retryCount >= job.retryLimit;
+
+  await boss.work<{ trackId: string }>(QUEUES.processTrack, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+    const { trackId } = job!.data;
+    try {
+      await withJobLock(db, 'track', trackId, () => processTrack(trackId, deps));
+    } catch (err) {
+      if (!(err instanceof Busy) && lastTry(job!)) await giveUpOnTrack(db, trackId);
+      log.warn({ err, trackId, attempt: job!.retryCount }, 'track job failed; pg-boss retries it');
+      throw err;
+    }
+  });
+
+  await boss.work<{ versionId: number }>(QUEUES.renderMix, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+    const { versionId } = job!.data;
+    try {
+      await withJobLock(db, 'mix', String(versionId), () => renderMixVersion(versionId, deps));
+    } catch (err) {
+      if (!(err instanceof Busy) && lastTry(job!)) await giveUpOnMixVersion(db, versionId);
+      log.warn({ err, versionId, attempt: job!.retryCount }, 'mix job failed; pg-boss retries it');
+      throw err;
+    }
+  });
+
+  // The rows are the truth: work whose job never made it onto the queue is sent again.
+  // Stately queues drop the duplicate if the job is in fact queued or running.
+  const sweepAfter = Math.max(60, config.jobs.expireSeconds);
+  const sweep = async () => {
+    for (const id of await listStaleProcessingTracks(db, sweepAfter)) await jobs.processTrack(id);
+    for (const id of await listStaleRenderingVersions(db, sweepAfter)) await jobs.renderMix(id);
+  };
+  const timer = setInterval(() => void sweep().catch((err) => log.warn({ err }, 'sweep failed')), config.jobs.maintenanceSeconds * 1000);
+  timer.unref();
+  log.info('worker started');
+
+  return {
+    async stop() {
+      clearInterval(timer);
+      await queue.stop();
+    },
+  };
+}
