@@ -101,10 +101,11 @@ export async function refreshMasterSections(): Promise<void> {
     const next = fresh.getElementById(el.id);
     if (next) el.replaceWith(document.importNode(next, true));
   }
-  // The first master ever: its list did not exist yet; show it under the mixer.
-  const list = fresh.getElementById('versions');
-  if (list && !document.getElementById('versions')) {
-    const section = list.closest('section') ?? list;
-    document.getElementById('mixer')?.after(document.importNode(section, true));
+  // The first master ever: the versions section did not exist yet. Put it where the
+  // server renders it: after the element that precedes it there, else under the mixer.
+  const section = fresh.getElementById('versions');
+  if (section && !document.getElementById('versions')) {
+    const before = section.previousElementSibling?.id ? document.getElementById(section.previousElementSibling.id) : null;
+    (before ?? document.getElementById('mixer'))?.after(document.importNode(section, true));
   }
 }

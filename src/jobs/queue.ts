@@ -54,12 +54,14 @@ export async function startQueue(config: Readonly<Config>, { supervise }: { supe
   await boss.createQueue(QUEUES.processTrack, { name: QUEUES.processTrack, ...queueOptions });
   await boss.createQueue(QUEUES.renderMix, { name: QUEUES.renderMix, ...queueOptions });
 
+  // Per-job options too: a queue made by an earlier deploy keeps its first settings.
+  const { policy: _policy, retentionMinutes: _retention, ...jobOptions } = queueOptions;
   const jobs: JobQueue = {
     async processTrack(trackId) {
-      await boss.send(QUEUES.processTrack, { trackId }, { singletonKey: trackId });
+      await boss.send(QUEUES.processTrack, { trackId }, { ...jobOptions, singletonKey: trackId });
     },
     async renderMix(versionId) {
-      await boss.send(QUEUES.renderMix, { versionId }, { singletonKey: String(versionId) });
+      await boss.send(QUEUES.renderMix, { versionId }, { ...jobOptions, singletonKey: String(versionId) });
     },
   };
   return { boss, jobs, stop: () => boss.stop({ graceful: true, wait: true, timeout: 30_000 }) };

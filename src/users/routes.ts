@@ -1,9 +1,10 @@
 import { Router } from 'express';
 import type { Deps } from '../deps.js';
+import { listContributionsByMusician } from '../contributions/queries.js';
 import { listNewestPosts } from '../posts/queries.js';
 import { presentPostCard } from '../posts/view-models.js';
 import { NotFound } from '../web/errors.js';
-import { formatDate } from '../web/format.js';
+import { formatDate, formatDuration, timeAgo } from '../web/format.js';
 import { decodeCursor, page } from '../web/pagination.js';
 import { findUserByNickname } from './queries.js';
 
@@ -17,11 +18,22 @@ export function userRoutes({ db }: Deps): Router {
     if (!user) throw new NotFound('There is no musician with that name.');
     const rows = await listNewestPosts(db, { authorId: user.id, before: decodeCursor(req.query.before), limit: PAGE_SIZE + 1 });
     const { items, next } = page(rows, PAGE_SIZE);
+    const parts = await listContributionsByMusician(db, user.id, 30);
     res.render('users/show', {
       title: user.nickname,
       profile: { nickname: user.nickname, bio: user.bio, joined: formatDate(user.created_at), isSelf: req.user?.id === user.id },
       posts: items.map(presentPostCard),
       olderUrl: next ? `/users/${encodeURIComponent(user.nickname)}?before=${next}` : null,
+      contributions: parts.map((c) => ({
+        url: `/posts/${c.post_id}#contribution-${c.id}`,
+        postTitle: c.post_title,
+        instrument: c.instrument_name,
+        note: c.note,
+        included: c.included,
+        duration: formatDuration(c.track.duration_ms),
+        streamUrl: `/tracks/${c.track_id}/stream`,
+        ago: timeAgo(c.created_at),
+      })),
     });
   });
 
