@@ -98,7 +98,7 @@ function trackView(t: MixerTrackData): TrackView {
   const row = h(
     'li',
     { class: `mixer-track${t.included ? '' : ' is-excluded'}`, 'data-track-id': t.trackId },
-    h('div', { class: 'track-head' }, h('div', { class: 'track-title' }, h('span', { class: 'track-name', title: t.label }, t.label), badges), h('div', { class: 'track-buttons' }, mute, solo)),
+    h('div', { class: 'track-head' }, h('span', { class: 'track-name', title: t.label }, t.label), h('div', { class: 'track-meta' }, badges, h('div', { class: 'track-buttons' }, mute, solo))),
     lane,
     h('div', { class: 'track-controls' }, gain.wrap, pan.wrap),
   );

@@ -34,7 +34,14 @@ esac
 # file just over the limit reaches the app and gets its own clear message.
 export NGINX_MAX_BODY_MB=$((MAX_UPLOAD_MB + 8))
 
-mkdir -p "$RUNTIME_DIR" "$LOG_DIR" "$PM2_HOME"
+mkdir -p "$RUNTIME_DIR" "$PM2_HOME"
+# Dockerrun.aws.json mounts the host's log folder on LOG_DIR. Should that mount not be
+# writable by this user, keep nginx's access log in the runtime folder rather than not start.
+if ! mkdir -p "$LOG_DIR" 2>/dev/null || [ ! -w "$LOG_DIR" ]; then
+  echo "entrypoint: $LOG_DIR is not writable by uid $(id -u); nginx's access log goes to $RUNTIME_DIR/log" >&2
+  LOG_DIR="$RUNTIME_DIR/log"
+  mkdir -p "$LOG_DIR"
+fi
 # Only these names are replaced; nginx's own $variables stay as they are.
 # shellcheck disable=SC2016
 envsubst '${NGINX_HOST} ${NGINX_PORT} ${PORT} ${PUBLIC_DIR} ${RUNTIME_DIR} ${LOG_DIR} ${NGINX_MAX_BODY_MB}' \

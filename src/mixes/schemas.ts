@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** One track's place in the mix as the mixer sends it. */
 const trackSetting = z.object({
   trackId: z.uuid('Unknown track.'),
-  gainDb: z.coerce.number().min(-60, 'Gain can go down to −60 dB.').max(12, 'Gain can go up to +12 dB.'),
+  gainDb: z.coerce.number().min(-24, 'Gain can go down to −24 dB (or mute the track).').max(12, 'Gain can go up to +12 dB.'),
   pan: z.coerce.number().min(-1, 'Pan goes from −1 (left) to 1 (right).').max(1, 'Pan goes from −1 (left) to 1 (right).'),
   muted: z.preprocess((v) => v === true || v === 'true' || v === 'on' || v === '1', z.boolean()),
 });

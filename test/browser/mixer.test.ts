@@ -151,6 +151,8 @@ describe('the mixer on the post page', () => {
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.keyboard.press(' ');
     await page.waitForFunction(() => document.querySelector<HTMLElement>('#mixer')!.dataset.state === 'playing');
+    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('#mixer')!.dataset.positionMs) > 1000);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: `${SHOTS}/mixer-375-playground.png`, fullPage: true });
     await page.close();
   });

@@ -1,0 +1,421 @@
+// Offline checks of the deployment files: nothing here needs Docker or AWS. What can run
+// (nginx -t, shellcheck, the ecosystem file) is run; the rest is parsed and checked against
+// the formats Elastic Beanstalk documents.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { validate as lintDockerfile } from 'dockerfile-utils';
+import { afterAll, describe, expect, test } from 'vitest';
+import { parseDocument } from 'yaml';
+import { REPO } from './harness.js';
+
+const read = (p: string) => readFileSync(path.join(REPO, p), 'utf8');
+const scratch = mkdtempSync(path.join(tmpdir(), 'soundhub-deploy-files-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('Dockerfile', () => {
+  const text = read('Dockerfile');
+  const dockerfile = DockerfileParser.parse(text);
+  const instructions = dockerfile.getInstructions();
+  const stages = dockerfile.getFROMs();
+  const runtimeStart = stages.at(-1)!.getRange().start.line;
+  const inRuntime = (i: Instruction) => i.getRange().start.line >= runtimeStart;
+  const args = (i: Instruction) => i.getArguments().map((a) => a.getValue());
+  const flag = (i: Instruction, name: string) =>
+    (i as unknown as { getFlags(): Array<{ getName(): string; getValue(): string | null }> }).getFlags().find((f) => f.getName() === name)?.getValue();
+
+  test('passes the linter', () => {
+    expect(lintDockerfile(text)).toEqual([]);
+    // The linter does find problems (it is not silently passing everything).
+    expect(lintDockerfile('FROM node:24\nEXPOSE eighty\nCOPY\n').length).toBeGreaterThan(0);
+  });
+
+  test('every COPY source exists in the build context and is not excluded by .dockerignore', () => {
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
+    const stageNames = stages.map((s) => s.getBuildStage()).filter(Boolean);
+    let checked = 0;
+    for (const i of instructions.filter((x) => x.getKeyword() === 'COPY' || x.getKeyword() === 'ADD')) {
+      const sources = args(i).slice(0, -1);
+      const from = flag(i, 'from');
+      if (from) {
+        expect(stageNames, `COPY --from=${from}`).toContain(from);
+        continue;
+      }
+      for (const source of sources) {
+        if (/^https:\/\//.test(source)) continue; // ADD of a published file (the RDS CA bundle)
+        expect(existsSync(path.join(REPO, source)), `${i.getKeyword()} ${source}`).toBe(true);
+        for (const pattern of ignored) {
+          const p = pattern.replace(/\/$/, '');
+          expect(source === p || source.startsWith(`${p}/`), `${source} is excluded by .dockerignore (${pattern})`).toBe(false);
+        }
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(5);
+  });
+
+  test('runtime: Debian slim Node 24 with nginx, ffmpeg, tini; non-root; port 80; HEALTHCHECK; pm2-runtime via the entrypoint', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    expect(text).toMatch(/ARG NODE_IMAGE=node:24-bookworm-slim/);
+    const runtime = instructions.filter(inRuntime);
+    const apt = runtime.filter((i) => i.getKeyword() === 'RUN').map((i) => args(i).join(' ')).join(' ');
+    for (const pkg of ['nginx', 'ffmpeg', 'tini', 'gettext-base']) expect(apt).toMatch(new RegExp(`install[^&]*\\b${pkg}\\b`));
+    const user = runtime.filter((i) => i.getKeyword() === 'USER').at(-1);
+    expect(user && args(user)[0]).toMatch(/^(?!root$|0$)/);
+    expect(runtime.filter((i) => i.getKeyword() === 'EXPOSE').flatMap(args)).toEqual(['80']);
+    expect(runtime.some((i) => i.getKeyword() === 'HEALTHCHECK')).toBe(true);
+    const entrypoint = runtime.find((i) => i.getKeyword() === 'ENTRYPOINT')!;
+    const exec = JSON.parse(entrypoint.getArgumentsContent()!) as string[];
+    expect(exec).toEqual(['/usr/bin/tini', '--', '/app/docker/entrypoint.sh']);
+    // The entrypoint and ecosystem the tests run are the ones copied into the image.
+    expect(runtime.some((i) => i.getKeyword() === 'COPY' && args(i).join(' ') === 'docker ./docker')).toBe(true);
+    expect(runtime.some((i) => i.getKeyword() === 'COPY' && args(i).join(' ') === 'nginx.conf ./nginx.conf')).toBe(true);
+    expect(read('docker/entrypoint.sh')).toMatch(/exec "\$APP_DIR\/node_modules\/\.bin\/pm2-runtime" "\$APP_DIR\/docker\/ecosystem\.config\.cjs"/);
+    // Production dependencies only in the runtime stage.
+    expect(text).toMatch(/npm prune --omit=dev/);
+  });
+});
+
+describe('Dockerrun.aws.json', () => {
+  // Version 1 (single container), as Elastic Beanstalk documents it.
+  const schema = {
+    type: 'object',
+    required: ['AWSEBDockerrunVersion'],
+    additionalProperties: false,
+    properties: {
+      AWSEBDockerrunVersion: { const: '1' },
+      Image: {
+        type: 'object',
+        required: ['Name'],
+        additionalProperties: false,
+        properties: { Name: { type: 'string', minLength: 1 }, Update: { enum: ['true', 'false'] } },
+      },
+      Ports: {
+        type: 'array',
+        minItems: 1,
+        items: {
+          type: 'object',
+          required: ['ContainerPort'],
+          additionalProperties: false,
+          properties: { ContainerPort: { type: ['integer', 'string'] }, HostPort: { type: ['integer', 'string'] } },
+        },
+      },
+      Volumes: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['HostDirectory', 'ContainerDirectory'],
+          additionalProperties: false,
+          properties: { HostDirectory: { type: 'string' }, ContainerDirectory: { type: 'string' } },
+        },
+      },
+      Logging: { type: 'string', pattern: '^/' },
+      Authentication: {
+        type: 'object',
+        required: ['Bucket', 'Key'],
+        additionalProperties: false,
+        properties: { Bucket: { type: 'string' }, Key: { type: 'string' } },
+      },
+      Entrypoint: { type: 'string' },
+      Command: { type: 'string' },
+    },
+    // Ports is required when Image is given.
+    dependencies: { Image: ['Ports'] },
+  } as const;
+  const check = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(schema);
+
+  test('matches the version 1 format: port 80 (the image EXPOSEs it), the log folder the entrypoint uses', () => {
+    const doc = JSON.parse(read('Dockerrun.aws.json')) as { Ports: Array<{ ContainerPort: number }>; Logging: string };
+    expect(check(doc), JSON.stringify(check.errors)).toBe(true);
+    expect(Number(doc.Ports[0]!.ContainerPort)).toBe(80);
+    expect(read('Dockerfile')).toMatch(new RegExp(`LOG_DIR=${doc.Logging}\\b`));
+    // The CI bundle adds the image; that shape is valid too, and a bad one is refused.
+    expect(check({ ...doc, Image: { Name: '123.dkr.ecr.eu-west-1.amazonaws.com/soundhub:v1', Update: 'true' } })).toBe(true);
+    expect(check({ AWSEBDockerrunVersion: '1', Image: { Name: 'x' } })).toBe(false);
+    expect(check({ AWSEBDockerrunVersion: '2', containerDefinitions: [] })).toBe(false);
+  });
+});
+
+describe('.ebextensions', () => {
+  // The general option namespaces of Elastic Beanstalk (Docker platform included). Options are
+  // also checked for the namespaces these files use.
+  const OPTIONS: Record<string, string[] | '*'> = {
+    'aws:elasticbeanstalk:environment': ['EnvironmentType', 'ServiceRole', 'LoadBalancerType', 'LoadBalancerIsShared'],
+    'aws:elasticbeanstalk:application:environment': '*',
+    'aws:elasticbeanstalk:application:environmentsecrets': '*',
+    'aws:elasticbeanstalk:customoption': '*',
+    'aws:elasticbeanstalk:healthreporting:system': ['SystemType', 'ConfigDocument', 'EnhancedHealthAuthEnabled', 'HealthCheckSuccessThreshold'],
+    'aws:elasticbeanstalk:cloudwatch:logs': ['StreamLogs', 'DeleteOnTerminate', 'RetentionInDays'],
+    'aws:elasticbeanstalk:cloudwatch:logs:health': ['HealthStreamingEnabled', 'DeleteOnTerminate', 'RetentionInDays'],
+    'aws:elasticbeanstalk:environment:process:default': [
+      'DeregistrationDelay', 'HealthCheckInterval', 'HealthCheckPath', 'HealthCheckTimeout', 'HealthyThresholdCount', 'MatcherHTTPCode',
+      'Port', 'Protocol', 'StickinessEnabled', 'StickinessLBCookieDuration', 'StickinessType', 'UnhealthyThresholdCount',
+    ],
+    'aws:autoscaling:asg': ['Availability Zones', 'Cooldown', 'Custom Availability Zones', 'EnableCapacityRebalancing', 'MinSize', 'MaxSize'],
+    'aws:autoscaling:trigger': [
+      'BreachDuration', 'LowerBreachScaleIncrement', 'LowerThreshold', 'MeasureName', 'Period', 'EvaluationPeriods', 'Statistic', 'Unit',
+      'UpperBreachScaleIncrement', 'UpperThreshold',
+    ],
+    'aws:elasticbeanstalk:command': ['DeploymentPolicy', 'Timeout', 'BatchSizeType', 'BatchSize', 'IgnoreHealthCheck'],
+    'aws:autoscaling:updatepolicy:rollingupdate': ['MaxBatchSize', 'MinInstancesInService', 'RollingUpdateEnabled', 'RollingUpdateType', 'PauseTime', 'Timeout'],
+    'aws:elbv2:loadbalancer': ['AccessLogsS3Bucket', 'AccessLogsS3Enabled', 'AccessLogsS3Prefix', 'IdleTimeout', 'ManagedSecurityGroup', 'SecurityGroups'],
+    'aws:elbv2:listener:default': ['DefaultProcess', 'ListenerEnabled', 'Protocol', 'Rules', 'SSLCertificateArns', 'SSLPolicy'],
+  };
+  const OTHER_NAMESPACES = [
+    'aws:autoscaling:launchconfiguration', 'aws:autoscaling:scheduledaction', 'aws:ec2:instances', 'aws:ec2:vpc', 'aws:eks:cluster',
+    'aws:elasticbeanstalk:application', 'aws:elasticbeanstalk:hostmanager', 'aws:elasticbeanstalk:managedactions',
+    'aws:elasticbeanstalk:managedactions:platformupdate', 'aws:elasticbeanstalk:monitoring', 'aws:elasticbeanstalk:sns:topics',
+    'aws:elasticbeanstalk:sqsd', 'aws:elasticbeanstalk:trafficsplitting', 'aws:elasticbeanstalk:xray', 'aws:elasticbeanstalk:environment:proxy',
+    'aws:elasticbeanstalk:environment:proxy:staticfiles', 'aws:elb:healthcheck', 'aws:elb:loadbalancer', 'aws:elb:listener', 'aws:elb:policies',
+    'aws:rds:dbinstance',
+  ];
+  const PATTERNS: Array<[RegExp, string]> = [
+    [/^aws:elbv2:listener:\d+$/, 'aws:elbv2:listener:default'],
+    [/^aws:elasticbeanstalk:environment:process:[\w-]+$/, 'aws:elasticbeanstalk:environment:process:default'],
+    [/^aws:elbv2:listenerrule:[\w-]+$/, ''],
+    [/^aws:elb:listener:\d+$/, ''],
+    [/^aws:elb:policies:[\w-]+$/, ''],
+  ];
+  const TOP_LEVEL = ['option_settings', 'Resources', 'Outputs', 'files', 'commands', 'container_commands', 'packages', 'sources', 'users', 'groups', 'services'];
+  const FUNCTIONS = ['Fn::GetAtt', 'Fn::Join', 'Fn::GetOptionSetting']; // plus Ref: the ones EB documents
+  // CloudFormation short forms, in case a file uses them: read as the long forms.
+  const customTags = ['Ref', 'GetAtt', 'Join', 'GetOptionSetting'].map((name) => ({
+    tag: `!${name}`,
+    resolve: (value: unknown) => ({ [name === 'Ref' ? 'Ref' : `Fn::${name}`]: typeof value === 'string' && name === 'GetAtt' ? value.split('.') : value }),
+  }));
+
+  const dir = path.join(REPO, '.ebextensions');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.config'));
+  const docs = Object.fromEntries(
+    files.map((f) => {
+      const doc = parseDocument(readFileSync(path.join(dir, f), 'utf8'), { customTags });
+      return [f, doc] as const;
+    }),
+  );
+  const json = (f: string) => docs[f]!.toJS() as { option_settings?: Record<string, Record<string, unknown>>; Resources?: Record<string, unknown> };
+  const allSettings = () => Object.assign({}, ...files.map((f) => json(f).option_settings ?? {})) as Record<string, Record<string, unknown>>;
+
+  test('every file is YAML that Elastic Beanstalk reads', () => {
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      expect(docs[f]!.errors.map(String), f).toEqual([]);
+      expect(docs[f]!.warnings.map(String), f).toEqual([]);
+      const doc = json(f);
+      expect(doc, f).toBeTypeOf('object');
+      for (const key of Object.keys(doc)) expect(TOP_LEVEL, `${f}: ${key}`).toContain(key);
+    }
+  });
+
+  test('every option namespace is a known one, and every option a known option of it', () => {
+    for (const f of files) {
+      for (const [namespace, options] of Object.entries(json(f).option_settings ?? {})) {
+        const general = PATTERNS.find(([re]) => re.test(namespace))?.[1];
+        const known = OPTIONS[namespace] ?? (general ? OPTIONS[general] : undefined) ?? (OTHER_NAMESPACES.includes(namespace) || general === '' ? '*' : undefined);
+        expect(known, `${f}: unknown namespace ${namespace}`).toBeDefined();
+        if (known === '*') continue;
+        for (const option of Object.keys(options ?? {})) expect(known, `${f}: ${namespace} has no option ${option}`).toContain(option);
+      }
+    }
+  });
+
+  test('Resources use only the functions EB documents, and their parameters are environment properties', () => {
+    const used = new Set<string>();
+    const walk = (node: unknown, where: string): void => {
+      if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${where}[${i}]`));
+      if (!node || typeof node !== 'object') return;
+      for (const [k, v] of Object.entries(node)) {
+        if (k.startsWith('Fn::')) expect(FUNCTIONS, `${where}: ${k}`).toContain(k);
+        if (k === 'Fn::GetOptionSetting') used.add(`${(v as { Namespace: string }).Namespace} ${(v as { OptionName: string }).OptionName}`);
+        walk(v, `${where}.${k}`);
+      }
+    };
+    for (const f of files) walk(json(f).Resources ?? {}, f);
+    const properties = Object.keys(allSettings()['aws:elasticbeanstalk:application:environment'] ?? {});
+    expect([...used].sort()).toEqual(
+      ['CERTIFICATE_ARN', 'DOMAIN_NAME', 'HOSTED_ZONE_ID'].map((n) => `aws:elasticbeanstalk:application:environment ${n}`),
+    );
+    for (const u of used) expect(properties).toContain(u.split(' ')[1]);
+  });
+
+  test('what the issue asks: ALB with 443 + ACM certificate, 80 → 443, /readyz, ASG 2..N on CPU, rolling, logs, Route 53 alias', () => {
+    const s = allSettings();
+    const resources = Object.assign({}, ...files.map((f) => json(f).Resources ?? {})) as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    expect(s['aws:elasticbeanstalk:environment']).toMatchObject({ EnvironmentType: 'LoadBalanced', LoadBalancerType: 'application' });
+    const https = Object.values(resources).find((r) => r.Type === 'AWS::ElasticLoadBalancingV2::Listener' && r.Properties.Port === 443)!;
+    expect(https.Properties).toMatchObject({ Protocol: 'HTTPS', DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: 'AWSEBV2LoadBalancerTargetGroup' } }] });
+    expect(JSON.stringify(https.Properties.Certificates)).toContain('CERTIFICATE_ARN');
+    expect(resources.AWSEBV2LoadBalancerListener!.Properties).toMatchObject({
+      Port: 80,
+      DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
+    });
+    expect(Object.values(resources).some((r) => r.Type === 'AWS::EC2::SecurityGroupIngress' && r.Properties.FromPort === 443)).toBe(true);
+    expect(s['aws:elasticbeanstalk:environment:process:default']).toMatchObject({ HealthCheckPath: '/readyz' });
+    expect(Number(s['aws:autoscaling:asg']!.MinSize)).toBe(2);
+    expect(Number(s['aws:autoscaling:asg']!.MaxSize)).toBeGreaterThan(2);
+    expect(s['aws:autoscaling:trigger']).toMatchObject({ MeasureName: 'CPUUtilization' });
+    expect(['Rolling', 'RollingWithAdditionalBatch']).toContain(s['aws:elasticbeanstalk:command']!.DeploymentPolicy);
+    expect(s['aws:elasticbeanstalk:cloudwatch:logs']).toMatchObject({ StreamLogs: true });
+    const alias = Object.values(resources).find((r) => r.Type === 'AWS::Route53::RecordSet')!;
+    expect(alias.Properties.AliasTarget).toEqual({
+      DNSName: { 'Fn::GetAtt': ['AWSEBV2LoadBalancer', 'DNSName'] },
+      HostedZoneId: { 'Fn::GetAtt': ['AWSEBV2LoadBalancer', 'CanonicalHostedZoneID'] },
+      EvaluateTargetHealth: true,
+    });
+    // Names only: no values, no secrets.
+    for (const [name, value] of Object.entries(s['aws:elasticbeanstalk:application:environment']!)) expect(value, name).toBe('');
+    expect(Object.keys(s['aws:elasticbeanstalk:application:environment']!)).not.toContain('SESSION_SECRET');
+  });
+
+  test('the short CloudFormation forms would be read too', () => {
+    const doc = parseDocument('Resources:\n  R:\n    Properties:\n      A: !Ref AWSEBV2LoadBalancer\n      B: !GetAtt AWSEBV2LoadBalancer.DNSName\n', { customTags });
+    expect(doc.errors).toEqual([]);
+    expect(doc.toJS()).toEqual({ Resources: { R: { Properties: { A: { Ref: 'AWSEBV2LoadBalancer' }, B: { 'Fn::GetAtt': ['AWSEBV2LoadBalancer', 'DNSName'] } } } } });
+  });
+});
+
+describe('nginx', () => {
+  const nginx = '/usr/sbin/nginx';
+  const haveNginx = existsSync(nginx);
+  /** The envsubst call of docker/entrypoint.sh: its list of names, exactly. */
+  const names = /envsubst '([^']+)'/.exec(read('docker/entrypoint.sh'))![1]!.match(/\$\{(\w+)\}/g)!.map((n) => n.slice(2, -1));
+
+  function render(values: Record<string, string>): string {
+    const out = execFileSync('envsubst', [names.map((n) => `\${${n}}`).join(' ')], { input: read('nginx.conf'), env: { ...process.env, ...values } }).toString();
+    const file = path.join(scratch, `nginx-${Object.keys(values).length}-${Date.now()}.conf`);
+    writeFileSync(file, out);
+    return file;
+  }
+
+  test('every ${NAME} in nginx.conf is one the entrypoint fills', () => {
+    const placeholders = [...new Set(read('nginx.conf').match(/\$\{(\w+)\}/g)!.map((n) => n.slice(2, -1)))];
+    expect(placeholders.sort()).toEqual([...names].sort());
+  });
+
+  test.skipIf(!haveNginx)('nginx -t accepts nginx.conf as the image renders it', () => {
+    const file = render({
+      NGINX_HOST: '0.0.0.0',
+      NGINX_PORT: '80',
+      PORT: '3000',
+      PUBLIC_DIR: path.join(REPO, 'public'),
+      RUNTIME_DIR: scratch,
+      LOG_DIR: scratch,
+      NGINX_MAX_BODY_MB: '208',
+    });
+    const result = spawnSync(nginx, ['-t', '-e', 'stderr', '-c', file], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/syntax is ok/);
+    // And refuses a broken one (the check is real).
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\nthis is not nginx;\n`);
+    expect(spawnSync(nginx, ['-t', '-e', 'stderr', '-c', file]).status).not.toBe(0);
+  });
+
+  test('graceful stop fits in pm2 kill_timeout, which fits in docker stop 10 s', () => {
+    const shutdown = Number(/worker_shutdown_timeout (\d+)s;/.exec(read('nginx.conf'))![1]) * 1000;
+    const ecosystem = loadEcosystem({});
+    for (const app of ecosystem.apps) {
+      expect(app.kill_timeout, app.name).toBeLessThan(10_000);
+      expect(app.kill_timeout, app.name).toBeGreaterThan(shutdown);
+    }
+  });
+
+  test.skipIf(!haveNginx)('.platform/nginx/conf.d raises the host nginx limit to at least the container one', () => {
+    const confDir = path.join(REPO, '.platform', 'nginx', 'conf.d');
+    const confs = readdirSync(confDir).filter((f) => f.endsWith('.conf'));
+    expect(confs.length).toBeGreaterThan(0);
+    const host = path.join(scratch, 'host-nginx.conf');
+    // Shaped like the AL2023 host nginx: conf.d included in http {}.
+    writeFileSync(
+      host,
+      `pid ${scratch}/host.pid;\nevents {}\nhttp {\n  ${confs.map((c) => `include ${path.join(confDir, c)};`).join('\n  ')}\n  server { listen 127.0.0.1:8081; location / { proxy_pass http://127.0.0.1:8082; } }\n}\n`,
+    );
+    const result = spawnSync(nginx, ['-t', '-e', 'stderr', '-c', host], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    const limit = Number(/client_max_body_size (\d+)m;/.exec(confs.map((c) => readFileSync(path.join(confDir, c), 'utf8')).join('\n'))![1]);
+    expect(limit).toBeGreaterThanOrEqual(200 + 8);
+  });
+});
+
+interface EcosystemApp {
+  name: string;
+  script: string;
+  exec_mode: string;
+  instances: number;
+  kill_timeout: number;
+  treekill: boolean;
+  out_file: string;
+  error_file: string;
+  interpreter?: string;
+}
+
+function loadEcosystem(env: Record<string, string>): { apps: EcosystemApp[] } {
+  const out = execFileSync(process.execPath, ['-e', `process.stdout.write(JSON.stringify(require(${JSON.stringify(path.join(REPO, 'docker', 'ecosystem.config.cjs'))})))`], {
+    env: { ...process.env, WEB_CONCURRENCY: '', ...env },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return JSON.parse(out.toString()) as { apps: EcosystemApp[] };
+}
+
+describe('pm2 ecosystem', () => {
+  test('web in cluster mode with WEB_CONCURRENCY instances (default: CPUs), worker and nginx in fork mode', () => {
+    const byName = (e: { apps: EcosystemApp[] }) => Object.fromEntries(e.apps.map((a) => [a.name, a]));
+    const three = byName(loadEcosystem({ WEB_CONCURRENCY: '3' }));
+    expect(three.web).toMatchObject({ exec_mode: 'cluster', instances: 3 });
+    expect(three.web!.script).toBe(path.join(REPO, 'dist/src/main.js'));
+    const cpus = Number(execFileSync(process.execPath, ['-p', 'require("os").availableParallelism()']).toString());
+    expect(byName(loadEcosystem({})).web!.instances).toBe(cpus);
+    expect(three.nginx).toMatchObject({ exec_mode: 'fork', instances: 1, treekill: false, interpreter: '/bin/sh' });
+    if (existsSync(path.join(REPO, 'dist/src/worker.js'))) expect(three.worker).toMatchObject({ exec_mode: 'fork', instances: 1 });
+    // No log files in the container: pm2-runtime streams every app to stdout.
+    for (const app of Object.values(three)) expect([app.out_file, app.error_file]).toEqual(['/dev/null', '/dev/null']);
+  });
+});
+
+describe('the rest', () => {
+  test('shell scripts pass shellcheck', () => {
+    const scripts = [
+      ...readdirSync(path.join(REPO, 'docker')).filter((f) => f.endsWith('.sh')).map((f) => path.join(REPO, 'docker', f)),
+      ...['hooks', 'confighooks'].flatMap((h) => {
+        const d = path.join(REPO, '.platform', h, 'predeploy');
+        return existsSync(d) ? readdirSync(d).map((f) => path.join(d, f)) : [];
+      }),
+    ];
+    for (const s of scripts) expect(statSync(s).mode & 0o111, `${s} is executable`).not.toBe(0);
+    const shellcheck = spawnSync('shellcheck', ['--version']);
+    if (shellcheck.error) return console.warn('[deploy-files] shellcheck not installed: scripts not linted');
+    const result = spawnSync('shellcheck', scripts, { encoding: 'utf8' });
+    expect(result.status, result.stdout).toBe(0);
+  });
+
+  test('.ebignore keeps local data, dependencies and tests out of the bundle; no docker-compose.yml in it', () => {
+    const lines = read('.ebignore').split('\n');
+    for (const p of ['node_modules/', '.data/', 'test/', '.env']) expect(lines).toContain(p);
+    expect(existsSync(path.join(REPO, 'docker-compose.yml'))).toBe(false);
+  });
+
+  test('the workflow tests every push, and deploys tags to ECR + EB with OIDC, no stored keys', () => {
+    const text = read('.github/workflows/deploy.yml');
+    const doc = parseDocument(text);
+    expect(doc.errors).toEqual([]);
+    const wf = doc.toJS() as {
+      on: { push: { tags: string[] } };
+      jobs: Record<string, { if?: string; needs?: string; permissions?: Record<string, string>; steps: Array<{ run?: string; uses?: string }> }>;
+    };
+    expect(wf.on.push.tags).toContain('v*');
+    const { test: tests, deploy } = wf.jobs;
+    expect(tests!.steps.map((s) => s.run ?? '').join('\n')).toMatch(/npm run test:stack/);
+    expect(deploy!.if).toMatch(/refs\/tags\/v/);
+    expect(deploy!.needs).toBe('test');
+    expect(deploy!.permissions).toMatchObject({ 'id-token': 'write' });
+    const uses = deploy!.steps.map((s) => s.uses ?? '');
+    expect(uses.some((u) => u.startsWith('aws-actions/configure-aws-credentials'))).toBe(true);
+    expect(uses.some((u) => u.startsWith('aws-actions/amazon-ecr-login'))).toBe(true);
+    expect(deploy!.steps.map((s) => s.run ?? '').join('\n')).toMatch(/eb deploy/);
+    expect(text).not.toMatch(/aws-access-key-id|aws-secret-access-key|AKIA[0-9A-Z]{16}/);
+  });
+});
