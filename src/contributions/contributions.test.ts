@@ -21,7 +21,8 @@ afterAll(() => ctx.close());
 
 describe('uploading a part', () => {
   it('stores the part and its track, counts it, and lists it on the contributor’s profile', async () => {
-    const part = await addContribution(guitarist, postId, { buffer: await makeTone({ frequency: 330, seconds: 3, format: 'mp3', sampleRate: 48000 }), name: 'riff.mp3' }, { instrument: 'guitar', note: 'Crunchy rhythm part' });
+    // 44.1 kHz: the npm ffprobe (2023) cannot read a 48 kHz MP3 written by the npm ffmpeg (2018).
+    const part = await addContribution(guitarist, postId, { buffer: await makeTone({ frequency: 330, seconds: 3, format: 'mp3' }), name: 'riff.mp3' }, { instrument: 'guitar', note: 'Crunchy rhythm part' });
     const row = await ctx.db('contributions').where({ id: part.id }).first();
     expect(row).toMatchObject({ post_id: postId, note: 'Crunchy rhythm part', included: false });
     const track = await ctx.db('tracks').where({ id: part.trackId }).first();
