@@ -11,10 +11,9 @@
 // after 10 s, so every app gets STOP_GRACE_MS (8 s) and pm2-runtime still exits in time.
 // That covers the tail of an upload in flight; longer uploads are drained earlier by the load
 // balancer, which stops sending requests to an instance DeregistrationDelay seconds before
-// a rolling deploy touches it (.ebextensions/02-health-and-deploys.config).
+// a rolling deploy touches it (.ebextensions/03-scaling-and-deploys.config).
 'use strict';
 
-const { existsSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
@@ -36,9 +35,11 @@ const common = {
   max_restarts: 20,
   exp_backoff_restart_delay: 200,
   kill_timeout: STOP_GRACE_MS,
-  // SIGINT to the app's own process only: a web process finishing an upload must keep
-  // the ffprobe it is running, and nginx must get SIGQUIT from its wrapper, not SIGINT
-  // on every worker (= fast shutdown, requests cut off).
+  // SIGINT to the app's own process only, which then owns the stop of its children: a web
+  // process finishing an upload keeps the ffprobe it runs, the worker decides what to do
+  // with its ffmpeg, and nginx gets SIGQUIT from its wrapper instead of SIGINT on every
+  // nginx process (= fast shutdown, requests cut off). If pm2 has to SIGKILL an app after
+  // kill_timeout, a child of it may outlive it until the container's PID namespace ends.
   treekill: false,
   out_file: '/dev/null',
   error_file: '/dev/null',
@@ -52,13 +53,9 @@ const worker = {
   script: path.join(root, 'dist/src/worker.js'),
   exec_mode: 'fork',
   instances: 1,
+  // A transcode or mixdown can take minutes, more than the 8 s a stop allows: the worker
+  // ends its ffmpeg after 5 s and leaves the job to pg-boss to retry (src/worker-runtime.ts).
 };
-
-// pm2 refuses the whole file when one script is missing, and dist/src/worker.js arrives
-// with the job queue (src/worker.ts). Until then run without it, and say so in the log.
-// TODO(lead): drop this check once src/worker.ts is in.
-const workerBuilt = existsSync(worker.script);
-if (!workerBuilt) console.error(`ecosystem: ${worker.script} is not built; starting without the worker`);
 
 module.exports = {
   apps: [
@@ -71,7 +68,7 @@ module.exports = {
       exec_mode: 'cluster',
       instances: webInstances(),
     },
-    ...(workerBuilt ? [worker] : []),
+    worker,
     {
       ...common,
       name: 'nginx',

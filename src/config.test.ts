@@ -25,6 +25,7 @@ describe('config', () => {
 
   it('requires a session secret in production and both S3 keys or neither', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrowError(/SESSION_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrowError(/DATABASE_URL: required in production[\s\S]*S3_BUCKET: required/);
     expect(() => loadConfig({ S3_ACCESS_KEY_ID: 'x' })).toThrowError(/S3_SECRET_ACCESS_KEY/);
   });
 

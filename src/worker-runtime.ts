@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss';
 import type { Deps } from './deps.js';
+import { interruptRunningTools } from './audio/run-tool.js';
 import { Busy, withJobLock } from './jobs/lock.js';
 import { QUEUES, startQueue } from './jobs/queue.js';
 import { giveUpOnMixVersion, renderMixVersion } from './mixes/render.js';
@@ -56,7 +57,12 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
   return {
     async stop() {
       clearInterval(timer);
+      // Give jobs in hand a few seconds, then end their ffmpeg: the container's stop
+      // timeout is short, and an interrupted job goes back to the queue and is retried.
+      const grace = setTimeout(interruptRunningTools, 5000);
+      grace.unref();
       await queue.stop();
+      clearTimeout(grace);
     },
   };
 }

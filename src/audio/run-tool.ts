@@ -11,6 +11,20 @@ export interface ToolRun {
 
 const STDERR_KEEP_CHARS = 256 * 1024;
 
+/** Raised instead of a result when the process is stopping: the job is retried, not failed. */
+export class ToolInterrupted extends Error {}
+
+// The tools running in this process, so a stopping worker can end them (an orphaned ffmpeg
+// would outlive the container's stop timeout). Process supervision, not shared state.
+const running = new Set<ReturnType<typeof spawn>>();
+let interrupted = false;
+
+/** Ends every running ffmpeg/ffprobe; their callers get ToolInterrupted. */
+export function interruptRunningTools(): void {
+  interrupted = true;
+  for (const child of running) child.kill('SIGKILL');
+}
+
 /**
  * Runs a binary without a shell. `onStdout` receives output as it arrives so callers can
  * fold decoded audio without holding it; if it throws, the process is killed and the
@@ -23,7 +37,9 @@ export function runTool(
   onStdout?: (chunk: Buffer) => void,
 ): Promise<ToolRun> {
   return new Promise((resolve, reject) => {
+    if (interrupted) return reject(new ToolInterrupted('stopping: not starting ' + binary));
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
     const chunks: Buffer[] = [];
     let stderr = '';
     let handlerError: { error: unknown } | null = null;
@@ -48,7 +64,9 @@ export function runTool(
     });
     child.on('error', (error) => reject(new Error(`could not run ${binary}: ${error.message}`, { cause: error })));
     child.on('close', (exitCode) => {
-      if (handlerError) reject(handlerError.error);
+      running.delete(child);
+      if (interrupted) reject(new ToolInterrupted(`${binary} was stopped with the process`));
+      else if (handlerError) reject(handlerError.error);
       else resolve({ exitCode, stdout: Buffer.concat(chunks), stderr });
     });
   });

@@ -64,5 +64,5 @@ export async function startQueue(config: Readonly<Config>, { supervise }: { supe
       await boss.send(QUEUES.renderMix, { versionId }, { ...jobOptions, singletonKey: String(versionId) });
     },
   };
-  return { boss, jobs, stop: () => boss.stop({ graceful: true, wait: true, timeout: 30_000 }) };
+  return { boss, jobs, stop: () => boss.stop({ graceful: true, wait: true, timeout: 7000 }) };
 }

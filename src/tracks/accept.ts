@@ -1,7 +1,7 @@
 import { AudioError } from '../audio/audio-error.js';
 import { probeAudio, type AudioProbe } from '../audio/probe.js';
 import type { Deps } from '../deps.js';
-import { presignGet } from '../storage/s3.js';
+import { headObject, presignGet } from '../storage/s3.js';
 import type { UploadedAudio } from '../storage/upload.js';
 import { UnsupportedMediaType } from '../web/errors.js';
 import type { NewTrack, TrackKind } from './queries.js';
@@ -21,6 +21,8 @@ export async function acceptUploadedAudio(audio: UploadedAudio, kind: TrackKind,
     }
     throw err;
   }
+  // multer-s3 reports no size for multipart uploads (over 5 MB): ask S3 for the stored size.
+  const bytes = (await headObject(storage, audio.key))?.ContentLength ?? audio.bytes;
   return {
     id: audio.trackId,
     owner_id: actor.id,
@@ -29,7 +31,7 @@ export async function acceptUploadedAudio(audio: UploadedAudio, kind: TrackKind,
     original_key: audio.key,
     original_name: audio.originalName,
     original_type: audio.contentType,
-    original_bytes: audio.bytes,
+    original_bytes: bytes,
     duration_ms: probe.durationMs,
     channels: probe.channels,
     sample_rate: probe.sampleRate,

@@ -8,12 +8,15 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { validate as lintDockerfile } from 'dockerfile-utils';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseDocument } from 'yaml';
 import { REPO } from './harness.js';
 
 const read = (p: string) => readFileSync(path.join(REPO, p), 'utf8');
-const scratch = mkdtempSync(path.join(tmpdir(), 'soundhub-deploy-files-'));
+let scratch = '';
+beforeAll(() => {
+  scratch = mkdtempSync(path.join(tmpdir(), 'soundhub-deploy-files-'));
+});
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('Dockerfile', () => {
@@ -370,7 +373,8 @@ describe('pm2 ecosystem', () => {
     const cpus = Number(execFileSync(process.execPath, ['-p', 'require("os").availableParallelism()']).toString());
     expect(byName(loadEcosystem({})).web!.instances).toBe(cpus);
     expect(three.nginx).toMatchObject({ exec_mode: 'fork', instances: 1, treekill: false, interpreter: '/bin/sh' });
-    if (existsSync(path.join(REPO, 'dist/src/worker.js'))) expect(three.worker).toMatchObject({ exec_mode: 'fork', instances: 1 });
+    if (existsSync(path.join(REPO, 'dist/src/worker.js'))) expect(three.worker).toMatchObject({ exec_mode: 'fork', instances: 1, treekill: false });
+    expect(three.web).toMatchObject({ treekill: false });
     // No log files in the container: pm2-runtime streams every app to stdout.
     for (const app of Object.values(three)) expect([app.out_file, app.error_file]).toEqual(['/dev/null', '/dev/null']);
   });

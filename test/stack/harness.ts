@@ -1,7 +1,7 @@
 // Runs the container's own process tree on loopback, as the image does: docker/entrypoint.sh
 // (render nginx.conf, migrate, exec pm2-runtime) with docker/ecosystem.config.cjs, against the
 // test PostgreSQL and S3 endpoint. Only ports and paths differ from the image.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, closeSync, createReadStream, existsSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -91,7 +91,23 @@ export function stackEnv(o: { port: number; webPort: number; dir: string; databa
   };
 }
 
+/** As root the stack runs as nobody, who must be able to read the checkout. */
+function checkReadableByStackUser(): void {
+  if (!runAs) return;
+  const probe = spawnSync(process.execPath, ['-e', 'require("fs").accessSync(process.argv[1], 4)', path.join(REPO, 'dist', 'src', 'main.js')], {
+    ...runAs,
+    stdio: 'ignore',
+  });
+  if (probe.status !== 0) {
+    throw new Error(
+      `The stack runs as uid ${runAs.uid} (like the image's non-root user), which cannot read ${REPO}/dist. ` +
+        'Build first (npm run build) and make the checkout and its parent folders readable by others (chmod o+rx).',
+    );
+  }
+}
+
 export async function startStack(options: StackOptions): Promise<Stack> {
+  checkReadableByStackUser();
   const dir = await makeTempDir(`soundhub-stack-${options.name}-`);
   const port = await freePort();
   const webPort = await freePort();
@@ -137,18 +153,32 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       return result;
     },
     kill() {
-      for (const p of [...descendants(pid), ...seen]) {
+      // Only processes that still carry this stack's environment: a remembered pid may
+      // belong to someone else by now.
+      const marker = `RUNTIME_DIR=${env.RUNTIME_DIR}`;
+      const candidates = new Set([...descendants(pid), ...seen]);
+      // nginx rewrites its environment area (process titles): know its master by the
+      // config path on its command line, and its workers as that master's children.
+      const masters = [...candidates].filter((p) => cmdline(p).includes(env.RUNTIME_DIR!));
+      const nginxProcesses = new Set([...masters, ...masters.flatMap((m) => children(m))]);
+      for (const p of nginxProcesses) candidates.add(p);
+      const ours = (p: number) => {
+        if (nginxProcesses.has(p)) return true;
+        try {
+          return readFileSync(`/proc/${p}/environ`, 'utf8').split('\0').includes(marker);
+        } catch {
+          return false;
+        }
+      };
+      for (const p of candidates) {
+        if (!ours(p)) continue;
         try {
           process.kill(p, 'SIGKILL');
         } catch {
           // gone already
         }
       }
-      try {
-        child.kill('SIGKILL');
-      } catch {
-        // gone already
-      }
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
   };
 
@@ -167,6 +197,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const apps = stack.apps();
     return want.every((n) => (apps.get(n)?.length ?? 0) > 0) && (apps.get('web')?.length ?? 0) >= (options.webConcurrency ?? 2);
   }, 30_000).catch(() => {
+    stack.kill();
     throw new Error(`stack ${options.name}: apps ${JSON.stringify([...stack.apps()])}\n${tail(output())}`);
   });
   return stack;
@@ -223,6 +254,14 @@ export function descendants(pid: number): number[] {
     }
   }
   return out;
+}
+
+export function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+  } catch {
+    return '';
+  }
 }
 
 export function alive(pid: number): boolean {
