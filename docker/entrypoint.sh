@@ -25,8 +25,8 @@ fail() {
 
 # The container never falls back to the embedded PostgreSQL / S3 server of `npm start`:
 # an instance with local state would break every other instance behind the load balancer.
-[ -n "${DATABASE_URL:-}" ] || fail "DATABASE_URL is not set (docs/deploy.md lists the environment properties)"
-[ -n "${S3_BUCKET:-}" ] || fail "S3_BUCKET is not set (docs/deploy.md lists the environment properties)"
+[ -n "${DATABASE_URL:-}" ] || fail "DATABASE_URL is not set (the Deploy section of README.md lists the environment properties)"
+[ -n "${S3_BUCKET:-}" ] || fail "S3_BUCKET is not set (the Deploy section of README.md lists the environment properties)"
 case "$MAX_UPLOAD_MB" in
   '' | *[!0-9]*) fail "MAX_UPLOAD_MB must be a whole number of megabytes, got '$MAX_UPLOAD_MB'" ;;
 esac
