@@ -1,8 +1,9 @@
+import { csrfToken } from './csrf.js';
+
 /**
  * Site-wide behaviour: a persistent mini player for every "play" button, and upload
  * progress for audio forms (a plain form post still works without JavaScript).
  */
-const csrfToken = () => document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';
 
 function playerBar(): { audio: HTMLAudioElement; title: HTMLElement } {
   let bar = document.querySelector<HTMLElement>('.player-bar');

@@ -3,6 +3,7 @@
  * POST /posts/:id/mix → 202 { version }, then GET /posts/:id/versions every 2 s until that
  * version is ready or failed.
  */
+import { csrfToken } from './csrf.js';
 
 export interface SavedTrack {
   trackId: string;
@@ -24,8 +25,6 @@ interface VersionsResponse {
 }
 
 export type SaveOutcome = { ok: true; version: MasterVersion } | { ok: false; message: string };
-
-const csrfToken = () => document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';
 
 /** The message of a `{ error: { message, fields } }` answer, with its field errors. */
 async function errorMessage(res: Response): Promise<string> {

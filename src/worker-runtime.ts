@@ -19,29 +19,24 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
   const { db, config, log } = deps;
   const queue = await startQueue(config, { supervise: true });
   const { boss, jobs } = queue;
-  const lastTry = (job: Job<unknown>) => job.retryCount >= job.retryLimit;
 
-  await boss.work<{ trackId: string }>(QUEUES.processTrack, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
-    const { trackId } = job!.data;
-    try {
-      await withJobLock(db, 'track', trackId, () => processTrack(trackId, deps));
-    } catch (err) {
-      if (!(err instanceof Busy) && lastTry(job!)) await giveUpOnTrack(db, trackId);
-      log.warn({ err, trackId, attempt: job!.retryCount }, 'track job failed; pg-boss retries it');
-      throw err;
-    }
-  });
+  /**
+   * One job at a time per queue, under the job's lock. A failure is thrown back to pg-boss,
+   * which retries; after the last try `giveUp` leaves the row with a reason to show.
+   */
+  const consume = <T>(name: string, lockKey: (data: T) => string, run: (data: T) => Promise<void>, giveUp: (data: T) => Promise<void>) =>
+    boss.work<T>(name, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]: Job<T>[]) => {
+      try {
+        await withJobLock(db, name, lockKey(job!.data), () => run(job!.data));
+      } catch (err) {
+        if (!(err instanceof Busy) && job!.retryCount >= job!.retryLimit) await giveUp(job!.data);
+        log.warn({ err, queue: name, data: job!.data, attempt: job!.retryCount }, 'job failed; pg-boss retries it');
+        throw err;
+      }
+    });
 
-  await boss.work<{ versionId: number }>(QUEUES.renderMix, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
-    const { versionId } = job!.data;
-    try {
-      await withJobLock(db, 'mix', String(versionId), () => renderMixVersion(versionId, deps));
-    } catch (err) {
-      if (!(err instanceof Busy) && lastTry(job!)) await giveUpOnMixVersion(db, versionId);
-      log.warn({ err, versionId, attempt: job!.retryCount }, 'mix job failed; pg-boss retries it');
-      throw err;
-    }
-  });
+  await consume<{ trackId: string }>(QUEUES.processTrack, (d) => d.trackId, (d) => processTrack(d.trackId, deps), (d) => giveUpOnTrack(db, d.trackId));
+  await consume<{ versionId: number }>(QUEUES.renderMix, (d) => String(d.versionId), (d) => renderMixVersion(d.versionId, deps), (d) => giveUpOnMixVersion(db, d.versionId));
 
   // The rows are the truth: work whose job never made it onto the queue is sent again.
   // Stately queues drop the duplicate if the job is in fact queued or running.

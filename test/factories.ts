@@ -1,26 +1,22 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import supertest from 'supertest';
 import type { Express } from 'express';
 import { resolveAudioTools } from '../src/audio/tools.js';
+import { makeAudioTempDir, writeLavfiAudio } from './fixtures-audio.js';
 
-const run = promisify(execFile);
 const tools = resolveAudioTools(process.env);
-let workDir: Promise<string> | undefined;
-const dir = () => (workDir ??= mkdtemp(path.join(tmpdir(), 'soundhub-audio-')));
+let workDir: Promise<{ dir: string }> | undefined;
 
-/** A real audio file made by ffmpeg: a sine of `frequency` Hz, `seconds` long. */
+/**
+ * A real audio file made by ffmpeg: lavfi's sine (1/8 of full scale) of `frequency` Hz,
+ * scaled by `volume`, stereo. The temp folder lives as long as the test process.
+ */
 export async function makeTone({ frequency = 440, seconds = 3, format = 'mp3', volume = 0.5, sampleRate = 44100 } = {}): Promise<Buffer> {
-  const file = path.join(await dir(), `${randomBytes(6).toString('hex')}.${format}`);
-  await run(tools.ffmpegPath, [
-    '-hide_banner', '-loglevel', 'error', '-f', 'lavfi',
-    '-i', `sine=frequency=${frequency}:sample_rate=${sampleRate}:duration=${seconds}`,
-    '-af', `volume=${volume}`, '-ac', '2', '-y', file,
-  ]);
+  const { dir } = await (workDir ??= makeAudioTempDir());
+  const file = path.join(dir, `${randomBytes(6).toString('hex')}.${format}`);
+  await writeLavfiAudio(tools, file, `sine=frequency=${frequency}:sample_rate=${sampleRate}:duration=${seconds}`, ['-af', `volume=${volume}`, '-ac', '2']);
   return readFile(file);
 }
 

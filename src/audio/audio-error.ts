@@ -15,3 +15,6 @@ export class AudioError extends Error {
 }
 
 export const NOT_AUDIO = 'This file is not audio we can read';
+
+/** The reason as a sentence for a page ("…read."), whether or not it already ends in a stop. */
+export const reasonSentence = (err: AudioError) => (/[.!?]$/.test(err.reason) ? err.reason : `${err.reason}.`);

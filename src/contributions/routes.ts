@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.js';
-import { findPostById, type PostSummary } from '../posts/queries.js';
-import { parseId } from '../posts/routes.js';
+import { loadPost, parseId } from '../posts/load.js';
+import type { PostSummary } from '../posts/queries.js';
 import { discardUpload, receiveAudio, uploadedAudio } from '../storage/upload.js';
 import { requireUser } from '../web/auth-guard.js';
 import { NotFound, ValidationFailed } from '../web/errors.js';
@@ -18,15 +18,10 @@ export function contributionRoutes(deps: Deps): Router {
   const { db, storage, config } = deps;
   const router = Router();
 
-  const loadPost = async (id: unknown): Promise<PostSummary> => {
-    const post = await findPostById(db, parseId(id));
-    if (!post) throw new NotFound('This song does not exist or was deleted.');
-    return post;
-  };
   const loadContribution = async (id: unknown): Promise<{ contribution: ContributionRow; post: PostSummary }> => {
     const contribution = await findContributionById(db, parseId(id));
     if (!contribution) throw new NotFound('This part does not exist or was deleted.');
-    return { contribution, post: await loadPost(String(contribution.post_id)) };
+    return { contribution, post: await loadPost(db, String(contribution.post_id)) };
   };
   const done = (req: Request, res: Response, post: PostSummary, body: object, anchor = 'contributions') =>
     wantsJson(req) ? res.json(body) : res.redirect(303, `/posts/${post.id}#${anchor}`);
@@ -34,7 +29,7 @@ export function contributionRoutes(deps: Deps): Router {
   router.post('/posts/:id/contributions', requireUser, receiveAudio(storage, { field: 'audio', maxBytes: config.maxUploadBytes }), async (req, res, next) => {
     const audio = uploadedAudio(req);
     try {
-      const post = await loadPost(req.params.id);
+      const post = await loadPost(db, req.params.id);
       const part = validate(contributionSchema, req.body);
       if (!audio) throw new ValidationFailed({ audio: 'Choose an audio file with your part.' });
       const contribution = await createContribution(post, { part, audio }, { ...deps, actor: req.user! });

@@ -14,11 +14,13 @@ export interface DbOptions {
   poolMax?: number;
 }
 
+/** TLS to the database, verified against the given CA (the RDS bundle); none without one. */
+export function databaseTls(caFile: string | undefined): { ssl?: { ca: string; rejectUnauthorized: true } } {
+  return caFile ? { ssl: { ca: readFileSync(caFile, 'utf8'), rejectUnauthorized: true } } : {};
+}
+
 function connection({ url, caFile }: DbOptions): Knex.PgConnectionConfig & pg.PoolConfig {
-  return {
-    connectionString: url,
-    ...(caFile ? { ssl: { ca: readFileSync(caFile, 'utf8'), rejectUnauthorized: true } } : {}),
-  };
+  return { connectionString: url, ...databaseTls(caFile) };
 }
 
 export function createDb(options: DbOptions): Db {

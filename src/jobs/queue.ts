@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { Config } from '../config.js';
+import { databaseTls } from '../db/knex.js';
 
 /**
  * Background work runs on pg-boss, a queue in the same PostgreSQL: no broker to operate,
@@ -32,7 +33,7 @@ export interface Queue {
 export async function startQueue(config: Readonly<Config>, { supervise }: { supervise: boolean }): Promise<Queue> {
   const boss = new PgBoss({
     connectionString: config.database.url!,
-    ...(config.database.caFile ? { ssl: { ca: (await import('node:fs')).readFileSync(config.database.caFile, 'utf8') } } : {}),
+    ...databaseTls(config.database.caFile),
     max: 3,
     schema: 'pgboss',
     supervise,

@@ -1,6 +1,7 @@
 import { listContributionsOfPost } from '../contributions/queries.js';
 import type { Db } from '../db/knex.js';
 import type { PostSummary } from '../posts/queries.js';
+import { findTrackById } from '../tracks/queries.js';
 import type { RecipeTrack } from './queries.js';
 
 /** A track that can go into the post's mix, with the names its credits use. */
@@ -15,7 +16,7 @@ export interface MixableTrack {
 
 /** The author track and every contribution the author included (failed uploads never). */
 export async function listMixableTracks(db: Db, post: PostSummary): Promise<MixableTrack[]> {
-  const author = await db('tracks').where({ id: post.author_track_id }).first('id', 'status', 'loudness_lufs');
+  const author = await findTrackById(db, post.author_track_id);
   const contributions = await listContributionsOfPost(db, post.id);
   const tracks: MixableTrack[] = [];
   if (author && author.status !== 'failed') {

@@ -69,6 +69,18 @@ export async function newestMixVersion(db: Db, postId: number): Promise<MixVersi
   return db('mix_versions').where({ post_id: postId }).orderBy('number', 'desc').first();
 }
 
+/** Locks a version for the rest of the transaction; true while it still waits for its master. */
+export async function lockRenderingVersion(trx: Db, id: number): Promise<boolean> {
+  const row = await trx('mix_versions').where({ id }).forUpdate().first('status');
+  return row?.status === 'rendering';
+}
+
+/** The number of the version listeners hear now (0 for none), with the post row locked. */
+export async function lockCurrentVersionNumber(trx: Db, postId: number): Promise<number> {
+  const row = await trx('posts as p').leftJoin('mix_versions as v', 'v.id', 'p.current_mix_version_id').where('p.id', postId).forUpdate('p').first('v.number');
+  return row?.number ?? 0;
+}
+
 export async function markMixVersionReady(trx: Db, id: number, master: { trackId: string; lufs: number | null; truePeakDb: number | null }): Promise<void> {
   await trx('mix_versions').where({ id }).update({ status: 'ready', master_track_id: master.trackId, loudness_lufs: master.lufs, true_peak_db: master.truePeakDb, rendered_at: trx.fn.now(), failure_reason: null });
 }

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AudioError } from '../audio/audio-error.js';
+import { AudioError, reasonSentence } from '../audio/audio-error.js';
 import { renderMixdown } from '../audio/mixdown.js';
 import { computePeaks } from '../audio/peaks.js';
 import { transcodeForStreaming } from '../audio/transcode.js';
@@ -11,9 +11,10 @@ import type { Deps } from '../deps.js';
 import { downloadToFile } from '../storage/download.js';
 import { peaksKey, streamKey, trackFolder } from '../storage/keys.js';
 import { deletePrefix, putObject } from '../storage/s3.js';
+import { findPostById } from '../posts/queries.js';
 import { PEAK_POINTS } from '../tracks/process.js';
 import { findTrackById, insertTrack } from '../tracks/queries.js';
-import { findMixVersion, listRecipe, markMixVersionFailed, markMixVersionReady, setCurrentMixVersion } from './queries.js';
+import { findMixVersion, listRecipe, lockCurrentVersionNumber, lockRenderingVersion, markMixVersionFailed, markMixVersionReady, setCurrentMixVersion } from './queries.js';
 
 /** Loudness of every master: the streaming services' common target, with a −1 dBTP ceiling. */
 export const MASTER_LUFS = -14;
@@ -28,7 +29,7 @@ export const MASTER_CEILING_DBTP = -1;
 export async function renderMixVersion(versionId: number, { db, storage, config, log }: Pick<Deps, 'db' | 'storage' | 'config' | 'log'>): Promise<void> {
   const version = await findMixVersion(db, versionId);
   if (!version || version.status !== 'rendering') return;
-  const post = await db('posts').where({ id: version.post_id }).first('id', 'title', 'author_id');
+  const post = await findPostById(db, version.post_id);
   if (!post) return;
   const recipe = (await listRecipe(db, version.id)).filter((r) => r.track_id && !r.muted);
 
@@ -59,8 +60,7 @@ export async function renderMixVersion(versionId: number, { db, storage, config,
 
     const rendered = await db.transaction(async (trx) => {
       // Re-read under lock: the version may have been rendered by another run meanwhile.
-      const current = await trx('mix_versions').where({ id: version.id }).forUpdate().first('status');
-      if (current?.status !== 'rendering') return false;
+      if (!(await lockRenderingVersion(trx, version.id))) return false;
       await insertTrack(trx, {
         id: masterId,
         owner_id: post.author_id,
@@ -84,8 +84,7 @@ export async function renderMixVersion(versionId: number, { db, storage, config,
       });
       await markMixVersionReady(trx, version.id, { trackId: masterId, lufs: master.integratedLufs, truePeakDb: master.truePeakDb });
       // Newest ready wins; an older version the author chose stays until a newer one is ready.
-      const live = await trx('posts as p').leftJoin('mix_versions as v', 'v.id', 'p.current_mix_version_id').where('p.id', post.id).forUpdate('p').first('v.number');
-      if (!live?.number || live.number < version.number) await setCurrentMixVersion(trx, post.id, { id: version.id, master_track_id: masterId });
+      if ((await lockCurrentVersionNumber(trx, post.id)) < version.number) await setCurrentMixVersion(trx, post.id, { id: version.id, master_track_id: masterId });
       return true;
     });
     if (!rendered) await deletePrefix(storage, trackFolder(masterId));
@@ -93,7 +92,7 @@ export async function renderMixVersion(versionId: number, { db, storage, config,
   } catch (err) {
     await deletePrefix(storage, trackFolder(masterId)).catch(() => undefined);
     if (!(err instanceof AudioError)) throw err; // the job retries
-    await markMixVersionFailed(db, version.id, `${err.reason}.`);
+    await markMixVersionFailed(db, version.id, reasonSentence(err));
     log.warn({ versionId, reason: err.reason }, 'master failed');
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -1,9 +1,7 @@
 import { Router } from 'express';
 import type { Deps } from '../deps.js';
-import { findPostById, type PostSummary } from '../posts/queries.js';
-import { parseId } from '../posts/routes.js';
+import { loadPost, parseId } from '../posts/load.js';
 import { requireUser } from '../web/auth-guard.js';
-import { NotFound } from '../web/errors.js';
 import { validate } from '../web/validate.js';
 import { makeMixVersionCurrent } from './current.js';
 import { listMixVersions } from './queries.js';
@@ -15,15 +13,10 @@ export function mixRoutes(deps: Deps): Router {
   const { db } = deps;
   const router = Router();
 
-  const loadPost = async (id: unknown): Promise<PostSummary> => {
-    const post = await findPostById(db, parseId(id));
-    if (!post) throw new NotFound('This song does not exist or was deleted.');
-    return post;
-  };
 
   // Save the mix: JSON from the mixer, or plain form fields without JavaScript.
   router.post('/posts/:id/mix', requireUser, async (req, res) => {
-    const post = await loadPost(req.params.id);
+    const post = await loadPost(db, req.params.id);
     const input = validate(saveMixSchema, settingsFromForm(req.body ?? {}));
     const version = await saveMix(post, input, { ...deps, actor: req.user! });
     req.log.info({ postId: post.id, versionId: version.id, number: version.number }, 'mix saved');
@@ -32,13 +25,13 @@ export function mixRoutes(deps: Deps): Router {
   });
 
   router.get('/posts/:id/versions', async (req, res) => {
-    const post = await loadPost(req.params.id);
+    const post = await loadPost(db, req.params.id);
     const versions = presentMixVersions(post.id, await listMixVersions(db, post.id), post.current_mix_version_id);
     res.set('Cache-Control', 'no-store').json({ currentVersionId: post.current_mix_version_id, versions });
   });
 
   router.post('/posts/:id/versions/:number/current', requireUser, async (req, res) => {
-    const post = await loadPost(req.params.id);
+    const post = await loadPost(db, req.params.id);
     const number = parseId(req.params.number);
     await makeMixVersionCurrent(post, number, { db, actor: req.user! });
     if (req.accepts(['html', 'json']) === 'json') return res.json({ currentVersion: number });

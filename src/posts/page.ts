@@ -4,7 +4,7 @@ import type { Db } from '../db/knex.js';
 import { loudnessMatchedGain } from '../mixes/mixable.js';
 import { listMixVersions, type RecipeTrack } from '../mixes/queries.js';
 import { presentMixVersions } from '../mixes/view-models.js';
-import type { TrackRow } from '../tracks/queries.js';
+import { findTrackById, type TrackRow } from '../tracks/queries.js';
 import { canContribute, canMixPost } from './policies.js';
 import type { PostSummary } from './queries.js';
 import { listInstruments } from './taxonomy.js';
@@ -15,7 +15,7 @@ type Viewer = Express.User | undefined;
 /** Everything the post page shows: the song, its parts by instrument, the mixer, the versions. */
 export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer) {
   const [authorTrack, contributions, versions, instruments] = await Promise.all([
-    db('tracks').where({ id: post.author_track_id }).first() as Promise<TrackRow>,
+    findTrackById(db, post.author_track_id) as Promise<TrackRow>,
     listContributionsOfPost(db, post.id),
     listMixVersions(db, post.id),
     listInstruments(db),

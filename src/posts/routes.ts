@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import type { Deps } from '../deps.js';
 import { requireUser } from '../web/auth-guard.js';
-import { BadRequest, NotFound, ValidationFailed } from '../web/errors.js';
+import { ValidationFailed } from '../web/errors.js';
 import { discardUpload, receiveAudio, uploadedAudio } from '../storage/upload.js';
 import { validate } from '../web/validate.js';
 import { createPost } from './create.js';
-import { findPostById } from './queries.js';
+import { loadPost } from './load.js';
 import { MUSICAL_KEYS, postSchema } from './schemas.js';
 import { listGenres, listInstruments } from './taxonomy.js';
 import { buildPostPage } from './page.js';
@@ -38,17 +38,9 @@ export function postRoutes(deps: Deps): Router {
   });
 
   router.get('/posts/:id', async (req, res) => {
-    const post = await findPostById(db, parseId(req.params.id));
-    if (!post) throw new NotFound('This song does not exist or was deleted.');
+    const post = await loadPost(db, req.params.id);
     res.render('posts/show', { title: post.title, ...(await buildPostPage(db, post, req.user)) });
   });
 
   return router;
-}
-
-export function parseId(value: unknown): number {
-  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) throw new NotFound();
-  const id = Number(value);
-  if (!Number.isSafeInteger(id)) throw new BadRequest();
-  return id;
 }

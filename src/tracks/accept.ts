@@ -1,4 +1,4 @@
-import { AudioError } from '../audio/audio-error.js';
+import { AudioError, reasonSentence } from '../audio/audio-error.js';
 import { probeAudio, type AudioProbe } from '../audio/probe.js';
 import type { Deps } from '../deps.js';
 import { headObject, presignGet } from '../storage/s3.js';
@@ -17,7 +17,7 @@ export async function acceptUploadedAudio(audio: UploadedAudio, kind: TrackKind,
     probe = await probeAudio(config.audio, await presignGet(storage, audio.key));
   } catch (err) {
     if (err instanceof AudioError) {
-      throw new UnsupportedMediaType(`“${audio.originalName}” is not an audio file we can play: ${err.reason}. Upload MP3, WAV, FLAC, AAC/M4A or OGG.`);
+      throw new UnsupportedMediaType(`“${audio.originalName}” is not an audio file we can play: ${reasonSentence(err)} Upload MP3, WAV, FLAC, AAC/M4A or OGG.`);
     }
     throw err;
   }

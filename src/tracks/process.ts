@@ -1,21 +1,21 @@
+import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AudioError } from '../audio/audio-error.js';
+import { AudioError, reasonSentence } from '../audio/audio-error.js';
 import { detectClipping } from '../audio/clipping.js';
 import { measureLoudness } from '../audio/loudness.js';
 import { checkPartAgainstSong } from '../audio/part-check.js';
 import { computePeaks } from '../audio/peaks.js';
 import { probeAudio } from '../audio/probe.js';
-import { findSongProbeOfContributionTrack } from '../contributions/queries.js';
 import { transcodeForStreaming } from '../audio/transcode.js';
+import { findSongProbeOfContributionTrack } from '../contributions/queries.js';
 import type { Db } from '../db/knex.js';
 import type { Deps } from '../deps.js';
 import { downloadToFile } from '../storage/download.js';
-import { peaksKey, streamKey } from '../storage/keys.js';
-import { putObject } from '../storage/s3.js';
-import { findTrackById, updateTrack, type TrackWarning } from './queries.js';
-import { createReadStream } from 'node:fs';
+import { peaksKey, streamKey, trackFolder } from '../storage/keys.js';
+import { deletePrefix, putObject } from '../storage/s3.js';
+import { findTrackById, updateTrack } from './queries.js';
 
 export const PEAK_POINTS = 2000;
 
@@ -41,18 +41,19 @@ export async function processTrack(trackId: string, { db, storage, config, log }
     const loudness = await measureLoudness(tools, original);
     const clipping = await detectClipping(tools, original);
     const song = track.kind === 'contribution' ? await findSongProbeOfContributionTrack(db, track.id) : undefined;
-    const warnings: TrackWarning[] = song
-      ? checkPartAgainstSong({ ...probe, loudness, clipping }, song)
-      : checkPartAgainstSong({ ...probe, loudness, clipping }, probe); // only clipping can fire
+    // An author track is the song itself: against its own probe only clipping can show.
+    const warnings = checkPartAgainstSong({ ...probe, loudness, clipping }, song ?? probe);
 
     const streamBytes = (await stat(streamFile)).size;
     const sKey = streamKey(track.id, rendition.ext);
     await putObject(storage, sKey, createReadStream(streamFile), rendition.contentType, streamBytes);
     await putObject(storage, peaksKey(track.id), JSON.stringify(peaks), 'application/json');
 
-    // The row may have gone while we worked (the post was deleted): then clean up after us.
-    const still = await findTrackById(db, track.id);
-    if (!still) return;
+    // The row may have gone while we worked (the part was deleted): then clean up after us.
+    if (!(await findTrackById(db, track.id))) {
+      await deletePrefix(storage, trackFolder(track.id));
+      return;
+    }
     await updateTrack(db, track.id, {
       status: 'ready',
       failure_reason: null,
@@ -73,7 +74,7 @@ export async function processTrack(trackId: string, { db, storage, config, log }
     log.info({ trackId, durationMs: probe.durationMs, lufs: loudness.integratedLufs, warnings: warnings.length }, 'track processed');
   } catch (err) {
     if (!(err instanceof AudioError)) throw err; // infrastructure trouble: the job retries
-    await updateTrack(db, track.id, { status: 'failed', failure_reason: `${err.reason}.`.replace(/\.\.$/, '.') });
+    await updateTrack(db, track.id, { status: 'failed', failure_reason: reasonSentence(err) });
     log.warn({ trackId, reason: err.reason }, 'track failed');
   } finally {
     await rm(dir, { recursive: true, force: true });
