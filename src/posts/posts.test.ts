@@ -161,3 +161,26 @@ describe('pages', () => {
     expect(res.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 });
+
+describe('genre and instrument pages', () => {
+  it('list only the songs of that genre or instrument, and 404 for an unknown one', async () => {
+    const author = await buildUser(ctx.app);
+    const tone = await makeTone({ seconds: 1 });
+    await buildPost(author, { title: 'Funky keys idea', genre: 'funk', instrument: 'keyboard' }, { buffer: tone, name: 'k.mp3' });
+    await buildPost(author, { title: 'Folk guitar idea', genre: 'folk', instrument: 'guitar' }, { buffer: tone, name: 'g.mp3' });
+
+    const funk = await supertest(ctx.app).get('/genres/funk');
+    expect(funk.status).toBe(200);
+    expect(funk.text).toContain('Funk songs');
+    expect(funk.text).toContain('Funky keys idea');
+    expect(funk.text).not.toContain('Folk guitar idea');
+
+    const keys = await supertest(ctx.app).get('/instruments/keyboard');
+    expect(keys.status).toBe(200);
+    expect(keys.text).toContain('Funky keys idea');
+    expect(keys.text).not.toContain('Folk guitar idea');
+
+    expect((await supertest(ctx.app).get('/genres/no-such-genre')).status).toBe(404);
+    expect((await supertest(ctx.app).get('/instruments/theremin-9')).status).toBe(404);
+  });
+});

@@ -65,9 +65,17 @@ export interface Cursor {
   id: number;
 }
 
-export async function listNewestPosts(db: Db, { before, limit, authorId }: { before?: Cursor | undefined; limit: number; authorId?: number }): Promise<PostSummary[]> {
+export interface PostFilter {
+  authorId?: number;
+  genreId?: number;
+  instrumentId?: number;
+}
+
+export async function listNewestPosts(db: Db, { before, limit, authorId, genreId, instrumentId }: { before?: Cursor | undefined; limit: number } & PostFilter): Promise<PostSummary[]> {
   const q = summaries(db).orderBy([{ column: 'p.created_at', order: 'desc' }, { column: 'p.id', order: 'desc' }]).limit(limit);
   if (authorId !== undefined) q.where('p.author_id', authorId);
+  if (genreId !== undefined) q.where('p.genre_id', genreId);
+  if (instrumentId !== undefined) q.where('p.instrument_id', instrumentId);
   if (before) q.whereRaw('(p.created_at, p.id) < (?, ?)', [before.createdAt, before.id]);
   return q;
 }
