@@ -12,6 +12,7 @@ import type { Deps } from './deps.js';
 import { contributionRoutes } from './contributions/routes.js';
 import { feedRoutes } from './feed/routes.js';
 import { mixRoutes } from './mixes/routes.js';
+import { postPageRoutes } from './post-page/routes.js';
 import { postRoutes } from './posts/routes.js';
 import { trackRoutes } from './tracks/routes.js';
 import { userRoutes } from './users/routes.js';
@@ -99,6 +100,7 @@ export function createApp(deps: Deps): express.Express {
   app.use(authRoutes(deps, passport));
   app.use(feedRoutes(deps));
   app.use(postRoutes(deps));
+  app.use(postPageRoutes(deps)); // after postRoutes: /posts/new is not a post id
   app.use(contributionRoutes(deps));
   app.use(mixRoutes(deps));
   app.use(trackRoutes(deps));

@@ -1,6 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { Deps } from './deps.js';
 import { interruptRunningTools } from './audio/run-tool.js';
+import { findSongProbeOfContributionTrack } from './contributions/queries.js';
 import { Busy, withJobLock } from './jobs/lock.js';
 import { QUEUES, startQueue } from './jobs/queue.js';
 import { giveUpOnMixVersion, renderMixVersion } from './mixes/render.js';
@@ -35,7 +36,7 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
       }
     });
 
-  await consume<{ trackId: string }>(QUEUES.processTrack, (d) => d.trackId, (d) => processTrack(d.trackId, deps), (d) => giveUpOnTrack(db, d.trackId));
+  await consume<{ trackId: string }>(QUEUES.processTrack, (d) => d.trackId, (d) => processTrack(d.trackId, { ...deps, songProbeOf: findSongProbeOfContributionTrack }), (d) => giveUpOnTrack(db, d.trackId));
   await consume<{ versionId: number }>(QUEUES.renderMix, (d) => String(d.versionId), (d) => renderMixVersion(d.versionId, deps), (d) => giveUpOnMixVersion(db, d.versionId));
 
   // The rows are the truth: work whose job never made it onto the queue is sent again.

@@ -1,15 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.js';
-import { loadPost, parseId } from '../posts/load.js';
+import { loadPost } from '../posts/load.js';
 import type { PostSummary } from '../posts/queries.js';
 import { discardUpload, receiveAudio, uploadedAudio } from '../storage/upload.js';
 import { requireUser } from '../web/auth-guard.js';
-import { NotFound, ValidationFailed } from '../web/errors.js';
+import { ValidationFailed } from '../web/errors.js';
 import { validate } from '../web/validate.js';
 import { createContribution } from './create.js';
-import { deleteContribution } from './delete.js';
+import { loadContribution } from './load.js';
 import { setContributionInMix } from './mix-membership.js';
-import { findContributionById, type ContributionRow } from './queries.js';
 import { contributionSchema } from './schemas.js';
 
 const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
@@ -18,11 +17,6 @@ export function contributionRoutes(deps: Deps): Router {
   const { db, storage, config } = deps;
   const router = Router();
 
-  const loadContribution = async (id: unknown): Promise<{ contribution: ContributionRow; post: PostSummary }> => {
-    const contribution = await findContributionById(db, parseId(id));
-    if (!contribution) throw new NotFound('This part does not exist or was deleted.');
-    return { contribution, post: await loadPost(db, String(contribution.post_id)) };
-  };
   const done = (req: Request, res: Response, post: PostSummary, body: object, anchor = 'contributions') =>
     wantsJson(req) ? res.json(body) : res.redirect(303, `/posts/${post.id}#${anchor}`);
 
@@ -43,22 +37,18 @@ export function contributionRoutes(deps: Deps): Router {
   });
 
   router.post('/contributions/:id/include', requireUser, async (req, res) => {
-    const { contribution, post } = await loadContribution(req.params.id);
+    const { contribution, post } = await loadContribution(db, req.params.id);
     await setContributionInMix(post, contribution, true, { db, actor: req.user });
     done(req, res, post, { id: contribution.id, included: true }, 'mixer');
   });
 
   router.post('/contributions/:id/exclude', requireUser, async (req, res) => {
-    const { contribution, post } = await loadContribution(req.params.id);
+    const { contribution, post } = await loadContribution(db, req.params.id);
     await setContributionInMix(post, contribution, false, { db, actor: req.user });
     done(req, res, post, { id: contribution.id, included: false }, 'mixer');
   });
 
-  router.post('/contributions/:id/delete', requireUser, async (req, res) => {
-    const { contribution, post } = await loadContribution(req.params.id);
-    await deleteContribution(post, contribution, { ...deps, actor: req.user });
-    done(req, res, post, { id: contribution.id, deleted: true });
-  });
+  // POST /contributions/:id/delete is in mixes/routes.ts: withdrawing a part may re-save the mix.
 
   return router;
 }

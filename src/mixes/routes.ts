@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { loadContribution } from '../contributions/load.js';
 import type { Deps } from '../deps.js';
 import { loadPost, parseId } from '../posts/load.js';
 import { requireUser } from '../web/auth-guard.js';
@@ -7,12 +8,12 @@ import { makeMixVersionCurrent } from './current.js';
 import { listMixVersions } from './queries.js';
 import { saveMix } from './save.js';
 import { saveMixSchema, settingsFromForm } from './schemas.js';
+import { withdrawContribution } from './withdraw.js';
 import { presentMixVersions } from './view-models.js';
 
 export function mixRoutes(deps: Deps): Router {
   const { db } = deps;
   const router = Router();
-
 
   // Save the mix: JSON from the mixer, or plain form fields without JavaScript.
   router.post('/posts/:id/mix', requireUser, async (req, res) => {
@@ -36,6 +37,14 @@ export function mixRoutes(deps: Deps): Router {
     await makeMixVersionCurrent(post, number, { db, actor: req.user! });
     if (req.accepts(['html', 'json']) === 'json') return res.json({ currentVersion: number });
     res.redirect(303, `/posts/${post.id}#versions`);
+  });
+
+  // A part's own URL, but served here: taking it down may save the mix again without it.
+  router.post('/contributions/:id/delete', requireUser, async (req, res) => {
+    const { contribution, post } = await loadContribution(db, req.params.id);
+    await withdrawContribution(post, contribution, { ...deps, actor: req.user });
+    if (req.accepts(['html', 'json']) === 'json') return res.json({ id: contribution.id, deleted: true });
+    res.redirect(303, `/posts/${post.id}#contributions`);
   });
 
   return router;

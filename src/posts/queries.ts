@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex.js';
+import type { Cursor } from '../web/pagination.js';
 
 export interface PostRow {
   id: number;
@@ -57,12 +58,6 @@ function summaries(db: Db) {
 
 export async function findPostById(db: Db, id: number): Promise<PostSummary | undefined> {
   return summaries(db).where('p.id', id).first();
-}
-
-/** Keyset page, newest first: `before` is the (created_at, id) of the last post already shown. */
-export interface Cursor {
-  createdAt: Date;
-  id: number;
 }
 
 export interface PostFilter {

@@ -5,10 +5,8 @@ import { ValidationFailed } from '../web/errors.js';
 import { discardUpload, receiveAudio, uploadedAudio } from '../storage/upload.js';
 import { validate } from '../web/validate.js';
 import { createPost } from './create.js';
-import { loadPost } from './load.js';
 import { MUSICAL_KEYS, postSchema } from './schemas.js';
 import { listGenres, listInstruments } from './taxonomy.js';
-import { buildPostPage } from './page.js';
 
 export function postRoutes(deps: Deps): Router {
   const { db, storage, config } = deps;
@@ -35,11 +33,6 @@ export function postRoutes(deps: Deps): Router {
       if (err instanceof ValidationFailed && req.accepts(['html', 'json']) === 'html') return renderForm(res, 422, req.body, err.fields);
       next(err);
     }
-  });
-
-  router.get('/posts/:id', async (req, res) => {
-    const post = await loadPost(db, req.params.id);
-    res.render('posts/show', { title: post.title, ...(await buildPostPage(db, post, req.user)) });
   });
 
   return router;

@@ -7,9 +7,8 @@ import { detectClipping } from '../audio/clipping.js';
 import { measureLoudness } from '../audio/loudness.js';
 import { checkPartAgainstSong } from '../audio/part-check.js';
 import { computePeaks } from '../audio/peaks.js';
-import { probeAudio } from '../audio/probe.js';
+import { probeAudio, type AudioProbe } from '../audio/probe.js';
 import { transcodeForStreaming } from '../audio/transcode.js';
-import { findSongProbeOfContributionTrack } from '../contributions/queries.js';
 import type { Db } from '../db/knex.js';
 import type { Deps } from '../deps.js';
 import { downloadToFile } from '../storage/download.js';
@@ -20,12 +19,18 @@ import { findTrackById, updateTrack } from './queries.js';
 export const PEAK_POINTS = 2000;
 
 /**
+ * The format of the song a part was recorded against. The worker passes it in: tracks is a
+ * leaf and imports no product part (contributions knows which song a part belongs to).
+ */
+export type SongProbeOf = (db: Db, trackId: string) => Promise<AudioProbe | undefined>;
+
+/**
  * The worker's pass over one uploaded track: probe, a streaming rendition, waveform peaks,
  * loudness and clipping; for a contribution, a check against the song. Safe to run twice
  * (it starts over from the original) and quiet when the track is gone or already done.
  * Unreadable audio ends the track `failed` with the reason its musician sees.
  */
-export async function processTrack(trackId: string, { db, storage, config, log }: Pick<Deps, 'db' | 'storage' | 'config' | 'log'>): Promise<void> {
+export async function processTrack(trackId: string, { db, storage, config, log, songProbeOf }: Pick<Deps, 'db' | 'storage' | 'config' | 'log'> & { songProbeOf: SongProbeOf }): Promise<void> {
   const track = await findTrackById(db, trackId);
   if (!track || track.status !== 'processing') return;
   const dir = await mkdtemp(path.join(tmpdir(), 'soundhub-track-'));
@@ -40,7 +45,7 @@ export async function processTrack(trackId: string, { db, storage, config, log }
     const peaks = await computePeaks(tools, original, { points: PEAK_POINTS });
     const loudness = await measureLoudness(tools, original);
     const clipping = await detectClipping(tools, original);
-    const song = track.kind === 'contribution' ? await findSongProbeOfContributionTrack(db, track.id) : undefined;
+    const song = track.kind === 'contribution' ? await songProbeOf(db, track.id) : undefined;
     // An author track is the song itself: against its own probe only clipping can show.
     const warnings = checkPartAgainstSong({ ...probe, loudness, clipping }, song ?? probe);
 

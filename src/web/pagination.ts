@@ -1,4 +1,8 @@
-import type { Cursor } from '../posts/queries.js';
+/** Keyset page, newest first: `before` is the (created_at, id) of the last row already shown. */
+export interface Cursor {
+  createdAt: Date;
+  id: number;
+}
 
 /** Keyset cursors travel as "<epoch-milliseconds>_<id>": opaque to users, exact to the row. */
 export function encodeCursor(row: { created_at: Date; id: number }): string {

@@ -5,10 +5,10 @@ import { loudnessMatchedGain } from '../mixes/mixable.js';
 import { listMixVersions, type RecipeTrack } from '../mixes/queries.js';
 import { presentMixVersions } from '../mixes/view-models.js';
 import { findTrackById, type TrackRow } from '../tracks/queries.js';
-import { canContribute, canMixPost } from './policies.js';
-import type { PostSummary } from './queries.js';
-import { listInstruments } from './taxonomy.js';
-import { presentPostPage, presentTrack } from './view-models.js';
+import { canContribute, canMixPost } from '../posts/policies.js';
+import type { PostSummary } from '../posts/queries.js';
+import { listInstruments } from '../posts/taxonomy.js';
+import { presentPostPage, presentTrack } from '../posts/view-models.js';
 
 type Viewer = Express.User | undefined;
 

@@ -1,19 +1,22 @@
 import type { Deps } from '../deps.js';
-import { insertMixVersion, listRecipe, newestMixVersion } from '../mixes/queries.js';
 import type { PostSummary } from '../posts/queries.js';
 import { trackFolder } from '../storage/keys.js';
 import { deletePrefix } from '../storage/s3.js';
 import { deleteTrackRow } from '../tracks/queries.js';
 import { authorize } from '../web/errors.js';
-import { canDeleteContribution } from './policies.js';
-import { deleteContributionRow, type ContributionRow } from './queries.js';
+import { canDeleteContribution } from '../contributions/policies.js';
+import { deleteContributionRow, type ContributionRow } from '../contributions/queries.js';
+import { insertMixVersion, listRecipe, newestMixVersion } from './queries.js';
 
 /**
+ * Lives in mixes, not contributions: taking a part down may save the mix again, and
+ * contributions sits below mixes in the import order.
+ *
  * The contributor or the author takes a part down: its rows and files go, and if the
  * newest mix had it audible, that mix is saved again without it and re-rendered, so the
  * song stops playing a part its musician withdrew.
  */
-export async function deleteContribution(post: PostSummary, contribution: ContributionRow, { db, storage, jobs, actor }: Pick<Deps, 'db' | 'storage' | 'jobs'> & { actor: Express.User | undefined }): Promise<void> {
+export async function withdrawContribution(post: PostSummary, contribution: ContributionRow, { db, storage, jobs, actor }: Pick<Deps, 'db' | 'storage' | 'jobs'> & { actor: Express.User | undefined }): Promise<void> {
   authorize(canDeleteContribution(actor, contribution, post));
   const remix = await db.transaction(async (trx) => {
     const newest = await newestMixVersion(trx, post.id);
