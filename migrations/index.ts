@@ -4,6 +4,17 @@ import * as createTaxonomy from './20261122020100_create_taxonomy.js';
 import * as seedTaxonomy from './20261122020200_seed_taxonomy.js';
 import * as createPostsAndTracks from './20261122020300_create_posts_and_tracks.js';
 import * as createCoproduction from './20261122030000_create_coproduction.js';
+import * as indexMixVersionTracksVersion from './20261201040000_index_mix_version_tracks_version.js';
+import * as indexPostsGenreNewest from './20261201040100_index_posts_genre_newest.js';
+import * as indexPostsInstrumentNewest from './20261201040200_index_posts_instrument_newest.js';
+import * as indexTracksProcessing from './20261201040300_index_tracks_processing.js';
+import * as indexMixVersionsRendering from './20261201040400_index_mix_versions_rendering.js';
+import * as indexMixVersionTracksContribution from './20261201040500_index_mix_version_tracks_contribution.js';
+import * as indexPostsAuthorTrack from './20261201040600_index_posts_author_track.js';
+import * as indexPostsMasterTrack from './20261201040700_index_posts_master_track.js';
+import * as indexMixVersionsMasterTrack from './20261201040800_index_mix_versions_master_track.js';
+import * as indexTracksOwner from './20261201040900_index_tracks_owner.js';
+import * as indexPostsCurrentMixVersion from './20261201041000_index_posts_current_mix_version.js';
 
 /** Every migration in order; a new file is added here and never edited after it lands. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -12,4 +23,15 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261122020200_seed_taxonomy': seedTaxonomy,
   '20261122020300_create_posts_and_tracks': createPostsAndTracks,
   '20261122030000_create_coproduction': createCoproduction,
+  '20261201040000_index_mix_version_tracks_version': indexMixVersionTracksVersion,
+  '20261201040100_index_posts_genre_newest': indexPostsGenreNewest,
+  '20261201040200_index_posts_instrument_newest': indexPostsInstrumentNewest,
+  '20261201040300_index_tracks_processing': indexTracksProcessing,
+  '20261201040400_index_mix_versions_rendering': indexMixVersionsRendering,
+  '20261201040500_index_mix_version_tracks_contribution': indexMixVersionTracksContribution,
+  '20261201040600_index_posts_author_track': indexPostsAuthorTrack,
+  '20261201040700_index_posts_master_track': indexPostsMasterTrack,
+  '20261201040800_index_mix_versions_master_track': indexMixVersionsMasterTrack,
+  '20261201040900_index_tracks_owner': indexTracksOwner,
+  '20261201041000_index_posts_current_mix_version': indexPostsCurrentMixVersion,
 };
