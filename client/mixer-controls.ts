@@ -3,7 +3,7 @@
  * per-track faders and buttons, and the author's "Save mix".
  */
 import { showGain, showPan } from './mixer-view.js';
-import { fetchVersions, refreshMasterSections, saveMix, waitForVersion, type MasterVersion } from './mixer-save.js';
+import { fetchNewestVersion, refreshMasterSections, saveMix, waitForVersion, type MasterVersion } from './mixer-save.js';
 import type { MixerUi } from './mixer-ui.js';
 
 const SEEK_STEP_S = 5;
@@ -114,7 +114,7 @@ export function bindSave(ui: MixerUi): { followPending(): Promise<void> } | null
     const mine = ++followed;
     root.dataset.saveState = 'rendering';
     ui.say(`Rendering master v${version.number}…`);
-    const done = await waitForVersion(data.versionsUrl, version.id);
+    const done = await waitForVersion(data.versionsUrl, version.number);
     if (mine !== followed) return;
     if (!done) {
       root.dataset.saveState = 'slow';
@@ -129,7 +129,7 @@ export function bindSave(ui: MixerUi): { followPending(): Promise<void> } | null
     }
   }
 
-  button.addEventListener('click', async () => {
+  const save = async (): Promise<void> => {
     button.disabled = true;
     ui.say('Saving the mix…');
     const tracks = ui.tracks.filter((t) => t.data.included).map((t) => ({ trackId: t.trackId, gainDb: t.gainDb, pan: t.pan, muted: t.muted }));
@@ -141,12 +141,13 @@ export function bindSave(ui: MixerUi): { followPending(): Promise<void> } | null
       return;
     }
     void follow(outcome.version);
-  });
+  };
+  button.addEventListener('click', () => void save());
 
   return {
     /** A master still rendering from an earlier save (the page was reloaded): follow it too. */
     async followPending() {
-      const newest = (await fetchVersions(data.versionsUrl))?.versions[0];
+      const newest = await fetchNewestVersion(data.versionsUrl);
       if (newest?.status === 'rendering' && followed === 0) void follow(newest);
     },
   };

@@ -1,7 +1,7 @@
 /**
  * Saving the author's mix and following the master it renders:
- * POST /posts/:id/mix → 202 { version }, then GET /posts/:id/versions every 2 s until that
- * version is ready or failed.
+ * POST /posts/:id/mix → 202 { version }, then GET /posts/:id/versions/:number every 2 s until
+ * that version is ready or failed (one version, not the whole history).
  */
 import { csrfToken } from './csrf.js';
 
@@ -22,6 +22,11 @@ export interface MasterVersion {
 interface VersionsResponse {
   currentVersionId: number | null;
   versions: MasterVersion[];
+}
+
+interface VersionResponse {
+  currentVersionId: number | null;
+  version: MasterVersion;
 }
 
 export type SaveOutcome = { ok: true; version: MasterVersion } | { ok: false; message: string };
@@ -59,28 +64,37 @@ export async function saveMix(url: string, tracks: SavedTrack[]): Promise<SaveOu
   return { ok: true, version: body.version };
 }
 
-export async function fetchVersions(url: string, signal?: AbortSignal): Promise<VersionsResponse | null> {
+async function getJson<T>(url: string): Promise<T | null> {
   try {
-    const res = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' }, signal: signal ?? null });
+    const res = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
     if (!res.ok) return null;
-    return (await res.json()) as VersionsResponse;
+    return (await res.json()) as T;
   } catch {
     return null;
   }
 }
 
+/** The newest version of the post (GET /posts/:id/versions?limit=1). */
+export async function fetchNewestVersion(versionsUrl: string): Promise<MasterVersion | null> {
+  return (await getJson<VersionsResponse>(`${versionsUrl}?limit=1`))?.versions[0] ?? null;
+}
+
+/** One version (GET /posts/:id/versions/:number). */
+export async function fetchVersion(versionsUrl: string, number: number): Promise<MasterVersion | null> {
+  return (await getJson<VersionResponse>(`${versionsUrl}/${number}`))?.version ?? null;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Polls until version `id` is no longer rendering. Resolves with it, or null when it is
- * still rendering after `timeoutMs` (the worker may be busy; the page can be reloaded later).
+ * Polls version `number` until it is no longer rendering. Resolves with it, or null when it
+ * is still rendering after `timeoutMs` (the worker may be busy; the page can be reloaded later).
  */
-export async function waitForVersion(url: string, id: number, { intervalMs = 2000, timeoutMs = 5 * 60_000 } = {}): Promise<MasterVersion | null> {
+export async function waitForVersion(versionsUrl: string, number: number, { intervalMs = 2000, timeoutMs = 5 * 60_000 } = {}): Promise<MasterVersion | null> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     await sleep(intervalMs);
-    const list = await fetchVersions(url);
-    const version = list?.versions.find((v) => v.id === id);
+    const version = await fetchVersion(versionsUrl, number);
     if (version && version.status !== 'rendering') return version;
   }
   return null;

@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.js';
 import { canContribute } from '../posts/policies.js';
-import type { PostSummary } from '../posts/queries.js';
+import { moveContributionsCount, type PostSummary } from '../posts/queries.js';
 import { findInstrumentBySlug } from '../posts/taxonomy.js';
 import { trackFolder } from '../storage/keys.js';
 import { deletePrefix } from '../storage/s3.js';
@@ -28,7 +28,9 @@ export async function createContribution(
     const track = await acceptUploadedAudio(audio, 'contribution', deps);
     const contribution = await db.transaction(async (trx) => {
       await insertTrack(trx, track);
-      return insertContribution(trx, { post_id: post.id, contributor_id: actor.id, track_id: track.id, instrument_id: instrument.id, note: part.note });
+      const created = await insertContribution(trx, { post_id: post.id, contributor_id: actor.id, track_id: track.id, instrument_id: instrument.id, note: part.note });
+      await moveContributionsCount(trx, post.id, 1);
+      return created;
     });
     await jobs.processTrack(track.id).catch(() => undefined);
     return contribution;

@@ -1,6 +1,6 @@
 import type { Db } from '../db/knex.js';
 import type { AudioProbe } from '../audio/probe.js';
-import type { TrackRow } from '../tracks/queries.js';
+import { trackColumns, type TrackRow } from '../tracks/queries.js';
 
 export interface ContributionRow {
   id: number;
@@ -22,32 +22,39 @@ export interface ContributionView extends ContributionRow {
   track: TrackRow;
 }
 
+const contributionColumns = ['id', 'post_id', 'contributor_id', 'track_id', 'instrument_id', 'note', 'included', 'created_at'] as const satisfies ReadonlyArray<keyof ContributionRow>;
+
+/** Inserts the part only: the caller moves the post's counter (posts/queries.ts) in the same transaction. */
 export async function insertContribution(db: Db, c: Pick<ContributionRow, 'post_id' | 'contributor_id' | 'track_id' | 'instrument_id' | 'note'>): Promise<ContributionRow> {
-  const [row] = await db('contributions').insert(c).returning('*');
-  await db('posts').where({ id: c.post_id }).increment('contributions_count', 1);
-  return row as ContributionRow;
+  const [row] = await db<ContributionRow>('contributions').insert(c).returning(contributionColumns);
+  if (!row) throw new Error('insert into contributions returned no row');
+  return row;
 }
 
 export async function findContributionById(db: Db, id: number): Promise<ContributionRow | undefined> {
-  return db('contributions').where({ id }).first();
+  const row: ContributionRow | undefined = await db('contributions').select(contributionColumns).where({ id }).first();
+  return row;
 }
 
 export async function setContributionIncluded(db: Db, id: number, included: boolean): Promise<void> {
   await db('contributions').where({ id }).update({ included });
 }
 
+/** Deletes the part only: the caller moves the post's counter (posts/queries.ts). */
 export async function deleteContributionRow(db: Db, c: ContributionRow): Promise<void> {
   await db('contributions').where({ id: c.id }).delete();
-  await db('posts').where({ id: c.post_id }).decrement('contributions_count', 1);
 }
 
+// The track travels as one jsonb object of its listed columns (json_build_object, not t.*).
+const trackObject = `jsonb_build_object(${trackColumns.map((c) => `'${c}', t.${c}`).join(', ')})`;
+
 const viewColumns = (db: Db) => [
-  'c.*',
+  ...contributionColumns.map((c) => `c.${c}`),
   'u.nickname as contributor_nickname',
   'i.slug as instrument_slug',
   'i.name as instrument_name',
   'i.position as instrument_position',
-  db.raw('to_jsonb(t.*) as track'),
+  db.raw(`${trackObject} as track`),
 ];
 
 function views(db: Db) {
@@ -59,25 +66,33 @@ function views(db: Db) {
 }
 
 /** A post's contributions, grouped by instrument in the seeded order, oldest first. */
+export function contributionsOfPostQuery(db: Db, postId: number) {
+  return views(db).where('c.post_id', postId).orderBy([{ column: 'i.position' }, { column: 'c.created_at' }, { column: 'c.id' }]);
+}
+
 export async function listContributionsOfPost(db: Db, postId: number): Promise<ContributionView[]> {
-  const rows = await views(db).where('c.post_id', postId).orderBy([{ column: 'i.position' }, { column: 'c.created_at' }, { column: 'c.id' }]);
+  const rows: ContributionView[] = await contributionsOfPostQuery(db, postId);
   return rows.map(withDates);
 }
 
 /** What a musician played on other people's songs, newest first. */
-export async function listContributionsByMusician(db: Db, userId: number, limit = 50): Promise<Array<ContributionView & { post_title: string }>> {
-  const rows = await views(db)
+export function contributionsByMusicianQuery(db: Db, userId: number, limit = 50) {
+  return views(db)
     .join('posts as p', 'p.id', 'c.post_id')
     .select('p.title as post_title')
     .where('c.contributor_id', userId)
     .orderBy([{ column: 'c.created_at', order: 'desc' }, { column: 'c.id', order: 'desc' }])
     .limit(limit);
+}
+
+export async function listContributionsByMusician(db: Db, userId: number, limit = 50): Promise<Array<ContributionView & { post_title: string }>> {
+  const rows: Array<ContributionView & { post_title: string }> = await contributionsByMusicianQuery(db, userId, limit);
   return rows.map(withDates);
 }
 
 /** The song a part was recorded against: its author track's format, for the part checks. */
 export async function findSongProbeOfContributionTrack(db: Db, trackId: string): Promise<AudioProbe | undefined> {
-  const song = await db('contributions as c')
+  const song: Pick<TrackRow, 'duration_ms' | 'channels' | 'sample_rate' | 'codec'> | undefined = await db('contributions as c')
     .join('posts as p', 'p.id', 'c.post_id')
     .join('tracks as t', 't.id', 'p.author_track_id')
     .where('c.track_id', trackId)
@@ -86,9 +101,8 @@ export async function findSongProbeOfContributionTrack(db: Db, trackId: string):
   return { durationMs: song.duration_ms, channels: song.channels ?? 2, sampleRate: song.sample_rate, codec: song.codec ?? '', formatName: '', bitRate: null };
 }
 
-// to_jsonb turns timestamps into strings; the rest of the app expects Dates.
+// jsonb turns timestamps into strings; the rest of the app expects Dates.
 function withDates<T extends { track: TrackRow }>(row: T): T {
-  const t = row.track as unknown as Record<string, unknown>;
-  for (const k of ['created_at', 'processed_at', 'updated_at']) if (typeof t[k] === 'string') t[k] = new Date(t[k] as string);
-  return row;
+  const { created_at, processed_at } = row.track;
+  return { ...row, track: { ...row.track, created_at: new Date(created_at), processed_at: processed_at === null ? null : new Date(processed_at) } };
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex.js';
+import { lockPost } from '../posts/queries.js';
 
 export type MixStatus = 'rendering' | 'ready' | 'failed';
 
@@ -29,55 +30,93 @@ export interface RecipeTrack {
   position: number;
 }
 
+const versionColumns = [
+  'id',
+  'post_id',
+  'number',
+  'created_by',
+  'status',
+  'failure_reason',
+  'master_track_id',
+  'loudness_lufs',
+  'true_peak_db',
+  'created_at',
+  'rendered_at',
+] as const satisfies ReadonlyArray<keyof MixVersionRow>;
+
+const recipeColumns = ['track_id', 'contribution_id', 'role', 'musician', 'instrument', 'gain_db', 'pan', 'muted', 'position'] as const satisfies ReadonlyArray<keyof RecipeTrack>;
+
 /** Numbers versions per post; the post row lock makes two saves take turns. */
 export async function insertMixVersion(trx: Db, postId: number, createdBy: number, recipe: Omit<RecipeTrack, 'position'>[]): Promise<MixVersionRow> {
-  await trx('posts').where({ id: postId }).forUpdate().first('id');
-  const last = await trx('mix_versions').where({ post_id: postId }).max({ n: 'number' }).first();
-  const [version] = (await trx('mix_versions')
+  await lockPost(trx, postId);
+  const last: { n?: number | null } | undefined = await trx('mix_versions').where({ post_id: postId }).max({ n: 'number' }).first();
+  const [version] = await trx<MixVersionRow>('mix_versions')
     .insert({ post_id: postId, number: (last?.n ?? 0) + 1, created_by: createdBy })
-    .returning('*')) as MixVersionRow[];
-  await trx('mix_version_tracks').insert(recipe.map((r, position) => ({ ...r, mix_version_id: version!.id, position })));
-  return version!;
+    .returning(versionColumns);
+  if (!version) throw new Error('insert into mix_versions returned no row');
+  await trx('mix_version_tracks').insert(recipe.map((r, position) => ({ ...r, mix_version_id: version.id, position })));
+  return version;
 }
 
 export async function findMixVersion(db: Db, id: number): Promise<MixVersionRow | undefined> {
-  return db('mix_versions').where({ id }).first();
+  const row: MixVersionRow | undefined = await db('mix_versions').select(versionColumns).where({ id }).first();
+  return row;
 }
 
 export async function findMixVersionByNumber(db: Db, postId: number, number: number): Promise<MixVersionRow | undefined> {
-  return db('mix_versions').where({ post_id: postId, number }).first();
+  const row: MixVersionRow | undefined = await db('mix_versions').select(versionColumns).where({ post_id: postId, number }).first();
+  return row;
 }
 
 export async function listRecipe(db: Db, versionId: number): Promise<RecipeTrack[]> {
-  return db('mix_version_tracks')
-    .select('track_id', 'contribution_id', 'role', 'musician', 'instrument', 'gain_db', 'pan', 'muted', 'position')
-    .where({ mix_version_id: versionId })
-    .orderBy('position');
+  const rows: RecipeTrack[] = await db('mix_version_tracks').select(recipeColumns).where({ mix_version_id: versionId }).orderBy('position');
+  return rows;
 }
 
-/** Every version of a post, newest first, each with its recipe. */
-export async function listMixVersions(db: Db, postId: number): Promise<Array<MixVersionRow & { recipe: RecipeTrack[] }>> {
-  const versions: MixVersionRow[] = await db('mix_versions').where({ post_id: postId }).orderBy('number', 'desc');
-  if (!versions.length) return [];
-  const rows: Array<RecipeTrack & { mix_version_id: number }> = await db('mix_version_tracks')
-    .whereIn('mix_version_id', versions.map((v) => v.id))
+/** One page of a post's versions, newest first: `before` is the number of the last one shown. */
+export function mixVersionsQuery(db: Db, postId: number, { before, limit }: { before?: number | undefined; limit: number }) {
+  const q = db('mix_versions').select(versionColumns).where({ post_id: postId }).orderBy('number', 'desc').limit(limit);
+  if (before !== undefined) q.where('number', '<', before);
+  return q;
+}
+
+/** The recipes of the given versions, in one query (mix_version_tracks_version_idx). */
+export function recipesQuery(db: Db, versionIds: number[]) {
+  return db('mix_version_tracks')
+    .select('mix_version_id', ...recipeColumns)
+    .whereIn('mix_version_id', versionIds)
     .orderBy(['mix_version_id', 'position']);
-  return versions.map((v) => ({ ...v, recipe: rows.filter((r) => r.mix_version_id === v.id) }));
+}
+
+export type VersionWithRecipe = MixVersionRow & { recipe: RecipeTrack[] };
+
+/** A page of versions, newest first, each with its recipe; the page costs the same however long the history. */
+export async function listMixVersions(db: Db, postId: number, page: { before?: number | undefined; limit: number }): Promise<VersionWithRecipe[]> {
+  const versions: MixVersionRow[] = await mixVersionsQuery(db, postId, page);
+  if (!versions.length) return [];
+  const rows: Array<RecipeTrack & { mix_version_id: number }> = await recipesQuery(
+    db,
+    versions.map((v) => v.id),
+  );
+  return versions.map((v) => ({ ...v, recipe: rows.filter((r) => r.mix_version_id === v.id).map(({ mix_version_id: _id, ...r }) => r) }));
 }
 
 export async function newestMixVersion(db: Db, postId: number): Promise<MixVersionRow | undefined> {
-  return db('mix_versions').where({ post_id: postId }).orderBy('number', 'desc').first();
+  const row: MixVersionRow | undefined = await db('mix_versions').select(versionColumns).where({ post_id: postId }).orderBy('number', 'desc').first();
+  return row;
 }
 
 /** Locks a version for the rest of the transaction; true while it still waits for its master. */
 export async function lockRenderingVersion(trx: Db, id: number): Promise<boolean> {
-  const row = await trx('mix_versions').where({ id }).forUpdate().first('status');
+  const row: Pick<MixVersionRow, 'status'> | undefined = await trx('mix_versions').select('status').where({ id }).forUpdate().first();
   return row?.status === 'rendering';
 }
 
 /** The number of the version listeners hear now (0 for none), with the post row locked. */
 export async function lockCurrentVersionNumber(trx: Db, postId: number): Promise<number> {
-  const row = await trx('posts as p').leftJoin('mix_versions as v', 'v.id', 'p.current_mix_version_id').where('p.id', postId).forUpdate('p').first('v.number');
+  const post = await lockPost(trx, postId);
+  if (!post?.current_mix_version_id) return 0;
+  const row: Pick<MixVersionRow, 'number'> | undefined = await trx('mix_versions').select('number').where({ id: post.current_mix_version_id }).first();
   return row?.number ?? 0;
 }
 
@@ -89,17 +128,16 @@ export async function markMixVersionFailed(db: Db, id: number, reason: string): 
   await db('mix_versions').where({ id, status: 'rendering' }).update({ status: 'failed', failure_reason: reason });
 }
 
-/** Makes a ready version the one listeners hear. */
-export async function setCurrentMixVersion(trx: Db, postId: number, version: { id: number; master_track_id: string }): Promise<void> {
-  await trx('posts').where({ id: postId }).update({ current_mix_version_id: version.id, master_track_id: version.master_track_id, updated_at: trx.fn.now() });
-}
-
 /** Versions still rendering with no job in sight: the worker's sweep sends them again. */
-export async function listStaleRenderingVersions(db: Db, olderThanSeconds: number): Promise<number[]> {
-  const rows = await db('mix_versions')
+export function staleRenderingVersionsQuery(db: Db, olderThanSeconds: number) {
+  return db('mix_versions')
     .select('id')
     .where({ status: 'rendering' })
     .where('created_at', '<', db.raw('now() - make_interval(secs => ?)', [olderThanSeconds]))
     .limit(100);
-  return rows.map((r: { id: number }) => r.id);
+}
+
+export async function listStaleRenderingVersions(db: Db, olderThanSeconds: number): Promise<number[]> {
+  const rows: Array<{ id: number }> = await staleRenderingVersionsQuery(db, olderThanSeconds);
+  return rows.map((r) => r.id);
 }

@@ -11,10 +11,10 @@ import type { Deps } from '../deps.js';
 import { downloadToFile } from '../storage/download.js';
 import { peaksKey, streamKey, trackFolder } from '../storage/keys.js';
 import { deletePrefix, putObject } from '../storage/s3.js';
-import { findPostById } from '../posts/queries.js';
+import { findPostById, setCurrentMaster } from '../posts/queries.js';
 import { PEAK_POINTS } from '../tracks/process.js';
 import { findTrackById, insertTrack } from '../tracks/queries.js';
-import { findMixVersion, listRecipe, lockCurrentVersionNumber, lockRenderingVersion, markMixVersionFailed, markMixVersionReady, setCurrentMixVersion } from './queries.js';
+import { findMixVersion, listRecipe, lockCurrentVersionNumber, lockRenderingVersion, markMixVersionFailed, markMixVersionReady } from './queries.js';
 
 /** Loudness of every master: the streaming services' common target, with a −1 dBTP ceiling. */
 export const MASTER_LUFS = -14;
@@ -84,7 +84,7 @@ export async function renderMixVersion(versionId: number, { db, storage, config,
       });
       await markMixVersionReady(trx, version.id, { trackId: masterId, lufs: master.integratedLufs, truePeakDb: master.truePeakDb });
       // Newest ready wins; an older version the author chose stays until a newer one is ready.
-      if ((await lockCurrentVersionNumber(trx, post.id)) < version.number) await setCurrentMixVersion(trx, post.id, { id: version.id, master_track_id: masterId });
+      if ((await lockCurrentVersionNumber(trx, post.id)) < version.number) await setCurrentMaster(trx, post.id, { id: version.id, master_track_id: masterId });
       return true;
     });
     if (!rendered) await deletePrefix(storage, trackFolder(masterId));

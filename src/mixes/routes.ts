@@ -2,14 +2,30 @@ import { Router } from 'express';
 import { loadContribution } from '../contributions/load.js';
 import type { Deps } from '../deps.js';
 import { loadPost, parseId } from '../posts/load.js';
+import { canMixPost } from '../posts/policies.js';
 import { requireUser } from '../web/auth-guard.js';
+import { NotFound } from '../web/errors.js';
 import { validate } from '../web/validate.js';
 import { makeMixVersionCurrent } from './current.js';
-import { listMixVersions } from './queries.js';
+import { mixVersionPage, VERSIONS_ON_POST_PAGE } from './history.js';
 import { saveMix } from './save.js';
 import { saveMixSchema, settingsFromForm } from './schemas.js';
 import { withdrawContribution } from './withdraw.js';
-import { presentMixVersions } from './view-models.js';
+
+const MAX_VERSION_NUMBER = 2_147_483_647; // the column is an integer
+
+/** A version number from the URL; past the column's range it names nothing. */
+function versionNumber(value: unknown): number {
+  const number = parseId(value);
+  if (number > MAX_VERSION_NUMBER) throw new NotFound('That version of the mix does not exist.');
+  return number;
+}
+
+/** ?limit= between 1 and 50; the post page's count by default. */
+function pageSize(value: unknown): number {
+  const n = typeof value === 'string' && /^\d{1,2}$/.test(value) ? Number(value) : VERSIONS_ON_POST_PAGE;
+  return Math.min(50, Math.max(1, n));
+}
 
 export function mixRoutes(deps: Deps): Router {
   const { db } = deps;
@@ -25,10 +41,25 @@ export function mixRoutes(deps: Deps): Router {
     res.redirect(303, `/posts/${post.id}#versions`);
   });
 
+  // The history, a page at a time (?before=<number>&limit=): JSON, or a page for a browser.
   router.get('/posts/:id/versions', async (req, res) => {
     const post = await loadPost(db, req.params.id);
-    const versions = presentMixVersions(post.id, await listMixVersions(db, post.id), post.current_mix_version_id);
-    res.set('Cache-Control', 'no-store').json({ currentVersionId: post.current_mix_version_id, versions });
+    const before = req.query.before === undefined ? undefined : versionNumber(req.query.before);
+    const limit = pageSize(req.query.limit);
+    const page = await mixVersionPage(db, post, { before, limit });
+    if (req.accepts(['json', 'html']) === 'html') {
+      return res.render('mixes/versions', { title: `${post.title}: master versions`, post: { id: post.id, title: post.title, url: `/posts/${post.id}` }, versions: page.versions, olderUrl: page.olderUrl, canMix: canMixPost(req.user, post) });
+    }
+    res.set('Cache-Control', 'no-store').json({ currentVersionId: post.current_mix_version_id, versions: page.versions, olderUrl: page.olderUrl });
+  });
+
+  // One version, for the mixer's render poll: the same cost however long the history.
+  router.get('/posts/:id/versions/:number', async (req, res) => {
+    const post = await loadPost(db, req.params.id);
+    const number = versionNumber(req.params.number);
+    const [version] = (await mixVersionPage(db, post, { before: number + 1, limit: 1 })).versions;
+    if (version?.number !== number) throw new NotFound('That version of the mix does not exist.');
+    res.set('Cache-Control', 'no-store').json({ currentVersionId: post.current_mix_version_id, version });
   });
 
   router.post('/posts/:id/versions/:number/current', requireUser, async (req, res) => {

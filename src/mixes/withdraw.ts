@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.js';
-import type { PostSummary } from '../posts/queries.js';
+import { moveContributionsCount, type PostSummary } from '../posts/queries.js';
 import { trackFolder } from '../storage/keys.js';
 import { deletePrefix } from '../storage/s3.js';
 import { deleteTrackRow } from '../tracks/queries.js';
@@ -22,6 +22,7 @@ export async function withdrawContribution(post: PostSummary, contribution: Cont
     const newest = await newestMixVersion(trx, post.id);
     const recipe = newest ? await listRecipe(trx, newest.id) : [];
     await deleteContributionRow(trx, contribution);
+    await moveContributionsCount(trx, post.id, -1);
     await deleteTrackRow(trx, contribution.track_id);
     if (!recipe.some((r) => r.track_id === contribution.track_id && !r.muted)) return undefined;
     const rest = recipe.filter((r) => r.track_id !== contribution.track_id).map(({ position: _p, ...r }) => r);

@@ -2,8 +2,8 @@ import { canDeleteContribution, canSeeTrackWarnings } from '../contributions/pol
 import { listContributionsOfPost, type ContributionView } from '../contributions/queries.js';
 import type { Db } from '../db/knex.js';
 import { loudnessMatchedGain } from '../mixes/mixable.js';
-import { listMixVersions, type RecipeTrack } from '../mixes/queries.js';
-import { presentMixVersions } from '../mixes/view-models.js';
+import { mixVersionPage, VERSIONS_ON_POST_PAGE } from '../mixes/history.js';
+import type { RecipeTrack } from '../mixes/queries.js';
 import { findTrackById, type TrackRow } from '../tracks/queries.js';
 import { canContribute, canMixPost } from '../posts/policies.js';
 import type { PostSummary } from '../posts/queries.js';
@@ -17,10 +17,10 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer) {
   const [authorTrack, contributions, versions, instruments] = await Promise.all([
     findTrackById(db, post.author_track_id) as Promise<TrackRow>,
     listContributionsOfPost(db, post.id),
-    listMixVersions(db, post.id),
+    mixVersionPage(db, post, { limit: VERSIONS_ON_POST_PAGE }),
     listInstruments(db),
   ]);
-  const newestRecipe = versions[0]?.recipe ?? [];
+  const newestRecipe = versions.rows[0]?.recipe ?? [];
   const canMix = canMixPost(viewer, post);
   const trackView = (t: TrackRow) => ({ ...presentTrack(t), warnings: canSeeTrackWarnings(viewer, t) ? t.warnings : [] });
 
@@ -66,7 +66,8 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer) {
     canContribute: canContribute(viewer),
     canMix,
     instruments,
-    versions: presentMixVersions(post.id, versions, post.current_mix_version_id),
+    versions: versions.versions,
+    olderVersionsUrl: versions.olderUrl,
     mixer,
     // JSON for a <script type="application/json"> block: "<" escaped so no tag can close it.
     mixerJson: JSON.stringify(mixer).replace(/</g, '\\u003c'),

@@ -33,9 +33,28 @@ export interface PostSummary extends PostRow {
 
 export type NewPost = Pick<PostRow, 'author_id' | 'title' | 'description' | 'genre_id' | 'instrument_id' | 'bpm' | 'key' | 'author_track_id'>;
 
+const postColumns = [
+  'id',
+  'author_id',
+  'title',
+  'description',
+  'genre_id',
+  'instrument_id',
+  'bpm',
+  'key',
+  'author_track_id',
+  'master_track_id',
+  'current_mix_version_id',
+  'likes_count',
+  'contributions_count',
+  'plays_count',
+  'created_at',
+] as const satisfies ReadonlyArray<keyof PostRow>;
+
 export async function insertPost(db: Db, post: NewPost): Promise<PostRow> {
-  const [row] = await db('posts').insert(post).returning('*');
-  return row as PostRow;
+  const [row] = await db<PostRow>('posts').insert(post).returning(postColumns);
+  if (!row) throw new Error('insert into posts returned no row');
+  return row;
 }
 
 function summaries(db: Db) {
@@ -44,8 +63,8 @@ function summaries(db: Db) {
     .join('genres as g', 'g.id', 'p.genre_id')
     .join('instruments as i', 'i.id', 'p.instrument_id')
     .join('tracks as t', 't.id', db.raw('coalesce(p.master_track_id, p.author_track_id)'))
-    .select(
-      'p.*',
+    .select([
+      ...postColumns.map((c) => `p.${c}`),
       'u.nickname as author_nickname',
       'g.slug as genre_slug',
       'g.name as genre_name',
@@ -53,11 +72,12 @@ function summaries(db: Db) {
       'i.name as instrument_name',
       't.id as play_track_id',
       't.duration_ms',
-    );
+    ]);
 }
 
 export async function findPostById(db: Db, id: number): Promise<PostSummary | undefined> {
-  return summaries(db).where('p.id', id).first();
+  const row: PostSummary | undefined = await summaries(db).where('p.id', id).first();
+  return row;
 }
 
 export interface PostFilter {
@@ -66,11 +86,35 @@ export interface PostFilter {
   instrumentId?: number;
 }
 
-export async function listNewestPosts(db: Db, { before, limit, authorId, genreId, instrumentId }: { before?: Cursor | undefined; limit: number } & PostFilter): Promise<PostSummary[]> {
+/** The SQL of one page of newest posts; the EXPLAIN test reads it too (src/db/explain.test.ts). */
+export function newestPostsQuery(db: Db, { before, limit, authorId, genreId, instrumentId }: { before?: Cursor | undefined; limit: number } & PostFilter) {
   const q = summaries(db).orderBy([{ column: 'p.created_at', order: 'desc' }, { column: 'p.id', order: 'desc' }]).limit(limit);
   if (authorId !== undefined) q.where('p.author_id', authorId);
   if (genreId !== undefined) q.where('p.genre_id', genreId);
   if (instrumentId !== undefined) q.where('p.instrument_id', instrumentId);
   if (before) q.whereRaw('(p.created_at, p.id) < (?, ?)', [before.createdAt, before.id]);
   return q;
+}
+
+export async function listNewestPosts(db: Db, options: { before?: Cursor | undefined; limit: number } & PostFilter): Promise<PostSummary[]> {
+  const rows: PostSummary[] = await newestPostsQuery(db, options);
+  return rows;
+}
+
+// Every write to a posts row is below: other parts call these to move a counter or the master.
+
+/** Locks the post row for the rest of the transaction (two saves of one mix take turns). */
+export async function lockPost(trx: Db, id: number): Promise<Pick<PostRow, 'id' | 'current_mix_version_id'> | undefined> {
+  const row: Pick<PostRow, 'id' | 'current_mix_version_id'> | undefined = await trx('posts').select('id', 'current_mix_version_id').where({ id }).forUpdate().first();
+  return row;
+}
+
+/** A part was added (+1) or taken down (−1). */
+export async function moveContributionsCount(db: Db, id: number, by: 1 | -1): Promise<void> {
+  await db('posts').where({ id }).increment('contributions_count', by);
+}
+
+/** Makes a rendered mix version the one listeners hear: its master becomes the post's. */
+export async function setCurrentMaster(trx: Db, id: number, version: { id: number; master_track_id: string }): Promise<void> {
+  await trx('posts').where({ id }).update({ current_mix_version_id: version.id, master_track_id: version.master_track_id, updated_at: trx.fn.now() });
 }

@@ -41,15 +41,43 @@ export type NewTrack = Pick<
 > &
   Partial<Pick<TrackRow, 'stream_key' | 'stream_type' | 'stream_bytes' | 'peaks_key' | 'loudness_lufs' | 'true_peak_db' | 'processed_at'>>;
 
+export const trackColumns = [
+  'id',
+  'owner_id',
+  'kind',
+  'status',
+  'failure_reason',
+  'original_key',
+  'original_name',
+  'original_type',
+  'original_bytes',
+  'stream_key',
+  'stream_type',
+  'stream_bytes',
+  'peaks_key',
+  'duration_ms',
+  'channels',
+  'sample_rate',
+  'codec',
+  'loudness_lufs',
+  'true_peak_db',
+  'clipped_seconds',
+  'warnings',
+  'processed_at',
+  'created_at',
+] as const satisfies ReadonlyArray<keyof TrackRow>;
+
 export async function insertTrack(db: Db, track: NewTrack): Promise<TrackRow> {
-  const [row] = await db('tracks').insert(track).returning('*');
-  return row as TrackRow;
+  const [row] = await db<TrackRow>('tracks').insert(track).returning(trackColumns);
+  if (!row) throw new Error('insert into tracks returned no row');
+  return row;
 }
 
 export async function findTrackById(db: Db, id: string): Promise<TrackRow | undefined> {
   // Not a uuid → no such track (and no SQL error).
   if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-  return db('tracks').where({ id }).first();
+  const row: TrackRow | undefined = await db('tracks').select(trackColumns).where({ id }).first();
+  return row;
 }
 
 export async function updateTrack(db: Db, id: string, changes: Partial<Omit<TrackRow, 'id' | 'created_at'>>): Promise<void> {
@@ -60,13 +88,17 @@ export async function updateTrack(db: Db, id: string, changes: Partial<Omit<Trac
 }
 
 /** Tracks still processing with no job in sight (a lost enqueue): the worker re-sends them. */
-export async function listStaleProcessingTracks(db: Db, olderThanSeconds: number): Promise<string[]> {
-  const rows = await db('tracks')
+export function staleProcessingTracksQuery(db: Db, olderThanSeconds: number) {
+  return db('tracks')
     .select('id')
     .where({ status: 'processing' })
     .where('updated_at', '<', db.raw(`now() - make_interval(secs => ?)`, [olderThanSeconds]))
     .limit(100);
-  return rows.map((r: { id: string }) => r.id);
+}
+
+export async function listStaleProcessingTracks(db: Db, olderThanSeconds: number): Promise<string[]> {
+  const rows: Array<{ id: string }> = await staleProcessingTracksQuery(db, olderThanSeconds);
+  return rows.map((r) => r.id);
 }
 
 export async function deleteTrackRow(db: Db, id: string): Promise<void> {

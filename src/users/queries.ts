@@ -9,25 +9,29 @@ export interface UserRow {
   created_at: Date;
 }
 
-const columns = ['id', 'email', 'nickname', 'bio', 'verified', 'created_at'] as const;
+const columns = ['id', 'email', 'nickname', 'bio', 'verified', 'created_at'] as const satisfies ReadonlyArray<keyof UserRow>;
 
 export async function insertUser(db: Db, user: { email: string; nickname: string; passwordHash: string }): Promise<UserRow> {
-  const [row] = await db('users')
+  const [row] = await db<UserRow & { password_hash: string }>('users')
     .insert({ email: user.email, nickname: user.nickname, password_hash: user.passwordHash })
     .returning(columns);
-  return row as UserRow;
+  if (!row) throw new Error('insert into users returned no row');
+  return row;
 }
 
 export async function findUserById(db: Db, id: number): Promise<UserRow | undefined> {
-  return db('users').select(columns).where({ id }).first();
+  const row: UserRow | undefined = await db('users').select(columns).where({ id }).first();
+  return row;
 }
 
 export async function findUserByNickname(db: Db, nickname: string): Promise<UserRow | undefined> {
-  return db('users').select(columns).whereRaw('lower(nickname) = lower(?)', [nickname]).first();
+  const row: UserRow | undefined = await db('users').select(columns).whereRaw('lower(nickname) = lower(?)', [nickname]).first();
+  return row;
 }
 
 export async function findLoginByEmail(db: Db, email: string): Promise<(UserRow & { password_hash: string }) | undefined> {
-  return db('users').select([...columns, 'password_hash']).whereRaw('lower(email) = lower(?)', [email]).first();
+  const row: (UserRow & { password_hash: string }) | undefined = await db('users').select([...columns, 'password_hash']).whereRaw('lower(email) = lower(?)', [email]).first();
+  return row;
 }
 
 export async function emailOrNicknameTaken(db: Db, email: string, nickname: string) {

@@ -1,0 +1,133 @@
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cloneDatabase } from '../../test/context.js';
+import { contributionsByMusicianQuery, contributionsOfPostQuery } from '../contributions/queries.js';
+import { mixVersionsQuery, recipesQuery, staleRenderingVersionsQuery } from '../mixes/queries.js';
+import { newestPostsQuery } from '../posts/queries.js';
+import { staleProcessingTracksQuery } from '../tracks/queries.js';
+import { createDb, type Db } from './knex.js';
+
+/**
+ * Every list query, planned by PostgreSQL on a database the size of a busy site: no
+ * sequential scan of a big table, so a page costs the same however many rows there are.
+ * The SQL comes from the query functions themselves (knex builders), so this follows the code.
+ */
+const USERS = 20_000;
+const POSTS = 100_000;
+const CONTRIBUTIONS = 150_000;
+/** One post with a long mix history, and one version on each of the first VERSIONED posts. */
+const LONG_HISTORY = 500;
+const VERSIONED = 10_000;
+const RECIPE_ROWS = 6;
+
+const BIG_TABLES = ['users', 'posts', 'tracks', 'contributions', 'mix_versions', 'mix_version_tracks'];
+
+let db: Db;
+let ids: { commonGenre: number; rareGenre: number; instrument: number; shownVersions: number[] };
+
+async function seed(db: Db) {
+  const started = Date.now();
+  await db.transaction((trx) => insertRows(trx));
+  await db.raw('analyze');
+  const counts = await db.raw<{ rows: Array<{ relname: string; n_live_tup: number }> }>(
+    `select relname, n_live_tup from pg_stat_user_tables where relname = any(?) order by relname`,
+    [BIG_TABLES],
+  );
+  console.log(`seeded and analysed in ${((Date.now() - started) / 1000).toFixed(1)} s:`, Object.fromEntries(counts.rows.map((r) => [r.relname, r.n_live_tup])));
+}
+
+/** Rows straight from generate_series, every reference made to exist. */
+async function insertRows(db: Knex.Transaction) {
+  // The rows are consistent by construction: skip the foreign-key triggers to seed in seconds.
+  await db.raw('set local session_replication_role = replica');
+  const steps: string[] = [];
+  const step = async (name: string, sql: string) => {
+    const t = Date.now();
+    await db.raw(sql);
+    steps.push(`${name} ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  };
+  await step('users', `insert into users (id, email, nickname, password_hash, created_at)
+    select i, 'user' || i || '@example.test', 'user' || i, 'x', now() - i * interval '1 hour' from generate_series(1, ${USERS}) i`);
+  // Author tracks a1…, contribution tracks c1…: uuids from md5 so posts and parts can name them.
+  await step('author tracks', `insert into tracks (id, owner_id, kind, status, original_key, original_name, original_type, original_bytes, duration_ms, updated_at)
+    select md5('a' || i)::uuid, 1 + i % ${USERS}, 'author', 'ready', 'tracks/a' || i || '/original.mp3', 'idea.mp3', 'audio/mpeg', 1000, 60000, now() - interval '1 day'
+    from generate_series(1, ${POSTS}) i`);
+  await step('part tracks', `insert into tracks (id, owner_id, kind, status, original_key, original_name, original_type, original_bytes, duration_ms, updated_at)
+    select md5('c' || i)::uuid, 1 + (i * 7) % ${USERS}, 'contribution', case when i % 5000 = 0 then 'processing' else 'ready' end,
+      'tracks/c' || i || '/original.mp3', 'part.mp3', 'audio/mpeg', 1000, 60000, now() - interval '1 day'
+    from generate_series(1, ${CONTRIBUTIONS}) i`);
+  // Genres: the last one is rare (one post in a thousand), the others share the rest.
+  await step('posts', `insert into posts (id, author_id, title, genre_id, instrument_id, author_track_id, created_at)
+    select i, 1 + i % ${USERS}, 'Song ' || i,
+      case when i % 1000 = 0 then g.ids[array_length(g.ids, 1)] else g.ids[1 + i % (array_length(g.ids, 1) - 1)] end,
+      n.ids[1 + i % array_length(n.ids, 1)], md5('a' || i)::uuid, now() - i * interval '1 minute'
+    from generate_series(1, ${POSTS}) i,
+      (select array_agg(id order by position) ids from genres) g,
+      (select array_agg(id order by position) ids from instruments) n`);
+  await step('contributions', `insert into contributions (id, post_id, contributor_id, track_id, instrument_id, included, created_at)
+    select i, 1 + i % ${POSTS}, 1 + (i * 7) % ${USERS}, md5('c' || i)::uuid, n.ids[1 + i % array_length(n.ids, 1)], i % 3 = 0, now() - i * interval '30 seconds'
+    from generate_series(1, ${CONTRIBUTIONS}) i, (select array_agg(id order by position) ids from instruments) n`);
+  // Post 1 has a long history; posts 2…VERSIONED one version each; a few still rendering.
+  await step('long history', `insert into mix_versions (id, post_id, number, created_by, status, created_at)
+    select i, 1, i, 1, 'ready', now() - (${LONG_HISTORY} - i) * interval '1 minute' from generate_series(1, ${LONG_HISTORY}) i`);
+  await step('versions', `insert into mix_versions (id, post_id, number, created_by, status, created_at)
+    select ${LONG_HISTORY} + i, 1 + i, 1, 1 + i % ${USERS}, case when i % 2000 = 0 then 'rendering' else 'ready' end, now() - interval '1 day'
+    from generate_series(1, ${VERSIONED}) i`);
+  await step('recipes', `insert into mix_version_tracks (mix_version_id, track_id, contribution_id, role, musician, instrument, position)
+    select v.id, md5('c' || (v.id * ${RECIPE_ROWS} + p) % ${CONTRIBUTIONS} + 1)::uuid, null, 'contribution', 'user1', 'Bass', p
+    from mix_versions v, generate_series(0, ${RECIPE_ROWS - 1}) p`);
+  console.log(`inserted: ${steps.join(', ')}`);
+}
+
+/** The plan PostgreSQL picks for a knex query, as EXPLAIN prints it. */
+async function explain(query: Knex.QueryBuilder): Promise<string> {
+  const { sql, bindings } = query.toSQL();
+  const result = await db.raw<{ rows: Array<{ 'QUERY PLAN': string }> }>(`explain ${sql}`, bindings);
+  return result.rows.map((r) => r['QUERY PLAN']).join('\n');
+}
+
+const seqScansOfBigTables = (plan: string) => [...plan.matchAll(/Seq Scan on (\w+)/g)].map((m) => m[1]!).filter((t) => BIG_TABLES.includes(t));
+
+beforeAll(async () => {
+  db = createDb({ url: await cloneDatabase() });
+  await seed(db);
+  const genres: Array<{ id: number }> = await db('genres').select('id').orderBy('position');
+  const instruments: Array<{ id: number }> = await db('instruments').select('id').orderBy('position');
+  const shown: Array<{ id: number }> = await mixVersionsQuery(db, 1, { limit: 11 });
+  ids = { commonGenre: genres[0]!.id, rareGenre: genres.at(-1)!.id, instrument: instruments[1]!.id, shownVersions: shown.map((v) => v.id) };
+}, 120_000);
+afterAll(() => db?.destroy());
+
+describe('list queries on a seeded database', () => {
+  const page = 21; // a page of 20 and one more to know about "older"
+  const cursor = () => ({ createdAt: new Date(Date.now() - 5000 * 60_000), id: 5000 });
+  // Builders, not promises: awaiting a knex builder would run it instead of explaining it.
+  const cases: Array<[string, () => Knex.QueryBuilder]> = [
+    ['home: newest songs', () => newestPostsQuery(db, { limit: page })],
+    ['home: an older page', () => newestPostsQuery(db, { limit: page, before: cursor() })],
+    ['genre page', () => newestPostsQuery(db, { limit: page, genreId: ids.commonGenre })],
+    ['rare genre page', () => newestPostsQuery(db, { limit: page, genreId: ids.rareGenre })],
+    ['rare genre, an older page', () => newestPostsQuery(db, { limit: page, genreId: ids.rareGenre, before: cursor() })],
+    ['instrument page', () => newestPostsQuery(db, { limit: page, instrumentId: ids.instrument })],
+    ['profile: songs', () => newestPostsQuery(db, { limit: page, authorId: 42 })],
+    ['profile: parts', () => contributionsByMusicianQuery(db, 42, 30)],
+    ['post page: parts', () => contributionsOfPostQuery(db, 1)],
+    ['post page: versions', () => mixVersionsQuery(db, 1, { limit: 11 })],
+    ['older versions page', () => mixVersionsQuery(db, 1, { limit: 11, before: 250 })],
+    ['post page: recipes of the versions shown', () => recipesQuery(db, ids.shownVersions)],
+    ['render poll: one version', () => mixVersionsQuery(db, 1, { limit: 2, before: 401 })],
+    ['sweep: tracks still processing', () => staleProcessingTracksQuery(db, 900)],
+    ['sweep: versions still rendering', () => staleRenderingVersionsQuery(db, 900)],
+  ];
+
+  it('sees a sequential scan when there is one (the check can fail)', async () => {
+    const plan = await explain(db('tracks').select('id').where('original_name', 'nobody-named-it-this.mp3'));
+    expect(seqScansOfBigTables(plan)).toEqual(['tracks']);
+  });
+
+  it.each(cases)('%s: no sequential scan of a big table', async (name, build) => {
+    const plan = await explain(build());
+    console.log(`-- ${name}\n${plan}\n`);
+    expect(seqScansOfBigTables(plan), plan).toEqual([]);
+  });
+});
