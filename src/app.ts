@@ -79,7 +79,7 @@ export function createApp(deps: Deps): express.Express {
     session({
       name: 'soundhub.sid',
       store: new PgStore({ pool: deps.pool, tableName: 'sessions', createTableIfMissing: false, pruneSessionInterval: 15 * 60 }),
-      secret: config.sessionSecret!,
+      secret: config.sessionSecret,
       resave: false,
       saveUninitialized: false,
       rolling: true,

@@ -83,6 +83,23 @@ export interface Config {
   jobs: { expireSeconds: number; maintenanceSeconds: number; retryDelaySeconds: number };
 }
 
+/**
+ * The config once the embedded services are resolved (src/runtime.ts): there is always a
+ * database, a bucket and a session secret. Everything past start-up works with this type.
+ */
+export interface RuntimeConfig extends Config {
+  database: Config['database'] & { url: string };
+  s3: Config['s3'] & { bucket: string };
+  sessionSecret: string;
+}
+
+/** The config as it stands when nothing needs embedding; undefined while something is missing. */
+export function asRuntimeConfig(config: Readonly<Config>): Readonly<RuntimeConfig> | undefined {
+  const { database, s3, sessionSecret } = config;
+  if (!database.url || !s3.bucket || !sessionSecret) return undefined;
+  return Object.freeze({ ...config, database: { ...database, url: database.url }, s3: { ...s3, bucket: s3.bucket }, sessionSecret });
+}
+
 export class ConfigError extends Error {}
 
 /** Parses the environment; throws ConfigError listing every bad variable. */

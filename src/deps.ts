@@ -1,13 +1,14 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import type { Config } from './config.js';
+import type { RuntimeConfig } from './config.js';
 import type { Db } from './db/knex.js';
 import type { JobQueue } from './jobs/queue.js';
 import type { Storage } from './storage/s3.js';
 
 /** The collaborators built once at the edge (main.ts, worker.ts, tests) and passed in. */
 export interface Deps {
-  config: Readonly<Config>;
+  /** Resolved: database, bucket and session secret are always set. */
+  config: Readonly<RuntimeConfig>;
   db: Db;
   /** Plain pg pool for the session store. */
   pool: pg.Pool;

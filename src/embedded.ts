@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from './config.js';
+import type { Config, RuntimeConfig } from './config.js';
 
 /**
  * The embedded defaults: with no DATABASE_URL / S3_BUCKET, start a real PostgreSQL
@@ -11,7 +11,7 @@ import type { Config } from './config.js';
  * DATA_DIR, and answer a config that points at them. The app code never knows the difference.
  */
 export interface Embedded {
-  config: Readonly<Config>;
+  config: Readonly<RuntimeConfig>;
   stop(): Promise<void>;
 }
 
@@ -23,22 +23,22 @@ const S3RVER_KEY = 'S3RVER'; // s3rver's fixed local credentials
 export async function startEmbedded(config: Readonly<Config>, log: Logger): Promise<Embedded> {
   const stops: Array<() => Promise<void>> = [];
   const dataDir = path.resolve(config.dataDir);
-  let next: Config = { ...config };
 
-  if (!config.database.url) {
+  let databaseUrl = config.database.url;
+  if (!databaseUrl) {
     const pg = await startEmbeddedPostgres(path.join(dataDir, 'pg'), config.embedded.pgPort);
     stops.push(() => pg.stop());
-    next.database = {
-      ...config.database,
-      url: `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${config.embedded.pgPort}/soundhub`,
-    };
+    databaseUrl = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${config.embedded.pgPort}/soundhub`;
     log.info({ port: config.embedded.pgPort, dir: 'pg' }, 'embedded PostgreSQL started');
   }
 
-  if (!config.s3.bucket) {
-    const s3 = await startLocalS3(path.join(dataDir, 's3'), config.embedded.s3Port, EMBEDDED_BUCKET);
-    stops.push(() => s3.close());
-    next.s3 = {
+  let s3: RuntimeConfig['s3'];
+  if (config.s3.bucket) {
+    s3 = { ...config.s3, bucket: config.s3.bucket };
+  } else {
+    const server = await startLocalS3(path.join(dataDir, 's3'), config.embedded.s3Port, EMBEDDED_BUCKET);
+    stops.push(() => server.close());
+    s3 = {
       ...config.s3,
       bucket: EMBEDDED_BUCKET,
       endpoint: `http://127.0.0.1:${config.embedded.s3Port}`,
@@ -47,14 +47,12 @@ export async function startEmbedded(config: Readonly<Config>, log: Logger): Prom
     log.info({ port: config.embedded.s3Port, bucket: EMBEDDED_BUCKET }, 'local S3 endpoint started');
   }
 
-  if (!config.sessionSecret) {
-    // Dev only (production requires SESSION_SECRET): a random secret kept with the data
-    // so sessions survive a restart.
-    next.sessionSecret = await localSecret(path.join(dataDir, 'session-secret'));
-  }
+  // Dev only (production requires SESSION_SECRET): a random secret kept with the data
+  // so sessions survive a restart.
+  const sessionSecret = config.sessionSecret ?? (await localSecret(path.join(dataDir, 'session-secret')));
 
   return {
-    config: Object.freeze(next),
+    config: Object.freeze({ ...config, database: { ...config.database, url: databaseUrl }, s3, sessionSecret }),
     async stop() {
       for (const stop of stops.reverse()) await stop().catch((err) => log.warn({ err }, 'embedded stop failed'));
     },

@@ -8,7 +8,7 @@ if (!config.database.url) {
   console.error('DATABASE_URL is not set: the embedded database migrates itself on `npm start`.');
   process.exit(1);
 }
-const db = createDb(config.database as { url: string });
+const db = createDb({ ...config.database, url: config.database.url });
 try {
   const applied = await migrateLatest(db);
   console.log(JSON.stringify({ level: 30, msg: 'migrations applied', applied }));

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Config } from './config.js';
+import { asRuntimeConfig, type Config } from './config.js';
 import { createDb, createPgPool } from './db/knex.js';
 import { migrateLatest } from './db/migrate.js';
 import type { Deps } from './deps.js';
@@ -12,9 +12,11 @@ import { createStorage } from './storage/s3.js';
  * configured, the database (migrated when embedded), the pool and the bucket.
  */
 export async function openRuntime(base: Readonly<Config>, log: Logger): Promise<Deps & { embedded: boolean; close(): Promise<void> }> {
-  const embedded = !base.database.url || !base.s3.bucket || !base.sessionSecret ? await startEmbedded(base, log) : undefined;
-  const config = embedded?.config ?? base;
-  const dbOptions = { url: config.database.url!, caFile: config.database.caFile, poolMax: config.database.poolMax };
+  const configured = asRuntimeConfig(base);
+  const embedded = configured ? undefined : await startEmbedded(base, log);
+  const config = configured ?? embedded?.config;
+  if (!config) throw new Error('unreachable: the embedded services resolve every missing setting');
+  const dbOptions = { url: config.database.url, caFile: config.database.caFile, poolMax: config.database.poolMax };
   const db = createDb(dbOptions);
   const pool = createPgPool(dbOptions);
   const storage = createStorage(config.s3);

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { inject } from 'vitest';
 import { createApp } from '../src/app.js';
-import { loadConfig, type Config } from '../src/config.js';
+import { asRuntimeConfig, loadConfig, type RuntimeConfig } from '../src/config.js';
 import { createDb, createPgPool } from '../src/db/knex.js';
 import type { Deps } from '../src/deps.js';
 import { startQueue } from '../src/jobs/queue.js';
@@ -35,8 +35,8 @@ export async function cloneDatabase(): Promise<string> {
 }
 
 /** The config a process would get from its environment, pointing at the test services. */
-export function testConfig(overrides: Record<string, string> = {}, databaseUrl = ''): Readonly<Config> {
-  return loadConfig({
+export function testConfig(overrides: Record<string, string> = {}, databaseUrl = ''): Readonly<RuntimeConfig> {
+  const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
     S3_BUCKET: inject('s3Bucket'),
@@ -51,6 +51,9 @@ export function testConfig(overrides: Record<string, string> = {}, databaseUrl =
     JOB_MAINTENANCE_SECONDS: '2',
     ...overrides,
   });
+  const resolved = asRuntimeConfig(config);
+  if (!resolved) throw new Error('test config needs a database URL (cloneDatabase()) and the test bucket');
+  return resolved;
 }
 
 export interface TestContext extends Deps {

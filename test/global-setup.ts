@@ -30,7 +30,8 @@ export default async function setup(project: TestProject) {
   await migrateLatest(db);
   await db.destroy();
   // pg-boss makes its schema and queues once here, so every cloned database has them.
-  const queue = await startQueue(loadConfig({ DATABASE_URL: `${adminUrl}/${TEMPLATE_DB}` }), { supervise: false });
+  const { jobs, database } = loadConfig({});
+  const queue = await startQueue({ jobs, database: { ...database, url: `${adminUrl}/${TEMPLATE_DB}` } }, { supervise: false });
   await queue.stop();
 
   project.provide('pgAdminUrl', adminUrl);

@@ -1,5 +1,5 @@
 import PgBoss from 'pg-boss';
-import type { Config } from '../config.js';
+import type { RuntimeConfig } from '../config.js';
 import { databaseTls } from '../db/knex.js';
 
 /**
@@ -30,9 +30,9 @@ export interface Queue {
  * web processes just send. 'stately' queues keep at most one job per key queued and one
  * active, so a track is never processed by two workers at once through the queue.
  */
-export async function startQueue(config: Readonly<Config>, { supervise }: { supervise: boolean }): Promise<Queue> {
+export async function startQueue(config: Pick<RuntimeConfig, 'database' | 'jobs'>, { supervise }: { supervise: boolean }): Promise<Queue> {
   const boss = new PgBoss({
-    connectionString: config.database.url!,
+    connectionString: config.database.url,
     ...databaseTls(config.database.caFile),
     max: 3,
     schema: 'pgboss',
