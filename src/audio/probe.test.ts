@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { stat, writeFile } from 'node:fs/promises';
+import { createReadStream, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -78,7 +78,7 @@ describe.each(audioToolSets())('probeAudio with $name ffmpeg', ({ tools }) => {
     beforeAll(async () => {
       // A stand-in for a presigned S3 URL: the query string carries the "signature", and
       // like S3 it states the length and answers Range requests.
-      server = createServer(async (req, res) => {
+      server = createServer((req, res) => {
         requests.push(req.url ?? '');
         const path = new URL(req.url ?? '/', 'http://x').pathname;
         const file = path === '/tone.mp3' ? mp3 : path === '/tone.wav' ? wav : null;
@@ -86,7 +86,7 @@ describe.each(audioToolSets())('probeAudio with $name ffmpeg', ({ tools }) => {
           res.writeHead(404).end();
           return;
         }
-        const size = (await stat(file)).size;
+        const size = statSync(file).size;
         const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
         const start = range ? Number(range[1]) : 0;
         const end = range?.[2] ? Number(range[2]) : size - 1;

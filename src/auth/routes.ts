@@ -67,5 +67,5 @@ export function authRoutes({ db }: Deps, passport: PassportStatic): Router {
 }
 
 function logIn(req: Request, user: Express.User): Promise<void> {
-  return new Promise((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) => req.login(user, (err?: unknown) => (err ? reject(err instanceof Error ? err : new Error('could not start the session')) : resolve())));
 }

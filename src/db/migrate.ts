@@ -4,9 +4,9 @@ import type { Db } from './knex.js';
 
 /** Migrations are compiled in (no directory scan) so the same list runs from src and dist. */
 const source: Knex.MigrationSource<string> = {
-  getMigrations: async () => Object.keys(migrations),
+  getMigrations: () => Promise.resolve(Object.keys(migrations)),
   getMigrationName: (name) => name,
-  getMigration: async (name) => migrations[name]!,
+  getMigration: (name) => Promise.resolve(migrations[name]!),
 };
 
 /** Applies pending migrations; knex's lock table makes concurrent callers wait, not race. */

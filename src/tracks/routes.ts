@@ -82,7 +82,7 @@ export function downloadName(track: Pick<TrackRow, 'original_name' | 'original_k
   const base = track.original_name
     .replace(/\.[^.]*$/, '')
     .normalize('NFC')
-    .replace(/[\u0000-\u001f\u007f"\\/:*?<>|]+/g, '')
+    .replace(/[\p{Cc}"\\/:*?<>|]+/gu, '')
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, 100);

@@ -3,8 +3,8 @@
 // test PostgreSQL and S3 endpoint. Only ports and paths differ from the image.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, closeSync, createReadStream, existsSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chownSync, closeSync, createReadStream, existsSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -483,9 +483,9 @@ export async function writeWav(file: string, bytes: number): Promise<number> {
   header.write('data', 36, 'ascii');
   header.writeUInt32LE(dataBytes, 40);
 
-  const fd = openSync(file, 'w');
+  const out = await open(file, 'w');
   try {
-    writeSync(fd, header);
+    await out.write(header);
     const chunk = Buffer.alloc(4 * 1024 * 1024);
     let state = 0x9e3779b9;
     for (let written = 0; written < dataBytes; ) {
@@ -497,11 +497,11 @@ export async function writeWav(file: string, bytes: number): Promise<number> {
         state ^= state << 5;
         chunk.writeInt16LE((state >> 22) | 0, i);
       }
-      writeSync(fd, chunk, 0, n);
+      await out.write(chunk, 0, n);
       written += n;
     }
   } finally {
-    closeSync(fd);
+    await out.close();
   }
   return 44 + dataBytes;
 }
