@@ -2,7 +2,7 @@ import { AudioError, reasonSentence } from '../audio/audio-error.js';
 import { probeAudio, type AudioProbe } from '../audio/probe.js';
 import type { Deps } from '../deps.js';
 import { headObject, presignGet } from '../storage/s3.js';
-import type { UploadedAudio } from '../storage/upload.js';
+import type { UploadedAudio } from '../web/upload.js';
 import { UnsupportedMediaType } from '../web/errors.js';
 import type { NewTrack, TrackKind } from './queries.js';
 

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import multer from 'multer';
 import multerS3 from 'multer-s3';
-import { verifyUploadCsrf } from '../web/csrf.js';
-import { BadRequest, HttpError, PayloadTooLarge } from '../web/errors.js';
-import { deletePrefix, type Storage } from './s3.js';
-import { originalKey, trackFolder } from './keys.js';
+import { verifyUploadCsrf } from './csrf.js';
+import { BadRequest, HttpError, PayloadTooLarge } from './errors.js';
+import { deletePrefix, type Storage } from '../storage/s3.js';
+import { originalKey, trackFolder } from '../storage/keys.js';
 
 /** The audio file of a request, as it now sits in S3 under a fresh track id. */
 export interface UploadedAudio {
