@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Deps } from '../deps.js';
-import { loadPost, parseId } from '../posts/load.js';
+import { INTEGER_MAX, loadPost, parseId } from '../posts/load.js';
 import { requireUser } from '../web/auth-guard.js';
 import { validate } from '../web/validate.js';
 import { makeMixVersionCurrent } from './current.js';
@@ -17,7 +17,8 @@ export function mixRoutes(deps: Deps): Router {
   // Save the mix: JSON from the mixer, or plain form fields without JavaScript.
   router.post('/posts/:id/mix', requireUser, async (req, res) => {
     const post = await loadPost(db, req.params.id);
-    const input = validate(saveMixSchema, settingsFromForm(req.body ?? {}));
+    // JSON is the mixer's recipe and must have its shape; a wrong one is 422, never a default mix.
+    const input = validate(saveMixSchema, req.is('application/json') ? req.body : settingsFromForm(req.body ?? {}));
     const version = await saveMix(post, input, { ...deps, actor: req.user! });
     req.log.info({ postId: post.id, versionId: version.id, number: version.number }, 'mix saved');
     if (req.accepts(['html', 'json']) === 'json') return res.status(202).json({ version: { id: version.id, number: version.number, status: version.status } });
@@ -32,7 +33,7 @@ export function mixRoutes(deps: Deps): Router {
 
   router.post('/posts/:id/versions/:number/current', requireUser, async (req, res) => {
     const post = await loadPost(db, req.params.id);
-    const number = parseId(req.params.number);
+    const number = parseId(req.params.number, INTEGER_MAX);
     await makeMixVersionCurrent(post, number, { db, actor: req.user! });
     if (req.accepts(['html', 'json']) === 'json') return res.json({ currentVersion: number });
     res.redirect(303, `/posts/${post.id}#versions`);
