@@ -15,7 +15,7 @@ export async function openRuntime(base: Readonly<Config>, log: Logger): Promise<
   const embedded = !base.database.url || !base.s3.bucket || !base.sessionSecret ? await startEmbedded(base, log) : undefined;
   const config = embedded?.config ?? base;
   const dbOptions = { url: config.database.url!, caFile: config.database.caFile, poolMax: config.database.poolMax };
-  const db = createDb(dbOptions);
+  const db = createDb({ ...dbOptions, log: log.child({ component: 'knex' }) });
   const pool = createPgPool(dbOptions);
   const storage = createStorage(config.s3);
   // Outside the container nobody else runs migrations; the lock makes concurrent starts safe.

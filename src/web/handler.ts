@@ -29,7 +29,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     return;
   }
   // Headers a streaming route set before it failed must not describe the error page.
-  for (const h of ['Content-Length', 'Content-Range', 'Content-Disposition', 'ETag', 'Cache-Control']) res.removeHeader(h);
+  for (const h of ['Content-Type', 'Content-Length', 'Content-Range', 'Content-Disposition', 'Accept-Ranges', 'ETag', 'Cache-Control']) res.removeHeader(h);
   res.status(status);
   if (status === 503) res.set({ 'Retry-After': String(RETRY_AFTER_SECONDS), 'Cache-Control': 'no-store' });
   const wantsJson = req.path.startsWith('/api/') || (req.accepts(['html', 'json']) === 'json');
