@@ -5,7 +5,6 @@ import express from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { randomUUID } from 'node:crypto';
 import { configurePassport } from './auth/passport.js';
 import { authRoutes } from './auth/routes.js';
 import type { Deps } from './deps.js';
@@ -19,7 +18,10 @@ import { userRoutes } from './users/routes.js';
 import { loadAssets } from './web/assets.js';
 import { csrfLocals, csrfProtection } from './web/csrf.js';
 import { errorHandler, notFound } from './web/handler.js';
+import { refuseNulBytes } from './web/clean-input.js';
 import { healthRoutes } from './web/health.js';
+import { requestIdFrom } from './web/request-id.js';
+import { timeLimit } from './web/time-limit.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', fileURLToPath(import.meta.url).includes(`${path.sep}dist${path.sep}`) ? '..' : '.');
 export const publicDir = path.join(root, 'public');
@@ -31,7 +33,7 @@ export function createApp(deps: Deps): express.Express {
   const app = express();
   const passport = configurePassport(db);
 
-  app.set('trust proxy', config.trustProxy); // real client IP and https from ELB + nginx
+  app.set('trust proxy', config.trustProxy); // real client IP and https from the container's nginx
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
   app.disable('x-powered-by');
@@ -43,14 +45,14 @@ export function createApp(deps: Deps): express.Express {
   app.use(
     pinoHttp({
       logger: log,
-      genReqId: (req, res) => {
-        const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
+      genReqId: requestIdFrom(app.get('trust proxy fn')),
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      // A listener who skips ahead ends the stream early: that is normal, not an error.
+      customLogLevel: (_req, res, err) => (!res.writableEnded ? 'debug' : res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : 'info'),
     }),
   );
+  // 1b. Every request has a time limit (long for uploads): 503 instead of a hanging browser.
+  app.use(timeLimit({ requestMs: config.requestTimeoutMs, uploadMs: config.uploadTimeoutMs }));
   // 2. Health checks answer before sessions, so the load balancer never makes a session row.
   app.use(healthRoutes(deps));
   // 3. Security headers; audio may come from this origin and the media CDN.
@@ -73,6 +75,8 @@ export function createApp(deps: Deps): express.Express {
   // 5. Bodies of plain forms and JSON (multipart is parsed by the upload routes themselves).
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(express.json({ limit: '100kb' }));
+  // 5b. No NUL characters in paths, query strings or bodies (PostgreSQL text can't hold them).
+  app.use(refuseNulBytes);
   // 6. Sessions in PostgreSQL, shared by every process and instance.
   const PgStore = connectPgSimple(session);
   app.use(

@@ -8,6 +8,10 @@ describe('config', () => {
     expect(config.database.url).toBeUndefined();
     expect(config.s3.bucket).toBeUndefined();
     expect(config.maxUploadBytes).toBe(200 * 1024 * 1024);
+    // Only the container's nginx is believed about the client's address and request id.
+    expect(config.trustProxy).toBe('loopback');
+    expect(config.requestTimeoutMs).toBe(30_000);
+    expect(config.uploadTimeoutMs).toBe(3_600_000);
     expect(Object.isFrozen(config)).toBe(true);
   });
 

@@ -40,8 +40,16 @@ const schema = z.object({
   /** ffmpeg / ffprobe binaries; default: the system's, else the ones shipped on npm. */
   FFMPEG_PATH: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).optional(),
-  /** Proxies trusted for X-Forwarded-*: Express `trust proxy` syntax. */
-  TRUST_PROXY: z.string().min(1).default('loopback, linklocal, uniquelocal'),
+  /**
+   * Proxies whose X-Forwarded-* and X-Request-Id are believed (Express `trust proxy` syntax).
+   * Loopback: the container's nginx, which works out the client's address itself. Widen it
+   * (e.g. `loopback, 10.0.0.0/8`) only when another proxy connects to Node directly.
+   */
+  TRUST_PROXY: z.string().min(1).default('loopback'),
+  /** A page or JSON answer not started within this many seconds is answered 503. */
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** The same limit for multipart uploads, and the longest time to receive any request body. */
+  UPLOAD_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(86_400).default(3600),
   /** Where embedded PostgreSQL and S3 keep their files. */
   DATA_DIR: z.string().min(1).default('.data'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
@@ -76,6 +84,8 @@ export interface Config {
   maxUploadBytes: number;
   audio: { ffmpegPath: string; ffprobePath: string };
   trustProxy: string;
+  requestTimeoutMs: number;
+  uploadTimeoutMs: number;
   dataDir: string;
   embedded: { pgPort: number; s3Port: number };
   logLevel: Env['LOG_LEVEL'];
@@ -142,6 +152,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
     audio: resolveAudioTools(source),
     trustProxy: e.TRUST_PROXY,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
+    uploadTimeoutMs: e.UPLOAD_TIMEOUT_SECONDS * 1000,
     dataDir: e.DATA_DIR,
     embedded: { pgPort: e.EMBEDDED_PG_PORT, s3Port: e.EMBEDDED_S3_PORT },
     logLevel: e.LOG_LEVEL,

@@ -22,7 +22,9 @@ const server = app.listen(runtime.config.port, runtime.config.host, () => {
 // Longer than the load balancer's 60 s idle timeout, so it never reuses a socket we closed.
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
-server.requestTimeout = 0; // long uploads; nginx and the LB bound the request time
+// Receiving a whole request (an upload's body included) has the upload limit; answers
+// that do not start in time get 503 from the app's own timer (src/web/time-limit.ts).
+server.requestTimeout = runtime.config.uploadTimeoutMs;
 
 let stopping = false;
 async function shutdown(signal: string) {

@@ -17,7 +17,7 @@ export async function openRuntime(base: Readonly<Config>, log: Logger): Promise<
   const config = configured ?? embedded?.config;
   if (!config) throw new Error('unreachable: the embedded services resolve every missing setting');
   const dbOptions = { url: config.database.url, caFile: config.database.caFile, poolMax: config.database.poolMax };
-  const db = createDb(dbOptions);
+  const db = createDb({ ...dbOptions, log: log.child({ component: 'knex' }) });
   const pool = createPgPool(dbOptions);
   const storage = createStorage(config.s3);
   // Outside the container nobody else runs migrations; the lock makes concurrent starts safe.

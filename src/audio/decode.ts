@@ -81,3 +81,24 @@ export function channelSamples(audio: DecodedAudio, channel: number, startSecond
   for (let i = 0; i < out.length; i++) out[i] = audio.samples[(first + i) * audio.channels + channel] ?? 0;
   return out;
 }
+
+/**
+ * How long the audio really plays: the file is decoded to ffmpeg's null muxer and the last
+ * output time read from `-progress`. A header (an MP3's Xing frame, a FLAC's STREAMINFO)
+ * may claim more than a truncated file holds; this is what a listener will hear.
+ */
+export async function decodedDurationMs(tools: AudioTools, input: string): Promise<number> {
+  const run = await runTool(tools.ffmpegPath, [
+    ...FFMPEG_QUIET,
+    ...inputArgs(input),
+    '-map', '0:a:0',
+    '-vn', '-sn', '-dn',
+    '-progress', 'pipe:1',
+    '-f', 'null',
+    '-',
+  ]);
+  // `out_time_ms` is in microseconds despite its name (newer builds also print `out_time_us`).
+  const times = [...run.stdout.toString('utf8').matchAll(/^out_time_(?:ms|us)=(\d+)$/gm)].map((m) => Number(m[1]));
+  if (run.exitCode !== 0 || times.length === 0) throw new AudioError(NOT_AUDIO, { detail: stderrTail(run.stderr) });
+  return Math.round(Math.max(...times) / 1000);
+}

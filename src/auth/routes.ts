@@ -2,6 +2,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import rateLimit from 'express-rate-limit';
 import type { PassportStatic } from 'passport';
 import type { Deps } from '../deps.js';
+import { requireFormBody } from '../web/clean-input.js';
 import { ValidationFailed } from '../web/errors.js';
 import { validate } from '../web/validate.js';
 import { loginSchema, signupSchema } from './schemas.js';
@@ -20,7 +21,7 @@ export function authRoutes({ db }: Deps, passport: PassportStatic): Router {
 
   router.get('/signup', (req, res) => res.render('auth/signup', { title: 'Sign up', values: {}, errors: {}, next: safeNext(req.query.next) }));
 
-  router.post('/signup', authLimiter, async (req, res, next) => {
+  router.post('/signup', authLimiter, requireFormBody, async (req, res, next) => {
     const values = { email: req.body.email ?? '', nickname: req.body.nickname ?? '' };
     try {
       const input = validate(signupSchema, req.body);
@@ -35,7 +36,7 @@ export function authRoutes({ db }: Deps, passport: PassportStatic): Router {
 
   router.get('/login', (req, res) => res.render('auth/login', { title: 'Log in', values: {}, errors: {}, next: safeNext(req.query.next) }));
 
-  router.post('/login', authLimiter, (req: Request, res: Response, next: NextFunction) => {
+  router.post('/login', authLimiter, requireFormBody, (req: Request, res: Response, next: NextFunction) => {
     const values = { email: req.body.email ?? '' };
     const again = (status: number, errors: Record<string, string>) =>
       res.status(status).render('auth/login', { title: 'Log in', values, errors, next: safeNext(req.body.next) });

@@ -4,7 +4,7 @@ import { moveContributionsCount, type PostSummary } from '../posts/queries.js';
 import { findInstrumentBySlug } from '../posts/taxonomy.js';
 import { trackFolder } from '../storage/keys.js';
 import { deletePrefix } from '../storage/s3.js';
-import type { UploadedAudio } from '../storage/upload.js';
+import type { UploadedAudio } from '../web/upload.js';
 import { acceptUploadedAudio } from '../tracks/accept.js';
 import { insertTrack } from '../tracks/queries.js';
 import { authorize, ValidationFailed } from '../web/errors.js';

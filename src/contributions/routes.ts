@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.js';
 import { loadPost } from '../posts/load.js';
 import type { PostSummary } from '../posts/queries.js';
-import { discardUpload, receiveAudio, uploadedAudio } from '../storage/upload.js';
+import { discardUpload, receiveAudio, uploadedAudio } from '../web/upload.js';
 import { requireUser } from '../web/auth-guard.js';
 import { ValidationFailed } from '../web/errors.js';
 import { validate } from '../web/validate.js';

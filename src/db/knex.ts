@@ -12,6 +12,8 @@ export interface DbOptions {
   /** PEM CA for TLS to the database (the RDS bundle); TLS is required when given. */
   caFile?: string | undefined;
   poolMax?: number;
+  /** Where knex's own warnings go (a lost connection), as JSON log lines; default: console. */
+  log?: { warn(msg: string): void; error(msg: string): void; debug(msg: string): void } | undefined;
 }
 
 /** TLS to the database, verified against the given CA (the RDS bundle); none without one. */
@@ -29,6 +31,7 @@ export function createDb(options: DbOptions): Db {
     connection: connection(options),
     pool: { min: 0, max: options.poolMax ?? 10 },
     acquireConnectionTimeout: 10_000,
+    ...(options.log ? { log: { warn: (m: string) => options.log!.warn(m), error: (m: string) => options.log!.error(m), debug: (m: string) => options.log!.debug(m), deprecate: (m: string) => options.log!.warn(m) } } : {}),
   });
 }
 

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { loadContribution } from '../contributions/load.js';
 import type { Deps } from '../deps.js';
-import { loadPost, parseId } from '../posts/load.js';
+import { INTEGER_MAX, loadPost, parseId } from '../posts/load.js';
 import { canMixPost } from '../posts/policies.js';
 import { requireUser } from '../web/auth-guard.js';
 import { NotFound } from '../web/errors.js';
@@ -12,14 +12,8 @@ import { saveMix } from './save.js';
 import { saveMixSchema, settingsFromForm } from './schemas.js';
 import { withdrawContribution } from './withdraw.js';
 
-const MAX_VERSION_NUMBER = 2_147_483_647; // the column is an integer
-
 /** A version number from the URL; past the column's range it names nothing. */
-function versionNumber(value: unknown): number {
-  const number = parseId(value);
-  if (number > MAX_VERSION_NUMBER) throw new NotFound('That version of the mix does not exist.');
-  return number;
-}
+const versionNumber = (value: unknown): number => parseId(value, INTEGER_MAX);
 
 /** ?limit= between 1 and 50; the post page's count by default. */
 function pageSize(value: unknown): number {
@@ -34,7 +28,8 @@ export function mixRoutes(deps: Deps): Router {
   // Save the mix: JSON from the mixer, or plain form fields without JavaScript.
   router.post('/posts/:id/mix', requireUser, async (req, res) => {
     const post = await loadPost(db, req.params.id);
-    const input = validate(saveMixSchema, settingsFromForm(req.body ?? {}));
+    // JSON is the mixer's recipe and must have its shape; a wrong one is 422, never a default mix.
+    const input = validate(saveMixSchema, req.is('application/json') ? req.body : settingsFromForm(req.body ?? {}));
     const version = await saveMix(post, input, { ...deps, actor: req.user! });
     req.log.info({ postId: post.id, versionId: version.id, number: version.number }, 'mix saved');
     if (req.accepts(['html', 'json']) === 'json') return res.status(202).json({ version: { id: version.id, number: version.number, status: version.status } });
@@ -64,7 +59,7 @@ export function mixRoutes(deps: Deps): Router {
 
   router.post('/posts/:id/versions/:number/current', requireUser, async (req, res) => {
     const post = await loadPost(db, req.params.id);
-    const number = parseId(req.params.number);
+    const number = versionNumber(req.params.number);
     await makeMixVersionCurrent(post, number, { db, actor: req.user! });
     if (req.accepts(['html', 'json']) === 'json') return res.json({ currentVersion: number });
     res.redirect(303, `/posts/${post.id}#versions`);

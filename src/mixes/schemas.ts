@@ -8,14 +8,22 @@ const trackSetting = z.object({
   muted: z.preprocess((v) => v === true || v === 'true' || v === 'on' || v === '1', z.boolean()),
 });
 
-export const saveMixSchema = z.object({
-  tracks: z.array(trackSetting).max(64, 'A mix can have at most 64 tracks.').default([]),
-});
+/** The recipe as JSON from the mixer; add a per-track setting in `trackSetting` above. */
+export const saveMixSchema = z.object(
+  {
+    tracks: z
+      .array(trackSetting, { error: 'Send "tracks" as a list of { trackId, gainDb, pan, muted }.' })
+      .max(64, 'A mix can have at most 64 tracks.'),
+  },
+  { error: 'Send the mix as a JSON object with a "tracks" list.' },
+);
 export type SaveMixInput = z.infer<typeof saveMixSchema>;
 
-/** The no-JavaScript form sends `gain:<trackId>`, `pan:<trackId>`, `muted:<trackId>` fields. */
+/**
+ * The no-JavaScript form sends `gain:<trackId>`, `pan:<trackId>`, `muted:<trackId>` fields;
+ * only urlencoded bodies come here (JSON goes straight to saveMixSchema).
+ */
 export function settingsFromForm(body: Record<string, unknown>): unknown {
-  if (Array.isArray(body.tracks)) return body;
   const ids = new Set(Object.keys(body).filter((k) => k.startsWith('gain:')).map((k) => k.slice(5)));
   return { tracks: [...ids].map((id) => ({ trackId: id, gainDb: body[`gain:${id}`], pan: body[`pan:${id}`] ?? 0, muted: body[`muted:${id}`] ?? false })) };
 }

@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.js';
 import { deletePrefix } from '../storage/s3.js';
 import { trackFolder } from '../storage/keys.js';
-import type { UploadedAudio } from '../storage/upload.js';
+import type { UploadedAudio } from '../web/upload.js';
 import { acceptUploadedAudio } from '../tracks/accept.js';
 import { insertTrack } from '../tracks/queries.js';
 import { ValidationFailed } from '../web/errors.js';

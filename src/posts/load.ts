@@ -1,12 +1,18 @@
 import type { Db } from '../db/knex.js';
-import { BadRequest, NotFound } from '../web/errors.js';
+import { NotFound } from '../web/errors.js';
 import { findPostById, type PostSummary } from './queries.js';
 
-/** A numeric id from the URL; anything else is a page that does not exist. */
-export function parseId(value: unknown): number {
-  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) throw new NotFound();
+/** The largest value of a PostgreSQL `integer` column (version numbers). */
+export const INTEGER_MAX = 2_147_483_647;
+
+/**
+ * A numeric id from the URL; anything else, or a number past the column's range (which
+ * PostgreSQL would refuse with an error), is a page that does not exist.
+ */
+export function parseId(value: unknown, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'string' || !/^\d{1,16}$/.test(value)) throw new NotFound();
   const id = Number(value);
-  if (!Number.isSafeInteger(id)) throw new BadRequest();
+  if (!Number.isSafeInteger(id) || id < 1 || id > max) throw new NotFound();
   return id;
 }
 

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Deps } from '../deps.js';
 import { requireUser } from '../web/auth-guard.js';
 import { ValidationFailed } from '../web/errors.js';
-import { discardUpload, receiveAudio, uploadedAudio } from '../storage/upload.js';
+import { discardUpload, receiveAudio, uploadedAudio } from '../web/upload.js';
 import { validate } from '../web/validate.js';
 import { createPost } from './create.js';
 import { MUSICAL_KEYS, postSchema } from './schemas.js';

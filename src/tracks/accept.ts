@@ -1,25 +1,36 @@
 import { AudioError, reasonSentence } from '../audio/audio-error.js';
+import { decodedDurationMs } from '../audio/decode.js';
 import { probeAudio, type AudioProbe } from '../audio/probe.js';
 import type { Deps } from '../deps.js';
 import { headObject, presignGet } from '../storage/s3.js';
-import type { UploadedAudio } from '../storage/upload.js';
-import { UnsupportedMediaType } from '../web/errors.js';
+import type { UploadedAudio } from '../web/upload.js';
+import { UnsupportedMediaType, ValidationFailed } from '../web/errors.js';
 import type { NewTrack, TrackKind } from './queries.js';
+
+/** Shorter than this is a click or a broken export, not a part anyone can play along to. */
+export const MIN_DURATION_MS = 1000;
 
 /**
  * Checks that an upload already in S3 is decodable audio (ffprobe reads it through a
  * presigned URL, so nothing is downloaded whole) and returns the row to insert for it.
- * Until the worker has made a streaming rendition, the original plays.
+ * Until the worker has made a streaming rendition, the original plays. The duration is the
+ * decoded one (a second read of the file): a truncated file's header may claim more.
  */
 export async function acceptUploadedAudio(audio: UploadedAudio, kind: TrackKind, { storage, config, actor }: Pick<Deps, 'storage' | 'config'> & { actor: Express.User }): Promise<NewTrack> {
   let probe: AudioProbe;
+  let durationMs: number;
   try {
-    probe = await probeAudio(config.audio, await presignGet(storage, audio.key));
+    const url = await presignGet(storage, audio.key);
+    probe = await probeAudio(config.audio, url);
+    durationMs = await decodedDurationMs(config.audio, url);
   } catch (err) {
     if (err instanceof AudioError) {
       throw new UnsupportedMediaType(`“${audio.originalName}” is not an audio file we can play: ${reasonSentence(err)} Upload MP3, WAV, FLAC, AAC/M4A or OGG.`);
     }
     throw err;
+  }
+  if (durationMs < MIN_DURATION_MS) {
+    throw new ValidationFailed({ audio: `“${audio.originalName}” holds ${(durationMs / 1000).toFixed(1)} s of audio; a track needs at least 1 second. The file may be cut short: export it again.` });
   }
   // multer-s3 reports no size for multipart uploads (over 5 MB): ask S3 for the stored size.
   const bytes = (await headObject(storage, audio.key))?.ContentLength ?? audio.bytes;
@@ -32,7 +43,7 @@ export async function acceptUploadedAudio(audio: UploadedAudio, kind: TrackKind,
     original_name: audio.originalName,
     original_type: audio.contentType,
     original_bytes: bytes,
-    duration_ms: probe.durationMs,
+    duration_ms: durationMs,
     channels: probe.channels,
     sample_rate: probe.sampleRate,
     codec: probe.codec,

@@ -73,9 +73,12 @@ export async function insertTrack(db: Db, track: NewTrack): Promise<TrackRow> {
   return row;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: string) => UUID.test(value);
+
 export async function findTrackById(db: Db, id: string): Promise<TrackRow | undefined> {
-  // Not a uuid → no such track (and no SQL error).
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  // Not a uuid → no such track (and no SQL error from PostgreSQL's uuid parser).
+  if (!isUuid(id)) return undefined;
   const row: TrackRow | undefined = await db('tracks').select(trackColumns).where({ id }).first();
   return row;
 }

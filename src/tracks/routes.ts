@@ -2,7 +2,9 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { Router, type Response } from 'express';
 import type { Deps } from '../deps.js';
+import { byteRange } from '../storage/range.js';
 import { getObject } from '../storage/s3.js';
+import { cleanFileName } from '../web/clean-input.js';
 import { NotFound } from '../web/errors.js';
 import { findTrackById, type TrackRow } from './queries.js';
 
@@ -32,19 +34,17 @@ export function trackRoutes({ db, storage }: Deps): Router {
     res.set({ 'Accept-Ranges': 'bytes', 'Content-Type': type, 'Cache-Control': 'private, max-age=3600', ETag: `"${track.id}-${ready ? 's' : 'o'}"` });
     if (req.fresh) return res.status(304).end();
 
-    const ranges = req.headers.range ? req.range(size, { combine: true }) : undefined;
-    if (ranges === -1) {
+    const range = byteRange(req.headers.range, size);
+    if (range.kind === 'unsatisfiable') {
       res.set('Content-Range', `bytes */${size}`);
       return res.status(416).end();
     }
-    // A malformed Range header is ignored (RFC 9110 §14.2): send the whole file.
-    if (ranges === undefined || ranges === -2 || ranges.length === 0) {
+    if (range.kind === 'whole') {
       res.set('Content-Length', String(size));
       if (req.method === 'HEAD') return res.end();
       return sendObject(res, key);
     }
-    // Several ranges would need multipart/byteranges; players ask for one, so serve the first.
-    const { start, end } = ranges[0]!;
+    const { start, end } = range;
     res.status(206).set({ 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': String(end - start + 1) });
     if (req.method === 'HEAD') return res.end();
     return sendObject(res, key, `bytes=${start}-${end}`);
@@ -79,10 +79,10 @@ export function trackRoutes({ db, storage }: Deps): Router {
 /** A file name that is safe anywhere: the uploader's name without paths or control characters. */
 export function downloadName(track: Pick<TrackRow, 'original_name' | 'original_key'>): string {
   const ext = track.original_key.split('.').pop() ?? 'bin';
-  const base = track.original_name
+  // Rows stored before names were cleaned on upload are cleaned here too.
+  const base = cleanFileName(track.original_name)
     .replace(/\.[^.]*$/, '')
-    .normalize('NFC')
-    .replace(/[\p{Cc}"\\/:*?<>|]+/gu, '')
+    .replace(/["\\/:*?<>|]+/g, '')
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, 100);

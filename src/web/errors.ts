@@ -66,3 +66,31 @@ export class Unavailable extends HttpError {
 export function authorize(allowed: boolean, hide = false): asserts allowed {
   if (!allowed) throw hide ? new NotFound() : new Forbidden();
 }
+
+const BRIEFLY = 'SoundHub is briefly unavailable: part of the site is not answering. Please try again in a minute; nothing you sent was kept.';
+// Node socket errors that mean "the other side is not there (yet)".
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+// PostgreSQL SQLSTATEs of a server going away or refusing connections for now:
+// admin/crash shutdown, cannot connect now, too many connections, connection failures.
+const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08006']);
+
+/**
+ * The one place an outage is recognised: PostgreSQL down or restarting (pg, knex's pool,
+ * the session store), or S3 unreachable. Those become `Unavailable` (503), which clears by
+ * itself when the service returns; anything else stays a bug.
+ */
+export function unavailableFrom(err: unknown, depth = 0): Unavailable | undefined {
+  if (!err || typeof err !== 'object' || depth > 4) return undefined;
+  const e = err as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; errors?: unknown; $metadata?: { httpStatusCode?: number } };
+  if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || PG_UNAVAILABLE.has(e.code))) return new Unavailable(BRIEFLY);
+  // knex: "Timeout acquiring a connection" (the pool could not reach the server in time).
+  if (e.name === 'KnexTimeoutError') return new Unavailable(BRIEFLY);
+  // pg: the server closed the socket under a running query.
+  if (typeof e.message === 'string' && /^Connection terminated( unexpectedly|due to connection timeout)?/.test(e.message)) return new Unavailable(BRIEFLY);
+  // AWS SDK: a request that timed out, or S3 itself answering 503 (SlowDown, ServiceUnavailable).
+  if (e.name === 'TimeoutError' || e.name === 'RequestTimeout' || e.$metadata?.httpStatusCode === 503) return new Unavailable(BRIEFLY);
+  // Node wraps happy-eyeballs failures in an AggregateError; libraries wrap in `cause`.
+  if (Array.isArray(e.errors) && e.errors.some((inner) => unavailableFrom(inner, depth + 1))) return new Unavailable(BRIEFLY);
+  return unavailableFrom(e.cause, depth + 1);
+}
+

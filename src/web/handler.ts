@@ -1,12 +1,26 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { HttpError, NotFound } from './errors.js';
+import { HttpError, NotFound, unavailableFrom } from './errors.js';
 
 export const notFound: RequestHandler = (_req, _res, next) => next(new NotFound());
 
+/** Seconds a client is asked to wait after a 503 (the database or S3 restarting). */
+export const RETRY_AFTER_SECONDS = 30;
+
 /** The one place errors become responses: HTML for pages, JSON for fetch/API callers. */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  const known = err instanceof HttpError ? err : fromLibrary(err);
+  // The client went away (closed the tab, skipped the track): nobody to answer, nothing broke.
+  if (res.destroyed || req.socket.destroyed) {
+    req.log.debug({ err: { message: (err as Error)?.message, code: (err as NodeJS.ErrnoException)?.code } }, 'client went away');
+    return;
+  }
+  // A late error from a handler whose request was already answered (its time limit ran out).
+  if (res.writableEnded) {
+    req.log.debug({ err }, 'error after the response was sent');
+    return;
+  }
+  const known = err instanceof HttpError ? err : (unavailableFrom(err) ?? fromLibrary(err));
   if (!known) req.log.error({ err }, 'unhandled error');
+  else if (known.status === 503) req.log.warn({ err }, 'service unavailable');
   const status = known?.status ?? 500;
   const code = known?.code ?? 'internal';
   const message = known?.message ?? 'Something went wrong on our side. It has been logged; please try again.';
@@ -15,14 +29,16 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     return;
   }
   // Headers a streaming route set before it failed must not describe the error page.
-  for (const h of ['Content-Length', 'Content-Range', 'Content-Disposition', 'ETag', 'Cache-Control']) res.removeHeader(h);
+  for (const h of ['Content-Type', 'Content-Length', 'Content-Range', 'Content-Disposition', 'Accept-Ranges', 'ETag', 'Cache-Control']) res.removeHeader(h);
   res.status(status);
+  if (status === 503) res.set({ 'Retry-After': String(RETRY_AFTER_SECONDS), 'Cache-Control': 'no-store' });
   const wantsJson = req.path.startsWith('/api/') || (req.accepts(['html', 'json']) === 'json');
   if (wantsJson) {
     res.json({ error: { code, message, ...(known && 'fields' in known ? { fields: known.fields } : {}), requestId: req.id } });
     return;
   }
-  res.render('error', { title: status === 404 ? 'Not found' : 'Error', status, message, requestId: req.id }, (renderErr, html) => {
+  const title = status === 404 ? 'Not found' : status === 503 ? 'Briefly unavailable' : 'Error';
+  res.render('error', { title, status, message, requestId: req.id }, (renderErr, html) => {
     // If the error page itself fails, still answer something readable.
     if (renderErr) res.type('text').send(`${status} ${message}`);
     else res.send(html);

@@ -8,7 +8,8 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown): z.infe
   const fields: FieldErrors = {};
   for (const issue of result.error.issues) {
     const name = String(issue.path[0] ?? 'form');
-    fields[name] ??= issue.message;
+    // A nested JSON field says where it is ("tracks.0.gainDb: …"); form fields are flat.
+    fields[name] ??= issue.path.length > 1 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
   }
   throw new ValidationFailed(fields);
 }

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import multer from 'multer';
 import multerS3 from 'multer-s3';
-import { verifyUploadCsrf } from '../web/csrf.js';
-import { BadRequest, HttpError, PayloadTooLarge } from '../web/errors.js';
-import { deletePrefix, type Storage } from './s3.js';
-import { originalKey, trackFolder } from './keys.js';
+import { verifyUploadCsrf } from './csrf.js';
+import { cleanFileName, nulError, nulField } from './clean-input.js';
+import { BadRequest, HttpError, PayloadTooLarge } from './errors.js';
+import { deletePrefix, type Storage } from '../storage/s3.js';
+import { originalKey, trackFolder } from '../storage/keys.js';
 
 /** The audio file of a request, as it now sits in S3 under a fresh track id. */
 export interface UploadedAudio {
@@ -51,11 +52,14 @@ export function receiveAudio(storage: Storage, { field, maxBytes }: { field: str
   return (req, res, next) => {
     upload(req, res, (err?: unknown) => {
       if (!err) {
-        // A request without a file never reached fileFilter: check its token now.
         try {
+          // A request without a file never reached fileFilter: check its token now.
           if (!req.file) verifyUploadCsrf(req);
-        } catch (csrfErr) {
-          return next(csrfErr);
+          // The text fields arrive only now, after the body parsers' NUL check has run.
+          const field = nulField(req.body);
+          if (field !== undefined) throw nulError(field);
+        } catch (refused) {
+          return discardUpload(storage, req).finally(() => next(refused));
         }
         return next();
       }
@@ -69,7 +73,7 @@ export function uploadedAudio(req: Request): UploadedAudio | undefined {
   const file = req.file as (Express.Multer.File & Express.MulterS3.File) | undefined;
   const trackId = req.uploadTrackIds?.at(-1);
   if (!file || !trackId) return undefined;
-  return { trackId, key: file.key, originalName: file.originalname.slice(0, 255), contentType: file.contentType, bytes: file.size };
+  return { trackId, key: file.key, originalName: cleanFileName(file.originalname).slice(0, 255) || 'audio', contentType: file.contentType, bytes: file.size };
 }
 
 /** Removes everything the request wrote to S3 (call when the request fails after upload). */
@@ -83,6 +87,12 @@ function translate(err: unknown, limitMb: number): unknown {
     if (err.code === 'LIMIT_FILE_SIZE') return new PayloadTooLarge(`That file is larger than ${limitMb} MB. Export a compressed file (MP3, AAC, FLAC) or a shorter take.`);
     if (err.code === 'LIMIT_UNEXPECTED_FILE') return new BadRequest('Send one audio file in the "audio" field.');
     return new BadRequest(`The upload was refused: ${err.message}.`);
+  }
+  // busboy's own complaints about the body: no boundary, a boundary the body never uses,
+  // a body cut off before its closing boundary, a broken part header.
+  const message = (err as Error | undefined)?.message ?? '';
+  if (/^(Multipart: Boundary not found|Unexpected end of (form|file|multipart data)|Malformed part header)/i.test(message)) {
+    return new BadRequest(`The upload was not a complete multipart form (${message.toLowerCase()}). Send it again from the page's form.`);
   }
   return err;
 }
