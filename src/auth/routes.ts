@@ -2,6 +2,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import rateLimit from 'express-rate-limit';
 import type { PassportStatic } from 'passport';
 import type { Deps } from '../deps.js';
+import { issueCsrfToken } from '../web/csrf.js';
 import { ValidationFailed } from '../web/errors.js';
 import { validate } from '../web/validate.js';
 import { loginSchema, signupSchema } from './schemas.js';
@@ -18,7 +19,7 @@ export function safeNext(value: unknown): string {
 export function authRoutes({ db }: Deps, passport: PassportStatic): Router {
   const router = Router();
 
-  router.get('/signup', (req, res) => res.render('auth/signup', { title: 'Sign up', values: {}, errors: {}, next: safeNext(req.query.next) }));
+  router.get('/signup', issueCsrfToken, (req, res) => res.render('auth/signup', { title: 'Sign up', values: {}, errors: {}, next: safeNext(req.query.next) }));
 
   router.post('/signup', authLimiter, async (req, res, next) => {
     const values = { email: req.body.email ?? '', nickname: req.body.nickname ?? '' };
@@ -33,7 +34,7 @@ export function authRoutes({ db }: Deps, passport: PassportStatic): Router {
     }
   });
 
-  router.get('/login', (req, res) => res.render('auth/login', { title: 'Log in', values: {}, errors: {}, next: safeNext(req.query.next) }));
+  router.get('/login', issueCsrfToken, (req, res) => res.render('auth/login', { title: 'Log in', values: {}, errors: {}, next: safeNext(req.query.next) }));
 
   router.post('/login', authLimiter, (req: Request, res: Response, next: NextFunction) => {
     const values = { email: req.body.email ?? '' };
