@@ -8,11 +8,12 @@ import { pinoHttp } from 'pino-http';
 import { configurePassport } from './auth/passport.js';
 import { authRoutes } from './auth/routes.js';
 import type { Deps } from './deps.js';
-import { contributionRoutes } from './contributions/routes.js';
+import { touchSessionEvery } from './auth/session-touch.js';
+import { contributionRoutes, contributionUploadRoutes } from './contributions/routes.js';
 import { feedRoutes } from './feed/routes.js';
 import { mixRoutes } from './mixes/routes.js';
 import { postPageRoutes } from './post-page/routes.js';
-import { postRoutes } from './posts/routes.js';
+import { postRoutes, postUploadRoutes } from './posts/routes.js';
 import { trackRoutes } from './tracks/routes.js';
 import { userRoutes } from './users/routes.js';
 import { loadAssets } from './web/assets.js';
@@ -77,29 +78,36 @@ export function createApp(deps: Deps): express.Express {
   app.use(express.json({ limit: '100kb' }));
   // 5b. No NUL characters in paths, query strings or bodies (PostgreSQL text can't hold them).
   app.use(refuseNulBytes);
-  // 6. Sessions in PostgreSQL, shared by every process and instance.
+  // 6. Sessions in PostgreSQL, shared by every process and instance. A session is made only
+  //    when something is stored in it (sign-in, a form's CSRF token): readers get no row and
+  //    no cookie. A used one is written at most every SESSION_TOUCH_SECONDS, not per request.
   const PgStore = connectPgSimple(session);
   app.use(
     session({
       name: 'soundhub.sid',
-      store: new PgStore({ pool: deps.pool, tableName: 'sessions', createTableIfMissing: false, pruneSessionInterval: 15 * 60 }),
+      store: new PgStore({ pool: deps.pool, tableName: 'sessions', createTableIfMissing: false, pruneSessionInterval: 15 * 60, disableTouch: true }),
       secret: config.sessionSecret,
       resave: false,
       saveUninitialized: false,
-      rolling: true,
+      rolling: false,
       cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: 30 * 24 * 3600 * 1000 },
     }),
   );
-  // 7. Who is signed in.
+  app.use(touchSessionEvery(config.sessionTouchSeconds * 1000));
+  // 7. Who is signed in; the CSRF token (when the session has one) and user reach every view.
   app.use(passport.session());
-  // 8. CSRF token on every state change; the token and user reach every view.
-  app.use(csrfProtection);
   app.use(csrfLocals);
   app.use((req, res, next) => {
     res.locals.currentUser = req.user ? { nickname: req.user.nickname, url: `/users/${encodeURIComponent(req.user.nickname)}` } : null;
     res.locals.currentPath = req.path;
     next();
   });
+  // 8. The only routes that parse multipart themselves check the CSRF token in multer's file
+  //    filter (web/csrf.ts uploadRoute); every other state change is checked right after,
+  //    whatever its content type.
+  app.use(postUploadRoutes(deps));
+  app.use(contributionUploadRoutes(deps));
+  app.use(csrfProtection);
   // 9. The product, one router per part.
   app.use(authRoutes(deps, passport));
   app.use(feedRoutes(deps));

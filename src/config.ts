@@ -35,6 +35,11 @@ const schema = z.object({
   MEDIA_ORIGIN: z.url().optional(),
   /** Signs session cookies; at least 32 characters. Required in production. */
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /**
+   * A signed-in session's row and cookie are extended at most this often, not on every
+   * request (sessions still end after 30 days without a visit). Tests set a few seconds.
+   */
+  SESSION_TOUCH_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** Largest accepted upload in megabytes (nginx's client_max_body_size must match). */
   MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(2048).default(200),
   /** ffmpeg / ffprobe binaries; default: the system's, else the ones shipped on npm. */
@@ -81,6 +86,7 @@ export interface Config {
   };
   mediaOrigin: string | undefined;
   sessionSecret: string | undefined;
+  sessionTouchSeconds: number;
   maxUploadBytes: number;
   audio: { ffmpegPath: string; ffprobePath: string };
   trustProxy: string;
@@ -149,6 +155,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     },
     mediaOrigin: e.MEDIA_ORIGIN,
     sessionSecret: e.SESSION_SECRET,
+    sessionTouchSeconds: e.SESSION_TOUCH_SECONDS,
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
     audio: resolveAudioTools(source),
     trustProxy: e.TRUST_PROXY,

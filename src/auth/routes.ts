@@ -3,6 +3,7 @@ import rateLimit from 'express-rate-limit';
 import type { PassportStatic } from 'passport';
 import type { Deps } from '../deps.js';
 import { requireFormBody } from '../web/clean-input.js';
+import { issueCsrfToken } from '../web/csrf.js';
 import { ValidationFailed } from '../web/errors.js';
 import { validate } from '../web/validate.js';
 import { loginSchema, signupSchema } from './schemas.js';
@@ -19,7 +20,7 @@ export function safeNext(value: unknown): string {
 export function authRoutes({ db }: Deps, passport: PassportStatic): Router {
   const router = Router();
 
-  router.get('/signup', (req, res) => res.render('auth/signup', { title: 'Sign up', values: {}, errors: {}, next: safeNext(req.query.next) }));
+  router.get('/signup', issueCsrfToken, (req, res) => res.render('auth/signup', { title: 'Sign up', values: {}, errors: {}, next: safeNext(req.query.next) }));
 
   router.post('/signup', authLimiter, requireFormBody, async (req, res, next) => {
     const values = { email: req.body.email ?? '', nickname: req.body.nickname ?? '' };
@@ -34,7 +35,7 @@ export function authRoutes({ db }: Deps, passport: PassportStatic): Router {
     }
   });
 
-  router.get('/login', (req, res) => res.render('auth/login', { title: 'Log in', values: {}, errors: {}, next: safeNext(req.query.next) }));
+  router.get('/login', issueCsrfToken, (req, res) => res.render('auth/login', { title: 'Log in', values: {}, errors: {}, next: safeNext(req.query.next) }));
 
   router.post('/login', authLimiter, requireFormBody, (req: Request, res: Response, next: NextFunction) => {
     const values = { email: req.body.email ?? '' };

@@ -1,25 +1,31 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { Deps } from '../deps.js';
 import { requireUser } from '../web/auth-guard.js';
 import { ValidationFailed } from '../web/errors.js';
 import { discardUpload, receiveAudio, uploadedAudio } from '../web/upload.js';
+import { uploadRoute } from '../web/csrf.js';
 import { validate } from '../web/validate.js';
 import { createPost } from './create.js';
 import { MUSICAL_KEYS, postSchema } from './schemas.js';
 import { listGenres, listInstruments } from './taxonomy.js';
 
+async function renderForm({ db, config }: Deps, res: Response, status: number, values: Record<string, unknown>, errors: Record<string, string>) {
+  const [genres, instruments] = await Promise.all([listGenres(db), listInstruments(db)]);
+  res.status(status).render('posts/new', { title: 'New song', values, errors, genres, instruments, keys: MUSICAL_KEYS, maxUploadMb: config.maxUploadBytes / 1024 / 1024 });
+}
+
 export function postRoutes(deps: Deps): Router {
-  const { db, storage, config } = deps;
   const router = Router();
 
-  const renderForm = async (res: Parameters<Parameters<Router['get']>[1]>[1], status: number, values: Record<string, unknown>, errors: Record<string, string>) => {
-    const [genres, instruments] = await Promise.all([listGenres(db), listInstruments(db)]);
-    res.status(status).render('posts/new', { title: 'New song', values, errors, genres, instruments, keys: MUSICAL_KEYS, maxUploadMb: config.maxUploadBytes / 1024 / 1024 });
-  };
+  router.get('/posts/new', requireUser, async (_req, res) => renderForm(deps, res, 200, {}, {}));
 
-  router.get('/posts/new', requireUser, async (_req, res) => renderForm(res, 200, {}, {}));
+  return router;
+}
 
-  router.post('/posts', requireUser, receiveAudio(storage, { field: 'audio', maxBytes: config.maxUploadBytes }), async (req, res, next) => {
+/** POST /posts reads its own multipart body: the CSRF token is checked when multer meets the file. */
+export function postUploadRoutes(deps: Deps): Router {
+  const { storage, config } = deps;
+  return uploadRoute('/posts', requireUser, receiveAudio(storage, { field: 'audio', maxBytes: config.maxUploadBytes }), async (req, res, next) => {
     const audio = uploadedAudio(req);
     try {
       const input = validate(postSchema, req.body);
@@ -30,10 +36,8 @@ export function postRoutes(deps: Deps): Router {
       res.redirect(303, `/posts/${post.id}`);
     } catch (err) {
       await discardUpload(storage, req);
-      if (err instanceof ValidationFailed && req.accepts(['html', 'json']) === 'html') return renderForm(res, 422, req.body, err.fields);
+      if (err instanceof ValidationFailed && req.accepts(['html', 'json']) === 'html') return renderForm(deps, res, 422, req.body, err.fields);
       next(err);
     }
   });
-
-  return router;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import multer from 'multer';
 import multerS3 from 'multer-s3';
-import { verifyUploadCsrf } from './csrf.js';
+import { checksCsrfItself, verifyUploadCsrf } from './csrf.js';
 import { cleanFileName, nulError, nulField } from './clean-input.js';
 import { BadRequest, HttpError, PayloadTooLarge } from './errors.js';
 import { deletePrefix, type Storage } from '../storage/s3.js';
@@ -49,7 +49,7 @@ export function receiveAudio(storage: Storage, { field, maxBytes }: { field: str
   }).single(field);
 
   const limitMb = Math.round(maxBytes / 1024 / 1024);
-  return (req, res, next) => {
+  return checksCsrfItself((req, res, next) => {
     upload(req, res, (err?: unknown) => {
       if (!err) {
         try {
@@ -65,7 +65,7 @@ export function receiveAudio(storage: Storage, { field, maxBytes }: { field: str
       }
       discardUpload(storage, req).finally(() => next(translate(err, limitMb)));
     });
-  };
+  });
 }
 
 /** The S3 object of a request's file, or undefined when none was sent. */

@@ -1,0 +1,297 @@
+import { randomBytes } from 'node:crypto';
+import supertest from 'supertest';
+import type { Express } from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { headObject } from '../../src/storage/s3.js';
+import { createTestContext, type TestContext } from '../context.js';
+import { addContribution, saveMix, waitForTrack, waitForVersion } from '../coproduction.js';
+import { buildPost, buildUser, csrfFrom, makeTone, uniq, type SignedIn } from '../factories.js';
+
+/**
+ * Every route the app registers, read from its Express router, with who may use it. A route
+ * without an entry here fails the first test; each state-changing route is tried by every
+ * kind of actor and without (or with a foreign) CSRF token, urlencoded and multipart.
+ *
+ * Actors: `anonymous` (a visitor with a session and its token, so the try reaches the guard
+ * behind the CSRF check), `stranger` (signed in, owns nothing here), `contributor` (owner of
+ * the part) and `author` (the post's author, who owns the post and its mix).
+ */
+type ActorName = 'anonymous' | 'stranger' | 'contributor' | 'author';
+type Who = 'public' | 'signed-in' | Array<'contributor' | 'author'>;
+
+/** One request that would change something, built fresh for each try. */
+interface Try {
+  url: string;
+  /** The fields of a valid request (sent urlencoded, or multipart when `file` is set). */
+  fields?: Record<string, string>;
+  /** A JSON body instead of fields (the mixer's save). */
+  json?: unknown;
+  file?: boolean;
+  /** Rows and objects the request would change; compared before and after. */
+  state(): Promise<unknown>;
+}
+
+interface Entry {
+  who: Who;
+  /** True for every route that changes state: it is tried by each actor and needs a CSRF token. */
+  changes: boolean;
+  /** GET routes: a URL that exists, to try anonymous and signed in. */
+  url?: () => string;
+  /** State-changing routes: a fresh try. For public ones it runs as a fresh visitor. */
+  attempt?: () => Promise<Try>;
+}
+
+let ctx: TestContext;
+let author: SignedIn;
+let contributor: SignedIn;
+let stranger: SignedIn;
+let loginTarget: SignedIn;
+let anonymous: { agent: ReturnType<typeof supertest.agent>; csrf: string };
+let tone: Buffer;
+let post: { id: number; authorTrackId: string };
+let part: { id: number; trackId: string };
+
+const count = async (table: string, where: Record<string, unknown> = {}) => Number((await ctx.db(table).where(where).count({ n: '*' }).first())!.n);
+const sessionsOf = (user: SignedIn) =>
+  ctx.db('sessions').whereRaw(`sess->'passport'->>'user' = (select id::text from users where nickname = ?)`, [user.nickname]).count({ n: '*' }).first().then((r) => Number(r!.n));
+const contributionState = async (id: number) => ctx.db('contributions').where({ id }).first('included');
+
+/** A part of the contributor's on the shared post, uploaded through the form; its row, track row and file. */
+async function freshPart() {
+  const added = await addContribution(contributor, post.id, { buffer: tone, name: 'take.mp3' });
+  const key = (await ctx.db('tracks').where({ id: added.trackId }).first('original_key')).original_key as string;
+  const state = async () => ({
+    contribution: await count('contributions', { id: added.id }),
+    track: await count('tracks', { id: added.trackId }),
+    file: (await headObject(ctx.storage, key))?.ContentLength ?? null,
+  });
+  return { ...added, state };
+}
+
+let sparePart: Awaited<ReturnType<typeof freshPart>> | undefined;
+
+const table: Record<string, Entry> = {
+  'GET /healthz': { who: 'public', changes: false, url: () => '/healthz' },
+  'GET /readyz': { who: 'public', changes: false, url: () => '/readyz' },
+  'GET /signup': { who: 'public', changes: false, url: () => '/signup' },
+  'POST /signup': {
+    who: 'public',
+    changes: true,
+    attempt: async () => {
+      const nickname = uniq('walker');
+      return { url: '/signup', fields: { email: `${nickname}@example.test`, nickname, password: 'a long enough secret' }, state: () => count('users', { nickname }) };
+    },
+  },
+  'GET /login': { who: 'public', changes: false, url: () => '/login' },
+  'POST /login': {
+    who: 'public',
+    changes: true,
+    attempt: async () => ({ url: '/login', fields: { email: loginTarget.email, password: loginTarget.password }, state: () => sessionsOf(loginTarget) }),
+  },
+  'POST /logout': { who: 'public', changes: true, attempt: async () => ({ url: '/logout', fields: {}, state: () => count('sessions') }) },
+  'GET /': { who: 'public', changes: false, url: () => '/' },
+  'GET /genres/:slug': { who: 'public', changes: false, url: () => '/genres/rock' },
+  'GET /instruments/:slug': { who: 'public', changes: false, url: () => '/instruments/guitar' },
+  'GET /posts/new': { who: 'signed-in', changes: false, url: () => '/posts/new' },
+  'POST /posts': {
+    who: 'signed-in',
+    changes: true,
+    attempt: async () => ({ url: '/posts', fields: { title: uniq('Walk '), genre: 'rock', instrument: 'guitar' }, file: true, state: async () => ({ posts: await count('posts'), tracks: await count('tracks') }) }),
+  },
+  'GET /posts/:id': { who: 'public', changes: false, url: () => `/posts/${post.id}` },
+  'POST /posts/:id/contributions': {
+    who: 'signed-in',
+    changes: true,
+    attempt: async () => ({
+      url: `/posts/${post.id}/contributions`,
+      fields: { instrument: 'bass', note: 'walk' },
+      file: true,
+      state: async () => ({ parts: await count('contributions', { post_id: post.id }), tracks: await count('tracks') }),
+    }),
+  },
+  'POST /contributions/:id/include': {
+    who: ['author'],
+    changes: true,
+    attempt: async () => {
+      await ctx.db('contributions').where({ id: part.id }).update({ included: false });
+      return { url: `/contributions/${part.id}/include`, fields: {}, state: () => contributionState(part.id) };
+    },
+  },
+  'POST /contributions/:id/exclude': {
+    who: ['author'],
+    changes: true,
+    attempt: async () => {
+      await ctx.db('contributions').where({ id: part.id }).update({ included: true });
+      return { url: `/contributions/${part.id}/exclude`, fields: {}, state: () => contributionState(part.id) };
+    },
+  },
+  'POST /contributions/:id/delete': {
+    who: ['contributor', 'author'],
+    changes: true,
+    attempt: async () => {
+      // A refused try leaves the part for the next one; only a deletion needs a new upload.
+      if (!sparePart || !(await count('contributions', { id: sparePart.id }))) sparePart = await freshPart();
+      return { url: `/contributions/${sparePart.id}/delete`, fields: {}, state: sparePart.state };
+    },
+  },
+  'POST /posts/:id/mix': {
+    who: ['author'],
+    changes: true,
+    attempt: async () => ({
+      url: `/posts/${post.id}/mix`,
+      json: { tracks: [{ trackId: post.authorTrackId, gainDb: -3, pan: 0, muted: false }] },
+      state: () => count('mix_versions', { post_id: post.id }),
+    }),
+  },
+  'GET /posts/:id/versions': { who: 'public', changes: false, url: () => `/posts/${post.id}/versions` },
+  'POST /posts/:id/versions/:number/current': {
+    who: ['author'],
+    changes: true,
+    attempt: async () => {
+      const back = await author.agent.post(`/posts/${post.id}/versions/2/current`).set('Accept', 'application/json').set('X-CSRF-Token', author.csrf);
+      expect(back.status, 'version 2 made current again before the try').toBe(200);
+      return { url: `/posts/${post.id}/versions/1/current`, fields: {}, state: async () => (await ctx.db('posts').where({ id: post.id }).first('current_mix_version_id', 'master_track_id')) };
+    },
+  },
+  'GET /tracks/:id/stream': { who: 'public', changes: false, url: () => `/tracks/${post.authorTrackId}/stream` },
+  'GET /tracks/:id/download': { who: 'public', changes: false, url: () => `/tracks/${post.authorTrackId}/download` },
+  'GET /tracks/:id/peaks.json': { who: 'public', changes: false, url: () => `/tracks/${post.authorTrackId}/peaks.json` },
+  'GET /users/:nickname': { who: 'public', changes: false, url: () => `/users/${author.nickname}` },
+};
+
+type Layer = { route?: { path: unknown; methods: Record<string, boolean> }; handle: { stack?: Layer[] }; rawPath?: unknown };
+
+/** "METHOD /path" for every route on the app's router and the routers mounted on it. */
+function registeredRoutes(app: Express): string[] {
+  const found: string[] = [];
+  const walk = (stack: Layer[], prefix: string) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        if (typeof layer.route.path !== 'string') throw new Error(`a route with a non-string path (${String(layer.route.path)}): give it a string path so the walk can name it`);
+        for (const method of Object.keys(layer.route.methods)) found.push(`${method === '_all' ? 'ALL' : method.toUpperCase()} ${prefix}${layer.route.path}`);
+      } else if (layer.handle.stack) {
+        if (typeof layer.rawPath !== 'string') throw new Error('a router mounted on a non-string path: mount it on a string so the walk can name its routes');
+        walk(layer.handle.stack, layer.rawPath === '/' ? prefix : `${prefix}${layer.rawPath}`);
+      }
+    }
+  };
+  walk((app.router as unknown as { stack: Layer[] }).stack, '');
+  return found;
+}
+
+const actorsOf = (): Record<ActorName, { agent: ReturnType<typeof supertest.agent>; csrf: string }> => ({ anonymous, stranger, contributor, author });
+const allowed = (who: Who, actor: ActorName) => (who === 'public' ? true : who === 'signed-in' ? actor !== 'anonymous' : (who as string[]).includes(actor));
+
+/** A multipart body by hand, so the Content-Type can be spelled in any case. */
+function multipart(fields: Record<string, string>, file?: Buffer) {
+  const boundary = `walk${randomBytes(8).toString('hex')}`;
+  const parts: Buffer[] = Object.entries(fields).map(([k, v]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  if (file) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="audio"; filename="take.mp3"\r\nContent-Type: audio/mpeg\r\n\r\n`), file, Buffer.from('\r\n'));
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { boundary, body: Buffer.concat(parts) };
+}
+
+type Body = 'natural' | 'urlencoded' | 'multipart/form-data' | 'Multipart/Form-Data';
+
+/** Sends a try as `agent`, with `token` as `_csrf` (or the header for JSON); undefined sends none. */
+function send(agent: ReturnType<typeof supertest.agent>, t: Try, token: string | undefined, body: Body) {
+  const req = agent.post(t.url).set('Accept', 'application/json');
+  const fields = { ...(t.fields ?? {}), ...(token === undefined ? {} : { _csrf: token }) };
+  if (body === 'natural' && t.json !== undefined) return (token === undefined ? req : req.set('X-CSRF-Token', token)).send(t.json as object);
+  if (body === 'urlencoded' || (body === 'natural' && !t.file)) return req.type('form').send(fields);
+  const { boundary, body: raw } = multipart(fields, t.file || body !== 'natural' ? tone : undefined);
+  return req.set('Content-Type', `${body === 'natural' ? 'multipart/form-data' : body}; boundary=${boundary}`).send(raw);
+}
+
+/** Someone with a session and a token of their own who is not signed in. */
+async function visitor() {
+  const agent = supertest.agent(ctx.app);
+  return { agent, csrf: await csrfFrom(agent, '/login') };
+}
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  const worker = await ctx.startWorker();
+  [author, contributor, stranger, loginTarget] = await Promise.all([buildUser(ctx.app), buildUser(ctx.app), buildUser(ctx.app), buildUser(ctx.app)]);
+  anonymous = await visitor();
+  tone = await makeTone({ seconds: 2 });
+  const built = await buildPost(author, { genre: 'rock', instrument: 'guitar' }, { buffer: tone, name: 'idea.mp3' });
+  post = { id: built.id, authorTrackId: (await ctx.db('posts').where({ id: built.id }).first()).author_track_id };
+  part = await addContribution(contributor, post.id, { buffer: tone, name: 'bass.mp3' });
+  await waitForTrack(ctx, post.authorTrackId);
+  // Two rendered versions, so "make version 1 current" has something to move.
+  for (const gainDb of [0, -6]) {
+    const res = await saveMix(author, post.id, [{ trackId: post.authorTrackId, gainDb, pan: 0, muted: false }]);
+    expect(res.status).toBe(202);
+    expect((await waitForVersion(ctx, res.body.version.id)).status).toBe('ready');
+  }
+  // From here on nothing renders: a save in a try stays a row, and no render moves the current version.
+  await worker.stop();
+}, 180_000);
+afterAll(() => ctx?.close());
+
+describe('the route walk', () => {
+  it('has an entry for every route the app registers, and none for a route that is gone', () => {
+    const routes = registeredRoutes(ctx.app);
+    expect(routes.length).toBeGreaterThan(20);
+    const missing = routes.filter((r) => !(r in table));
+    expect(missing, `routes without an entry in test/app/route-walk.test.ts: ${missing.join(', ')}`).toEqual([]);
+    const gone = Object.keys(table).filter((r) => !routes.includes(r));
+    expect(gone, `entries for routes the app no longer registers: ${gone.join(', ')}`).toEqual([]);
+    const unguarded = routes.filter((r) => !r.startsWith('GET ') && !table[r]?.changes);
+    expect(unguarded, `routes that are not GET must be marked as changing state: ${unguarded.join(', ')}`).toEqual([]);
+  });
+});
+
+for (const [route, entry] of Object.entries(table)) {
+  if (!entry.changes) {
+    it(`${route}: ${entry.who === 'public' ? 'answers anyone' : 'answers a signed-in musician and sends others to log in'}`, async () => {
+      const url = entry.url!();
+      const anon = await supertest(ctx.app).get(url);
+      if (entry.who === 'public') return expect(anon.status, url).toBe(200);
+      expect(anon.status, url).toBe(302);
+      expect(anon.headers.location).toBe(`/login?next=${encodeURIComponent(url)}`);
+      expect((await stranger.agent.get(url)).status, url).toBe(200);
+    });
+    continue;
+  }
+
+  const whoText = entry.who === 'public' ? 'anyone' : entry.who === 'signed-in' ? 'any signed-in musician' : `only the ${entry.who.join(' or the ')}`;
+  it(`${route}: ${whoText} may, and the others change nothing`, async () => {
+    const tries: Array<[string, { agent: ReturnType<typeof supertest.agent>; csrf: string }, boolean]> =
+      entry.who === 'public'
+        ? [['a visitor', await visitor(), true]]
+        : Object.entries(actorsOf()).map(([name, actor]) => [name, actor, allowed(entry.who, name as ActorName)]);
+    for (const [name, actor, mayDo] of tries) {
+      const t = await entry.attempt!();
+      const before = await t.state();
+      const res = await send(actor.agent, t, actor.csrf, 'natural');
+      const after = await t.state();
+      if (mayDo) {
+        expect(res.status, `${name}: ${res.text.slice(0, 200)}`).toBeLessThan(400);
+        expect(after, `${name} succeeded but nothing changed`).not.toEqual(before);
+      } else {
+        expect(res.status, `${name}: ${res.text.slice(0, 200)}`).toBe(name === 'anonymous' ? 401 : 403);
+        expect(res.body.error?.code, `${name} must be stopped by the guard, not by CSRF`).not.toBe('csrf_invalid');
+        expect(after, `${name} was refused but something changed`).toEqual(before);
+      }
+    }
+  });
+
+  it(`${route}: refuses a missing or another session's CSRF token, urlencoded or multipart in any case`, async () => {
+    // Sent by someone allowed to, so only the token can stop it.
+    const sender = entry.who === 'public' ? await visitor() : author;
+    const foreign = entry.who === 'public' ? (await visitor()).csrf : stranger.csrf;
+    for (const body of ['urlencoded', 'multipart/form-data', 'Multipart/Form-Data'] as const) {
+      for (const token of [undefined, foreign]) {
+        const t = await entry.attempt!();
+        const before = await t.state();
+        const res = await send(sender.agent, t, token, body);
+        const what = `${body}, ${token ? "another session's token" : 'no token'}`;
+        expect(res.status, `${what}: ${res.text.slice(0, 200)}`).toBe(403);
+        expect(res.body.error?.code, what).toBe('csrf_invalid');
+        expect(await t.state(), `${what}: something changed`).toEqual(before);
+      }
+    }
+  });
+}
