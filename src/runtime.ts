@@ -23,7 +23,7 @@ export async function openRuntime(base: Readonly<Config>, log: Logger): Promise<
     const applied = await migrateLatest(db);
     if (applied.length) log.info({ applied }, 'migrations applied');
   }
-  const queue = await startQueue(config, { supervise: false });
+  const queue = await startQueue(config, { supervise: false, log });
   return {
     config,
     db,

@@ -30,7 +30,7 @@ export default async function setup(project: TestProject) {
   await migrateLatest(db);
   await db.destroy();
   // pg-boss makes its schema and queues once here, so every cloned database has them.
-  const queue = await startQueue(loadConfig({ DATABASE_URL: `${adminUrl}/${TEMPLATE_DB}` }), { supervise: false });
+  const queue = await startQueue(loadConfig({ DATABASE_URL: `${adminUrl}/${TEMPLATE_DB}` }), { supervise: false, log: console });
   await queue.stop();
 
   project.provide('pgAdminUrl', adminUrl);

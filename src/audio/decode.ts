@@ -28,17 +28,7 @@ export async function streamFloat32(
   let pending: Buffer = Buffer.alloc(0);
   let frames = 0;
 
-  const run = await runTool(tools.ffmpegPath, [
-    ...FFMPEG_QUIET,
-    ...inputArgs(input),
-    '-map', '0:a:0',
-    '-vn', '-sn', '-dn',
-    '-ac', String(format.channels),
-    '-ar', String(format.sampleRate),
-    '-c:a', 'pcm_f32le',
-    '-f', 'f32le',
-    'pipe:1',
-  ], (chunk) => {
+  const onStdout = (chunk: Buffer) => {
     const bytes = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
     const usable = bytes.length - (bytes.length % frameBytes);
     if (usable > 0) {
@@ -50,7 +40,18 @@ export async function streamFloat32(
       onSamples(samples);
     }
     pending = Buffer.from(bytes.subarray(usable));
-  });
+  };
+  const run = await runTool(tools.ffmpegPath, [
+    ...FFMPEG_QUIET,
+    ...inputArgs(input),
+    '-map', '0:a:0',
+    '-vn', '-sn', '-dn',
+    '-ac', String(format.channels),
+    '-ar', String(format.sampleRate),
+    '-c:a', 'pcm_f32le',
+    '-f', 'f32le',
+    'pipe:1',
+  ], { signal: tools.signal, onStdout });
   if (run.exitCode !== 0 || frames === 0) throw new AudioError(NOT_AUDIO, { detail: stderrTail(run.stderr) });
   return frames;
 }

@@ -9,6 +9,9 @@ export interface MixVersionRow {
   created_by: number | null;
   status: MixStatus;
   failure_reason: string | null;
+  /** Attempts the worker started on this version's master (see JOB_MAX_ATTEMPTS). */
+  attempts: number;
+  attempted_at: Date | null;
   master_track_id: string | null;
   loudness_lufs: number | null;
   true_peak_db: number | null;
@@ -94,12 +97,28 @@ export async function setCurrentMixVersion(trx: Db, postId: number, version: { i
   await trx('posts').where({ id: postId }).update({ current_mix_version_id: version.id, master_track_id: version.master_track_id, updated_at: trx.fn.now() });
 }
 
-/** Versions still rendering with no job in sight: the worker's sweep sends them again. */
-export async function listStaleRenderingVersions(db: Db, olderThanSeconds: number): Promise<number[]> {
-  const rows = await db('mix_versions')
-    .select('id')
+/** Counts a new attempt at a version still rendering; undefined when there is nothing to do. */
+export async function startMixVersionAttempt(db: Db, id: number): Promise<number | undefined> {
+  const [row] = await db('mix_versions')
+    .where({ id, status: 'rendering' })
+    .update({ attempts: db.raw('attempts + 1'), attempted_at: db.fn.now() })
+    .returning('attempts');
+  return (row as { attempts: number } | undefined)?.attempts;
+}
+
+/** An attempt cut short by the worker stopping does not count. */
+export async function refundMixVersionAttempt(db: Db, id: number): Promise<void> {
+  await db('mix_versions').where({ id, status: 'rendering' }).where('attempts', '>', 0).decrement('attempts', 1);
+}
+
+/**
+ * Versions still rendering whose last attempt (or save) is older than a job's expiry: their
+ * job was lost. The worker re-sends those with attempts left and fails the others.
+ */
+export async function listStaleRenderingVersions(db: Db, olderThanSeconds: number): Promise<Array<{ id: number; attempts: number }>> {
+  return db('mix_versions')
+    .select('id', 'attempts')
     .where({ status: 'rendering' })
-    .where('created_at', '<', db.raw('now() - make_interval(secs => ?)', [olderThanSeconds]))
+    .where(db.raw('coalesce(attempted_at, created_at)'), '<', db.raw('now() - make_interval(secs => ?)', [olderThanSeconds]))
     .limit(100);
-  return rows.map((r: { id: number }) => r.id);
 }

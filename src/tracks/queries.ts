@@ -9,6 +9,8 @@ export interface TrackRow {
   kind: TrackKind;
   status: TrackStatus;
   failure_reason: string | null;
+  /** Attempts the worker started on this track (see JOB_MAX_ATTEMPTS). */
+  attempts: number;
   original_key: string;
   original_name: string;
   original_type: string;
@@ -59,14 +61,38 @@ export async function updateTrack(db: Db, id: string, changes: Partial<Omit<Trac
     .update({ ...rest, ...(warnings ? { warnings: JSON.stringify(warnings) } : {}), updated_at: db.fn.now() });
 }
 
-/** Tracks still processing with no job in sight (a lost enqueue): the worker re-sends them. */
-export async function listStaleProcessingTracks(db: Db, olderThanSeconds: number): Promise<string[]> {
-  const rows = await db('tracks')
-    .select('id')
+/**
+ * Counts a new attempt at a track that still waits for processing and returns its number;
+ * undefined when there is nothing to do (ready, failed or deleted meanwhile).
+ */
+export async function startTrackAttempt(db: Db, id: string): Promise<number | undefined> {
+  const [row] = await db('tracks')
+    .where({ id, status: 'processing' })
+    .update({ attempts: db.raw('attempts + 1'), updated_at: db.fn.now() })
+    .returning('attempts');
+  return (row as { attempts: number } | undefined)?.attempts;
+}
+
+/** An attempt cut short by the worker stopping is not the file's fault: it does not count. */
+export async function refundTrackAttempt(db: Db, id: string): Promise<void> {
+  await db('tracks').where({ id, status: 'processing' }).where('attempts', '>', 0).decrement('attempts', 1);
+}
+
+/** Ends a track still processing as `failed` with the reason its musician reads. */
+export async function markTrackFailed(db: Db, id: string, reason: string): Promise<void> {
+  await db('tracks').where({ id, status: 'processing' }).update({ status: 'failed', failure_reason: reason, updated_at: db.fn.now() });
+}
+
+/**
+ * Tracks still processing whose last attempt (or upload) is older than a job's expiry: their
+ * job was lost. The worker re-sends those with attempts left and fails the others.
+ */
+export async function listStaleProcessingTracks(db: Db, olderThanSeconds: number): Promise<Array<{ id: string; attempts: number }>> {
+  return db('tracks')
+    .select('id', 'attempts')
     .where({ status: 'processing' })
     .where('updated_at', '<', db.raw(`now() - make_interval(secs => ?)`, [olderThanSeconds]))
     .limit(100);
-  return rows.map((r: { id: string }) => r.id);
 }
 
 export async function deleteTrackRow(db: Db, id: string): Promise<void> {
