@@ -86,7 +86,7 @@ export function runTool(binary: string, args: readonly string[], { onStdout, sig
         clearTimeout(killTimer);
         killGroup('SIGKILL');
       }
-      if (signal?.aborted) reject(new ToolInterrupted(`${binary} was stopped: ${reasonText(signal)}`, { cause: signal.reason }));
+      if (signal?.aborted) reject(new ToolInterrupted(`${binary} was stopped`, { cause: signal.reason }));
       else if (handlerError) reject(handlerError.error);
       else resolve({ exitCode, stdout: Buffer.concat(chunks), stderr });
     });
