@@ -52,16 +52,17 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
     giveUp: (why) => giveUpOnMixVersion(db, versionId, why),
   }));
 
-  // The rows are the truth: a row whose last attempt is older than a job's expiry has lost
-  // its job (never enqueued, deleted, or its retries spent on Busy). It is sent again while
-  // it has attempts left, else failed; failed and ready rows are never touched. Stately
-  // queues drop the duplicate if the job is in fact still queued.
+  // The rows are the truth: a row whose last attempt started two expiries ago has lost its
+  // job (never enqueued, deleted, or its retries spent on Busy); one expiry is pg-boss's own
+  // retry's turn. It is sent again while it has attempts left, else failed; failed and ready
+  // rows are never touched. Stately queues drop the duplicate of a job still queued.
+  const staleAfter = 2 * config.jobs.expireSeconds;
   const sweep = async () => {
-    for (const { id, attempts } of await listStaleProcessingTracks(db, config.jobs.expireSeconds)) {
+    for (const { id, attempts } of await listStaleProcessingTracks(db, staleAfter)) {
       if (attempts >= maxAttempts) await giveUpOnTrack(db, id, 'failed');
       else await jobs.processTrack(id);
     }
-    for (const { id, attempts } of await listStaleRenderingVersions(db, config.jobs.expireSeconds)) {
+    for (const { id, attempts } of await listStaleRenderingVersions(db, staleAfter)) {
       if (attempts >= maxAttempts) await giveUpOnMixVersion(db, id, 'failed');
       else await jobs.renderMix(id);
     }

@@ -7,7 +7,8 @@ import { buildPost, buildUser, makeTone } from '../../test/factories.js';
 let ctx: TestContext;
 const children: ChildProcess[] = [];
 
-const JOB_ENV = { JOB_EXPIRE_SECONDS: '4', JOB_MAINTENANCE_SECONDS: '1', JOB_RETRY_DELAY_SECONDS: '1' };
+// Expiry bounds each attempt now: long enough for the render, short enough to wait for.
+const JOB_ENV = { JOB_EXPIRE_SECONDS: '30', JOB_MAINTENANCE_SECONDS: '1', JOB_RETRY_DELAY_SECONDS: '1' };
 
 /** The real worker entry point as its own process, as pm2 runs it. */
 function startWorkerProcess(): ChildProcess {

@@ -112,8 +112,8 @@ export async function refundMixVersionAttempt(db: Db, id: number): Promise<void>
 }
 
 /**
- * Versions still rendering whose last attempt (or save) is older than a job's expiry: their
- * job was lost. The worker re-sends those with attempts left and fails the others.
+ * Versions still rendering whose last attempt (or save) is older than `olderThanSeconds`:
+ * their job was lost. The worker re-sends those with attempts left and fails the others.
  */
 export async function listStaleRenderingVersions(db: Db, olderThanSeconds: number): Promise<Array<{ id: number; attempts: number }>> {
   return db('mix_versions')

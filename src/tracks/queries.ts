@@ -84,8 +84,8 @@ export async function markTrackFailed(db: Db, id: string, reason: string): Promi
 }
 
 /**
- * Tracks still processing whose last attempt (or upload) is older than a job's expiry: their
- * job was lost. The worker re-sends those with attempts left and fails the others.
+ * Tracks still processing whose last attempt (or upload) is older than `olderThanSeconds`:
+ * their job was lost. The worker re-sends those with attempts left and fails the others.
  */
 export async function listStaleProcessingTracks(db: Db, olderThanSeconds: number): Promise<Array<{ id: string; attempts: number }>> {
   return db('tracks')
