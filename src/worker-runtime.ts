@@ -1,6 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { Deps } from './deps.js';
 import { runAttempt, type JobWork } from './jobs/attempt.js';
+import { listJobsWithoutLock } from './jobs/lock.js';
 import { QUEUES, startQueue } from './jobs/queue.js';
 import { removeLeftoverWorkDirs } from './jobs/work-dir.js';
 import { giveUpOnMixVersion, renderMixVersion } from './mixes/render.js';
@@ -57,7 +58,13 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
   // retry's turn. It is sent again while it has attempts left, else failed; failed and ready
   // rows are never touched. Stately queues drop the duplicate of a job still queued.
   const staleAfter = 2 * config.jobs.expireSeconds;
+  const orphanAfter = Math.max(5, 2 * config.jobs.maintenanceSeconds);
   const sweep = async () => {
+    // A job whose worker was killed: retried now rather than at its expiry.
+    for (const job of await listJobsWithoutLock(db, [QUEUES.processTrack, QUEUES.renderMix], orphanAfter)) {
+      log.warn({ jobId: job.id, queue: job.name }, 'job lost with its worker; retried');
+      await boss.fail(job.name, job.id, { message: 'its worker is gone' });
+    }
     for (const { id, attempts } of await listStaleProcessingTracks(db, staleAfter)) {
       if (attempts >= maxAttempts) await giveUpOnTrack(db, id, 'failed');
       else await jobs.processTrack(id);

@@ -23,7 +23,7 @@ beforeAll(async () => {
   await writeFile(script, `#!/bin/sh\ntrap '' TERM\necho $$ >> '${pidFile}'\nsleep 600 &\necho $! >> '${pidFile}'\nwait\n`);
   await chmod(script, 0o755);
   ctx = await createTestContext(
-    { FFMPEG_PATH: script, JOB_EXPIRE_SECONDS: '6', JOB_MAX_ATTEMPTS: String(MAX_ATTEMPTS), JOB_RETRY_DELAY_SECONDS: '1', JOB_MAINTENANCE_SECONDS: '1' },
+    { FFMPEG_PATH: script, JOB_EXPIRE_SECONDS: '8', JOB_MAX_ATTEMPTS: String(MAX_ATTEMPTS), JOB_RETRY_DELAY_SECONDS: '1', JOB_MAINTENANCE_SECONDS: '1' },
   );
 });
 afterAll(async () => {
