@@ -17,6 +17,7 @@ export async function openRuntime(base: Readonly<Config>, log: Logger): Promise<
   const dbOptions = { url: config.database.url!, caFile: config.database.caFile, poolMax: config.database.poolMax };
   const db = createDb(dbOptions);
   const pool = createPgPool(dbOptions);
+  pool.on('error', (err) => log.warn({ err }, 'an idle session-store connection was lost; the pool replaces it'));
   const storage = createStorage(config.s3);
   // Outside the container nobody else runs migrations; the lock makes concurrent starts safe.
   if (!base.database.url) {

@@ -5,9 +5,9 @@ import { listJobsWithoutLock } from './jobs/lock.js';
 import { QUEUES, startQueue } from './jobs/queue.js';
 import { removeLeftoverWorkDirs } from './jobs/work-dir.js';
 import { giveUpOnMixVersion, renderMixVersion } from './mixes/render.js';
-import { listStaleRenderingVersions, refundMixVersionAttempt, startMixVersionAttempt } from './mixes/queries.js';
+import { refundMixVersionAttempt, startMixVersionAttempt, takeStaleRenderingVersions } from './mixes/queries.js';
 import { giveUpOnTrack, processTrack } from './tracks/process.js';
-import { listStaleProcessingTracks, refundTrackAttempt, startTrackAttempt } from './tracks/queries.js';
+import { refundTrackAttempt, startTrackAttempt, takeStaleProcessingTracks } from './tracks/queries.js';
 
 type Job<T> = PgBoss.JobWithMetadata<T>;
 
@@ -65,11 +65,11 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
       log.warn({ jobId: job.id, queue: job.name }, 'job lost with its worker; retried');
       await boss.fail(job.name, job.id, { message: 'its worker is gone' });
     }
-    for (const { id, attempts } of await listStaleProcessingTracks(db, staleAfter)) {
+    for (const { id, attempts } of await takeStaleProcessingTracks(db, staleAfter)) {
       if (attempts >= maxAttempts) await giveUpOnTrack(db, id, 'failed');
       else await jobs.processTrack(id);
     }
-    for (const { id, attempts } of await listStaleRenderingVersions(db, staleAfter)) {
+    for (const { id, attempts } of await takeStaleRenderingVersions(db, staleAfter)) {
       if (attempts >= maxAttempts) await giveUpOnMixVersion(db, id, 'failed');
       else await jobs.renderMix(id);
     }

@@ -11,6 +11,7 @@ export interface MixVersionRow {
   failure_reason: string | null;
   /** Attempts the worker started on this version's master (see JOB_MAX_ATTEMPTS). */
   attempts: number;
+  /** When the last attempt started (or the sweep re-sent the version). */
   attempted_at: Date | null;
   master_track_id: string | null;
   loudness_lufs: number | null;
@@ -112,13 +113,15 @@ export async function refundMixVersionAttempt(db: Db, id: number): Promise<void>
 }
 
 /**
- * Versions still rendering whose last attempt (or save) is older than `olderThanSeconds`:
- * their job was lost. The worker re-sends those with attempts left and fails the others.
+ * Versions still rendering whose last attempt (or save, or re-send) is older than
+ * `olderThanSeconds`: their job was lost. Each is touched as it is taken, so the next sweep
+ * leaves it to the job about to be re-sent.
  */
-export async function listStaleRenderingVersions(db: Db, olderThanSeconds: number): Promise<Array<{ id: number; attempts: number }>> {
-  return db('mix_versions')
-    .select('id', 'attempts')
+export async function takeStaleRenderingVersions(db: Db, olderThanSeconds: number): Promise<Array<{ id: number; attempts: number }>> {
+  const stale = db('mix_versions')
+    .select('id')
     .where({ status: 'rendering' })
     .where(db.raw('coalesce(attempted_at, created_at)'), '<', db.raw('now() - make_interval(secs => ?)', [olderThanSeconds]))
     .limit(100);
+  return db('mix_versions').whereIn('id', stale).update({ attempted_at: db.fn.now() }).returning(['id', 'attempts']);
 }

@@ -84,15 +84,17 @@ export async function markTrackFailed(db: Db, id: string, reason: string): Promi
 }
 
 /**
- * Tracks still processing whose last attempt (or upload) is older than `olderThanSeconds`:
- * their job was lost. The worker re-sends those with attempts left and fails the others.
+ * Tracks still processing whose last attempt (or upload, or re-send) is older than
+ * `olderThanSeconds`: their job was lost. Each is touched as it is taken, so the next sweep
+ * leaves it to the job about to be re-sent.
  */
-export async function listStaleProcessingTracks(db: Db, olderThanSeconds: number): Promise<Array<{ id: string; attempts: number }>> {
-  return db('tracks')
-    .select('id', 'attempts')
+export async function takeStaleProcessingTracks(db: Db, olderThanSeconds: number): Promise<Array<{ id: string; attempts: number }>> {
+  const stale = db('tracks')
+    .select('id')
     .where({ status: 'processing' })
     .where('updated_at', '<', db.raw(`now() - make_interval(secs => ?)`, [olderThanSeconds]))
     .limit(100);
+  return db('tracks').whereIn('id', stale).update({ updated_at: db.fn.now() }).returning(['id', 'attempts']);
 }
 
 export async function deleteTrackRow(db: Db, id: string): Promise<void> {
