@@ -4,6 +4,7 @@ import * as createTaxonomy from './20261122020100_create_taxonomy.js';
 import * as seedTaxonomy from './20261122020200_seed_taxonomy.js';
 import * as createPostsAndTracks from './20261122020300_create_posts_and_tracks.js';
 import * as createCoproduction from './20261122030000_create_coproduction.js';
+import * as countJobAttempts from './20261201020000_count_job_attempts.js';
 import * as indexMixVersionTracksVersion from './20261201040000_index_mix_version_tracks_version.js';
 import * as indexPostsGenreNewest from './20261201040100_index_posts_genre_newest.js';
 import * as indexPostsInstrumentNewest from './20261201040200_index_posts_instrument_newest.js';
@@ -23,6 +24,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261122020200_seed_taxonomy': seedTaxonomy,
   '20261122020300_create_posts_and_tracks': createPostsAndTracks,
   '20261122030000_create_coproduction': createCoproduction,
+  '20261201020000_count_job_attempts': countJobAttempts,
   '20261201040000_index_mix_version_tracks_version': indexMixVersionTracksVersion,
   '20261201040100_index_posts_genre_newest': indexPostsGenreNewest,
   '20261201040200_index_posts_instrument_newest': indexPostsInstrumentNewest,

@@ -33,6 +33,12 @@ describe('config', () => {
     expect(() => loadConfig({ S3_ACCESS_KEY_ID: 'x' })).toThrowError(/S3_SECRET_ACCESS_KEY/);
   });
 
+  it('bounds background jobs: 4 attempts unless set, at least 1', () => {
+    expect(loadConfig({}).jobs.maxAttempts).toBe(4);
+    expect(loadConfig({ JOB_MAX_ATTEMPTS: '2' }).jobs.maxAttempts).toBe(2);
+    expect(() => loadConfig({ JOB_MAX_ATTEMPTS: '0' })).toThrowError(/JOB_MAX_ATTEMPTS/);
+  });
+
   it('treats an empty value as unset', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(3000);
   });

@@ -60,8 +60,13 @@ const schema = z.object({
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   EMBEDDED_S3_PORT: z.coerce.number().int().min(1).max(65535).default(4569),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** A job running longer than this is taken as lost (worker died) and retried. */
+  /**
+   * Time one attempt at a track or master may take. Its ffmpeg runs are ended a little
+   * before (see jobDeadlineMs); a job still running after it is taken as lost and retried.
+   */
   JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** Attempts at a track or master before it is `failed` with a reason its musician sees. */
+  JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
   /** How often the worker looks for lost jobs and tracks left without one. */
   JOB_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** First retry delay; doubles with each attempt. */
@@ -96,7 +101,7 @@ export interface Config {
   embedded: { pgPort: number; s3Port: number };
   logLevel: Env['LOG_LEVEL'];
   webConcurrency: number;
-  jobs: { expireSeconds: number; maintenanceSeconds: number; retryDelaySeconds: number };
+  jobs: { expireSeconds: number; maxAttempts: number; maintenanceSeconds: number; retryDelaySeconds: number };
 }
 
 /**
@@ -165,7 +170,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     embedded: { pgPort: e.EMBEDDED_PG_PORT, s3Port: e.EMBEDDED_S3_PORT },
     logLevel: e.LOG_LEVEL,
     webConcurrency: e.WEB_CONCURRENCY,
-    jobs: { expireSeconds: e.JOB_EXPIRE_SECONDS, maintenanceSeconds: e.JOB_MAINTENANCE_SECONDS, retryDelaySeconds: e.JOB_RETRY_DELAY_SECONDS },
+    jobs: { expireSeconds: e.JOB_EXPIRE_SECONDS, maxAttempts: e.JOB_MAX_ATTEMPTS, maintenanceSeconds: e.JOB_MAINTENANCE_SECONDS, retryDelaySeconds: e.JOB_RETRY_DELAY_SECONDS },
   });
 }
 

@@ -19,13 +19,14 @@ export async function openRuntime(base: Readonly<Config>, log: Logger): Promise<
   const dbOptions = { url: config.database.url, caFile: config.database.caFile, poolMax: config.database.poolMax };
   const db = createDb({ ...dbOptions, log: log.child({ component: 'knex' }) });
   const pool = createPgPool(dbOptions);
+  pool.on('error', (err) => log.warn({ err }, 'an idle session-store connection was lost; the pool replaces it'));
   const storage = createStorage(config.s3);
   // Outside the container nobody else runs migrations; the lock makes concurrent starts safe.
   if (!base.database.url) {
     const applied = await migrateLatest(db);
     if (applied.length) log.info({ applied }, 'migrations applied');
   }
-  const queue = await startQueue(config, { supervise: false });
+  const queue = await startQueue(config, { supervise: false, log });
   return {
     config,
     db,

@@ -1,50 +1,79 @@
 import type PgBoss from 'pg-boss';
 import type { Deps } from './deps.js';
-import { interruptRunningTools } from './audio/run-tool.js';
 import { findSongProbeOfContributionTrack } from './contributions/queries.js';
-import { Busy, withJobLock } from './jobs/lock.js';
+import { runAttempt, type JobWork } from './jobs/attempt.js';
+import { listJobsWithoutLock } from './jobs/lock.js';
 import { QUEUES, startQueue } from './jobs/queue.js';
+import { removeLeftoverWorkDirs } from './jobs/work-dir.js';
 import { giveUpOnMixVersion, renderMixVersion } from './mixes/render.js';
-import { listStaleRenderingVersions } from './mixes/queries.js';
+import { refundMixVersionAttempt, startMixVersionAttempt, takeStaleRenderingVersions } from './mixes/queries.js';
 import { giveUpOnTrack, processTrack } from './tracks/process.js';
-import { listStaleProcessingTracks } from './tracks/queries.js';
+import { refundTrackAttempt, startTrackAttempt, takeStaleProcessingTracks } from './tracks/queries.js';
 
 type Job<T> = PgBoss.JobWithMetadata<T>;
 
+/** How long a stopping worker lets its jobs run before it ends their ffmpeg. */
+const STOP_GRACE_MS = 5000;
+
 /**
  * The worker: consumes the queues, one job at a time per queue (ffmpeg uses the cores),
- * and every few minutes re-sends work whose enqueue was lost. `stop()` lets running jobs
- * finish; a job cut off by a kill is expired by pg-boss and retried.
+ * and every few seconds re-sends work whose job was lost. Every attempt is bounded by its
+ * job's expiry and counted on its row (see jobs/attempt.ts); `stop()` gives jobs in hand a
+ * few seconds, then ends their ffmpeg, and the interrupted jobs are retried.
  */
 export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ stop(): Promise<void> }> {
   const { db, config, log } = deps;
-  const queue = await startQueue(config, { supervise: true });
+  // Folders a killed worker left behind would fill the disk over many restarts.
+  await removeLeftoverWorkDirs(log);
+  const queue = await startQueue(config, { supervise: true, log });
   const { boss, jobs } = queue;
+  const stopping = new AbortController();
+  const { maxAttempts } = config.jobs;
 
-  /**
-   * One job at a time per queue, under the job's lock. A failure is thrown back to pg-boss,
-   * which retries; after the last try `giveUp` leaves the row with a reason to show.
-   */
-  const consume = <T>(name: string, lockKey: (data: T) => string, run: (data: T) => Promise<void>, giveUp: (data: T) => Promise<void>) =>
+  const consume = <T>(name: string, workFor: (data: T) => JobWork) =>
     boss.work<T>(name, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]: Job<T>[]) => {
-      try {
-        await withJobLock(db, name, lockKey(job!.data), () => run(job!.data));
-      } catch (err) {
-        if (!(err instanceof Busy) && job!.retryCount >= job!.retryLimit) await giveUp(job!.data);
-        log.warn({ err, queue: name, data: job!.data, attempt: job!.retryCount }, 'job failed; pg-boss retries it');
-        throw err;
-      }
+      await runAttempt(workFor(job!.data), { maxAttempts, expireInSeconds: job!.expireInSeconds, stopping: stopping.signal }, deps);
     });
 
-  await consume<{ trackId: string }>(QUEUES.processTrack, (d) => d.trackId, (d) => processTrack(d.trackId, { ...deps, songProbeOf: findSongProbeOfContributionTrack }), (d) => giveUpOnTrack(db, d.trackId));
-  await consume<{ versionId: number }>(QUEUES.renderMix, (d) => String(d.versionId), (d) => renderMixVersion(d.versionId, deps), (d) => giveUpOnMixVersion(db, d.versionId));
+  await consume<{ trackId: string }>(QUEUES.processTrack, ({ trackId }) => ({
+    queue: QUEUES.processTrack,
+    key: trackId,
+    ids: { trackId },
+    startAttempt: () => startTrackAttempt(db, trackId),
+    refundAttempt: () => refundTrackAttempt(db, trackId),
+    run: (signal) => processTrack(trackId, { ...deps, songProbeOf: findSongProbeOfContributionTrack }, { signal }),
+    giveUp: (why) => giveUpOnTrack(db, trackId, why),
+  }));
+  await consume<{ versionId: number }>(QUEUES.renderMix, ({ versionId }) => ({
+    queue: QUEUES.renderMix,
+    key: String(versionId),
+    ids: { versionId },
+    startAttempt: () => startMixVersionAttempt(db, versionId),
+    refundAttempt: () => refundMixVersionAttempt(db, versionId),
+    run: (signal) => renderMixVersion(versionId, deps, { signal }),
+    giveUp: (why) => giveUpOnMixVersion(db, versionId, why),
+  }));
 
-  // The rows are the truth: work whose job never made it onto the queue is sent again.
-  // Stately queues drop the duplicate if the job is in fact queued or running.
-  const sweepAfter = Math.max(60, config.jobs.expireSeconds);
+  // The rows are the truth: a row whose last attempt started two expiries ago has lost its
+  // job (never enqueued, deleted, or its retries spent on Busy); one expiry is pg-boss's own
+  // retry's turn. It is sent again while it has attempts left, else failed; failed and ready
+  // rows are never touched. Stately queues drop the duplicate of a job still queued.
+  const staleAfter = 2 * config.jobs.expireSeconds;
+  const orphanAfter = Math.max(5, 2 * config.jobs.maintenanceSeconds);
   const sweep = async () => {
-    for (const id of await listStaleProcessingTracks(db, sweepAfter)) await jobs.processTrack(id);
-    for (const id of await listStaleRenderingVersions(db, sweepAfter)) await jobs.renderMix(id);
+    // A job whose worker was killed: retried now rather than at its expiry.
+    for (const job of await listJobsWithoutLock(db, [QUEUES.processTrack, QUEUES.renderMix], orphanAfter)) {
+      log.warn({ jobId: job.id, queue: job.name }, 'job lost with its worker; retried');
+      await boss.fail(job.name, job.id, { message: 'its worker is gone' });
+    }
+    for (const { id, attempts } of await takeStaleProcessingTracks(db, staleAfter)) {
+      if (attempts >= maxAttempts) await giveUpOnTrack(db, id, 'failed');
+      else await jobs.processTrack(id);
+    }
+    for (const { id, attempts } of await takeStaleRenderingVersions(db, staleAfter)) {
+      if (attempts >= maxAttempts) await giveUpOnMixVersion(db, id, 'failed');
+      else await jobs.renderMix(id);
+    }
   };
   const timer = setInterval(() => void sweep().catch((err) => log.warn({ err }, 'sweep failed')), config.jobs.maintenanceSeconds * 1000);
   timer.unref();
@@ -53,9 +82,9 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
   return {
     async stop() {
       clearInterval(timer);
-      // Give jobs in hand a few seconds, then end their ffmpeg: the container's stop
-      // timeout is short, and an interrupted job goes back to the queue and is retried.
-      const grace = setTimeout(interruptRunningTools, 5000);
+      // The container's stop timeout is short: after the grace the jobs' signals end their
+      // ffmpeg, and each interrupted job goes back to the queue without using an attempt.
+      const grace = setTimeout(() => stopping.abort(new Error('the worker is stopping')), STOP_GRACE_MS);
       grace.unref();
       await queue.stop();
       clearTimeout(grace);

@@ -31,7 +31,7 @@ export default async function setup(project: TestProject) {
   await db.destroy();
   // pg-boss makes its schema and queues once here, so every cloned database has them.
   const { jobs, database } = loadConfig({});
-  const queue = await startQueue({ jobs, database: { ...database, url: `${adminUrl}/${TEMPLATE_DB}` } }, { supervise: false });
+  const queue = await startQueue({ jobs, database: { ...database, url: `${adminUrl}/${TEMPLATE_DB}` } }, { supervise: false, log: console });
   await queue.stop();
 
   project.provide('pgAdminUrl', adminUrl);

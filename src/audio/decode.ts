@@ -28,17 +28,7 @@ export async function streamFloat32(
   let pending: Buffer = Buffer.alloc(0);
   let frames = 0;
 
-  const run = await runTool(tools.ffmpegPath, [
-    ...FFMPEG_QUIET,
-    ...inputArgs(input),
-    '-map', '0:a:0',
-    '-vn', '-sn', '-dn',
-    '-ac', String(format.channels),
-    '-ar', String(format.sampleRate),
-    '-c:a', 'pcm_f32le',
-    '-f', 'f32le',
-    'pipe:1',
-  ], (chunk) => {
+  const onStdout = (chunk: Buffer) => {
     const bytes = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
     const usable = bytes.length - (bytes.length % frameBytes);
     if (usable > 0) {
@@ -50,7 +40,18 @@ export async function streamFloat32(
       onSamples(samples);
     }
     pending = Buffer.from(bytes.subarray(usable));
-  });
+  };
+  const run = await runTool(tools.ffmpegPath, [
+    ...FFMPEG_QUIET,
+    ...inputArgs(input),
+    '-map', '0:a:0',
+    '-vn', '-sn', '-dn',
+    '-ac', String(format.channels),
+    '-ar', String(format.sampleRate),
+    '-c:a', 'pcm_f32le',
+    '-f', 'f32le',
+    'pipe:1',
+  ], { signal: tools.signal, onStdout });
   if (run.exitCode !== 0 || frames === 0) throw new AudioError(NOT_AUDIO, { detail: stderrTail(run.stderr) });
   return frames;
 }
@@ -96,7 +97,7 @@ export async function decodedDurationMs(tools: AudioTools, input: string): Promi
     '-progress', 'pipe:1',
     '-f', 'null',
     '-',
-  ]);
+  ], { signal: tools.signal });
   // `out_time_ms` is in microseconds despite its name (newer builds also print `out_time_us`).
   const times = [...run.stdout.toString('utf8').matchAll(/^out_time_(?:ms|us)=(\d+)$/gm)].map((m) => Number(m[1]));
   if (run.exitCode !== 0 || times.length === 0) throw new AudioError(NOT_AUDIO, { detail: stderrTail(run.stderr) });

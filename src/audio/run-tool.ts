@@ -9,40 +9,53 @@ export interface ToolRun {
   stderr: string;
 }
 
-const STDERR_KEEP_CHARS = 256 * 1024;
-
-/** Raised instead of a result when the process is stopping: the job is retried, not failed. */
-export class ToolInterrupted extends Error {}
-
-// The tools running in this process, so a stopping worker can end them (an orphaned ffmpeg
-// would outlive the container's stop timeout). Process supervision, not shared state.
-const running = new Set<ReturnType<typeof spawn>>();
-let interrupted = false;
-
-/** Ends every running ffmpeg/ffprobe; their callers get ToolInterrupted. */
-export function interruptRunningTools(): void {
-  interrupted = true;
-  for (const child of running) child.kill('SIGKILL');
+export interface ToolOptions {
+  /** Receives output as it arrives; if it throws, the run is killed and the error rethrown. */
+  onStdout?: (chunk: Buffer) => void;
+  /** Ends the run (the job's deadline passed or the worker is stopping). */
+  signal?: AbortSignal | undefined;
 }
 
+const STDERR_KEEP_CHARS = 256 * 1024;
+/** How long a tool may take to exit after SIGTERM before it gets SIGKILL. */
+export const KILL_GRACE_MS = 1000;
+
 /**
- * Runs a binary without a shell. `onStdout` receives output as it arrives so callers can
- * fold decoded audio without holding it; if it throws, the process is killed and the
- * error rethrown. Rejects only when the binary cannot run; a non-zero exit is the
- * caller's to judge.
+ * Raised instead of a result when the run was ended by its signal; `cause` is the signal's
+ * reason. The caller decides what that means (took too long, or the worker is stopping).
  */
-export function runTool(
-  binary: string,
-  args: readonly string[],
-  onStdout?: (chunk: Buffer) => void,
-): Promise<ToolRun> {
+export class ToolInterrupted extends Error {}
+
+/**
+ * Runs a binary without a shell. Rejects only when the binary cannot run or the signal
+ * ended it; a non-zero exit is the caller's to judge.
+ *
+ * The tool gets a process group of its own so that ending it ends everything it started
+ * (a wrapper script's children too): SIGTERM to the group, SIGKILL after KILL_GRACE_MS.
+ */
+export function runTool(binary: string, args: readonly string[], { onStdout, signal }: ToolOptions = {}): Promise<ToolRun> {
   return new Promise((resolve, reject) => {
-    if (interrupted) return reject(new ToolInterrupted('stopping: not starting ' + binary));
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    running.add(child);
+    if (signal?.aborted) return reject(new ToolInterrupted(`not starting ${binary}: ${reasonText(signal)}`, { cause: signal.reason }));
+    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const chunks: Buffer[] = [];
     let stderr = '';
     let handlerError: { error: unknown } | null = null;
+    let killTimer: NodeJS.Timeout | undefined;
+
+    const killGroup = (sig: NodeJS.Signals) => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, sig);
+      } catch {
+        // ESRCH: the group is already gone.
+      }
+    };
+    const stop = (sig: NodeJS.Signals = 'SIGTERM') => {
+      killGroup(sig);
+      if (sig === 'SIGTERM' && !killTimer) killTimer = setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
+    };
+    const onAbort = () => stop('SIGTERM');
+    signal?.addEventListener('abort', onAbort, { once: true });
 
     child.stdout.on('data', (chunk: Buffer) => {
       if (handlerError) return;
@@ -54,7 +67,7 @@ export function runTool(
         onStdout(chunk);
       } catch (error) {
         handlerError = { error };
-        child.kill('SIGKILL');
+        stop('SIGKILL');
       }
     });
     child.stderr.setEncoding('utf8');
@@ -62,14 +75,27 @@ export function runTool(
       stderr += text;
       if (stderr.length > 2 * STDERR_KEEP_CHARS) stderr = stderr.slice(-STDERR_KEEP_CHARS);
     });
-    child.on('error', (error) => reject(new Error(`could not run ${binary}: ${error.message}`, { cause: error })));
+    child.on('error', (error) => {
+      signal?.removeEventListener('abort', onAbort);
+      reject(new Error(`could not run ${binary}: ${error.message}`, { cause: error }));
+    });
     child.on('close', (exitCode) => {
-      running.delete(child);
-      if (interrupted) reject(new ToolInterrupted(`${binary} was stopped with the process`));
+      signal?.removeEventListener('abort', onAbort);
+      // The leader is gone; anything it left in its group goes with it.
+      if (killTimer) {
+        clearTimeout(killTimer);
+        killGroup('SIGKILL');
+      }
+      if (signal?.aborted) reject(new ToolInterrupted(`${binary} was stopped`, { cause: signal.reason }));
       else if (handlerError) reject(handlerError.error);
       else resolve({ exitCode, stdout: Buffer.concat(chunks), stderr });
     });
   });
+}
+
+function reasonText(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason.message : String(reason);
 }
 
 /**

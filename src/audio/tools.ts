@@ -5,6 +5,11 @@ import { createRequire } from 'node:module';
 export interface AudioTools {
   ffmpegPath: string;
   ffprobePath: string;
+  /**
+   * Ends every run started with these tools: a job passes its own (deadline or worker
+   * stopping), so one value carries it through every audio function.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 export const SYSTEM_AUDIO_TOOLS: AudioTools = {

@@ -46,7 +46,7 @@ export async function transcodeForStreaming(
       '-movflags', '+faststart',
       '-f', 'mp4',
       outputArg(partPath),
-    ]);
+    ], { signal: tools.signal });
     if (run.exitCode !== 0) throw new AudioError(NOT_AUDIO, { detail: stderrTail(run.stderr) });
     const rendition = await probeAudio(tools, partPath);
     return { durationMs: rendition.durationMs, contentType: 'audio/mp4', ext: 'm4a' };

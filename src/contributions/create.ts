@@ -18,9 +18,9 @@ import type { ContributionInput } from './schemas.js';
 export async function createContribution(
   post: PostSummary,
   { part, audio }: { part: ContributionInput; audio: UploadedAudio },
-  deps: Pick<Deps, 'db' | 'storage' | 'config' | 'jobs'> & { actor: Express.User },
+  deps: Pick<Deps, 'db' | 'storage' | 'config' | 'jobs' | 'log'> & { actor: Express.User },
 ): Promise<ContributionRow> {
-  const { db, storage, jobs, actor } = deps;
+  const { db, storage, jobs, log, actor } = deps;
   try {
     authorize(canContribute(actor));
     const instrument = await findInstrumentBySlug(db, part.instrument);
@@ -32,10 +32,13 @@ export async function createContribution(
       await moveContributionsCount(trx, post.id, 1);
       return created;
     });
-    await jobs.processTrack(track.id).catch(() => undefined);
+    // After commit: a lost enqueue is re-sent by the worker's sweep, never a lost row.
+    await jobs.processTrack(track.id).catch((err: unknown) => log.warn({ err, trackId: track.id, postId: post.id }, 'could not enqueue the track'));
     return contribution;
   } catch (err) {
-    await deletePrefix(storage, trackFolder(audio.trackId)).catch(() => undefined);
+    await deletePrefix(storage, trackFolder(audio.trackId)).catch((cleanupErr: unknown) =>
+      log.warn({ err: cleanupErr, trackId: audio.trackId, postId: post.id }, 'could not remove the objects of a refused upload'),
+    );
     throw err;
   }
 }

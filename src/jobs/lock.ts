@@ -21,3 +21,23 @@ export async function withJobLock<T>(db: Db, scope: string, key: string, work: (
     await db.client.releaseConnection(conn);
   }
 }
+
+/**
+ * Active jobs of `queues` started over `minAgeSeconds` ago whose lock nobody holds: their
+ * worker died (a killed process's connection closes, which frees its lock). Without this
+ * they would wait for their expiry (JOB_EXPIRE_SECONDS) before pg-boss retried them. The
+ * age covers a handler that has fetched its job but not yet taken the lock.
+ */
+export async function listJobsWithoutLock(db: Db, queues: readonly string[], minAgeSeconds: number): Promise<Array<{ id: string; name: string }>> {
+  const { rows } = await db.raw(
+    `select j.id, j.name from pgboss.job j
+      where j.state = 'active' and j.name = any(?) and j.started_on < now() - make_interval(secs => ?)
+        and not exists (
+          select 1 from pg_locks l
+           where l.locktype = 'advisory' and l.granted and l.objsubid = 2
+             and l.database = (select oid from pg_database where datname = current_database())
+             and l.classid = hashtext(j.name)::oid and l.objid = hashtext(j.singleton_key)::oid)`,
+    [[...queues], minAgeSeconds],
+  );
+  return rows as Array<{ id: string; name: string }>;
+}

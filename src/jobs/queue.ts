@@ -1,4 +1,5 @@
 import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
 import type { RuntimeConfig } from '../config.js';
 import { databaseTls } from '../db/knex.js';
 
@@ -30,7 +31,7 @@ export interface Queue {
  * web processes just send. 'stately' queues keep at most one job per key queued and one
  * active, so a track is never processed by two workers at once through the queue.
  */
-export async function startQueue(config: Pick<RuntimeConfig, 'database' | 'jobs'>, { supervise }: { supervise: boolean }): Promise<Queue> {
+export async function startQueue(config: Pick<RuntimeConfig, 'database' | 'jobs'>, { supervise, log }: { supervise: boolean; log: Pick<Logger, 'warn'> }): Promise<Queue> {
   const boss = new PgBoss({
     connectionString: config.database.url,
     ...databaseTls(config.database.caFile),
@@ -41,11 +42,14 @@ export async function startQueue(config: Pick<RuntimeConfig, 'database' | 'jobs'
     maintenanceIntervalSeconds: config.jobs.maintenanceSeconds,
     monitorStateIntervalSeconds: 60,
   });
-  boss.on('error', () => undefined); // reported per job; a lost connection is retried by pg-boss
+  // A lost connection or a failed maintenance run: pg-boss retries by itself, the operator hears of it.
+  boss.on('error', (err: Error & { queue?: string; worker?: string }) => log.warn({ err, queue: err.queue, worker: err.worker }, 'pg-boss error'));
   await boss.start();
   const queueOptions = {
     policy: 'stately' as const,
-    retryLimit: 4,
+    // The rows count the real attempts (JOB_MAX_ATTEMPTS); the extra tries cover runs that
+    // found the lock still held (Busy) or were cut short by a stopping worker.
+    retryLimit: 2 * config.jobs.maxAttempts,
     retryDelay: config.jobs.retryDelaySeconds,
     retryBackoff: true,
     // A worker killed mid-job: after this the job is failed and retried by another.

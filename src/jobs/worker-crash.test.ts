@@ -7,7 +7,9 @@ import { buildPost, buildUser, makeTone } from '../../test/factories.js';
 let ctx: TestContext;
 const children: ChildProcess[] = [];
 
-const JOB_ENV = { JOB_EXPIRE_SECONDS: '4', JOB_MAINTENANCE_SECONDS: '1', JOB_RETRY_DELAY_SECONDS: '1' };
+// Expiry bounds each attempt: room for the render on a busy machine. The killed job does not
+// wait for it: the sweep sees its lock free and has it retried.
+const JOB_ENV = { JOB_EXPIRE_SECONDS: '60', JOB_MAINTENANCE_SECONDS: '1', JOB_RETRY_DELAY_SECONDS: '1' };
 
 /** The real worker entry point as its own process, as pm2 runs it. */
 function startWorkerProcess(): ChildProcess {
@@ -70,6 +72,11 @@ describe('a worker killed in the middle of a mixdown', () => {
     expect((await ctx.db('mix_versions').where({ id: versionId }).first()).status).toBe('rendering');
 
     startWorkerProcess();
+    // Well before its 60 s expiry: the new worker sees the dead worker's lock free and retries it.
+    await eventually(
+      async () => (await ctx.db.raw("select 1 from pgboss.job where name = 'mix-render' and data->>'versionId' = ? and retry_count >= 1", [String(versionId)])).rowCount,
+      { timeoutMs: 40_000, what: 'the lost render to be retried before its expiry' },
+    );
     const version = await waitForVersion(ctx, versionId);
     expect(version.status).toBe('ready');
     // The job is marked completed just after the handler returns.

@@ -10,6 +10,10 @@ export interface MixVersionRow {
   created_by: number | null;
   status: MixStatus;
   failure_reason: string | null;
+  /** Attempts the worker started on this version's master (see JOB_MAX_ATTEMPTS). */
+  attempts: number;
+  /** When the last attempt started (or the sweep re-sent the version). */
+  attempted_at: Date | null;
   master_track_id: string | null;
   loudness_lufs: number | null;
   true_peak_db: number | null;
@@ -42,6 +46,8 @@ const versionColumns = [
   'true_peak_db',
   'created_at',
   'rendered_at',
+  'attempts',
+  'attempted_at',
 ] as const satisfies ReadonlyArray<keyof MixVersionRow>;
 
 const recipeColumns = ['track_id', 'contribution_id', 'role', 'musician', 'instrument', 'gain_db', 'pan', 'muted', 'position'] as const satisfies ReadonlyArray<keyof RecipeTrack>;
@@ -128,16 +134,35 @@ export async function markMixVersionFailed(db: Db, id: number, reason: string): 
   await db('mix_versions').where({ id, status: 'rendering' }).update({ status: 'failed', failure_reason: reason });
 }
 
+/** Counts a new attempt at a version still rendering; undefined when there is nothing to do. */
+export async function startMixVersionAttempt(db: Db, id: number): Promise<number | undefined> {
+  const [row] = await db('mix_versions')
+    .where({ id, status: 'rendering' })
+    .update({ attempts: db.raw('attempts + 1'), attempted_at: db.fn.now() })
+    .returning('attempts');
+  return (row as { attempts: number } | undefined)?.attempts;
+}
+
+/** An attempt cut short by the worker stopping does not count. */
+export async function refundMixVersionAttempt(db: Db, id: number): Promise<void> {
+  await db('mix_versions').where({ id, status: 'rendering' }).where('attempts', '>', 0).decrement('attempts', 1);
+}
+
+/**
+ * Versions still rendering whose last attempt (or save, or re-send) is older than
+ * `olderThanSeconds`: their job was lost. Each is touched as it is taken, so the next sweep
+ * leaves it to the job about to be re-sent.
+ */
+export async function takeStaleRenderingVersions(db: Db, olderThanSeconds: number): Promise<Array<{ id: number; attempts: number }>> {
+  const stale = staleRenderingVersionsQuery(db, olderThanSeconds);
+  return db('mix_versions').whereIn('id', stale).update({ attempted_at: db.fn.now() }).returning(['id', 'attempts']);
+}
+
 /** Versions still rendering with no job in sight: the worker's sweep sends them again. */
 export function staleRenderingVersionsQuery(db: Db, olderThanSeconds: number) {
   return db('mix_versions')
     .select('id')
     .where({ status: 'rendering' })
-    .where('created_at', '<', db.raw('now() - make_interval(secs => ?)', [olderThanSeconds]))
+    .where(db.raw('coalesce(attempted_at, created_at)'), '<', db.raw('now() - make_interval(secs => ?)', [olderThanSeconds]))
     .limit(100);
-}
-
-export async function listStaleRenderingVersions(db: Db, olderThanSeconds: number): Promise<number[]> {
-  const rows: Array<{ id: number }> = await staleRenderingVersionsQuery(db, olderThanSeconds);
-  return rows.map((r) => r.id);
 }

@@ -10,7 +10,7 @@ import type { SaveMixInput } from './schemas.js';
  * The author saves the mix: a new, immutable master version (recipe) is written and the
  * worker renders it. The previous master keeps playing until the new one is ready.
  */
-export async function saveMix(post: PostSummary, input: SaveMixInput, { db, jobs, actor }: Pick<Deps, 'db' | 'jobs'> & { actor: Express.User }): Promise<MixVersionRow> {
+export async function saveMix(post: PostSummary, input: SaveMixInput, { db, jobs, log, actor }: Pick<Deps, 'db' | 'jobs' | 'log'> & { actor: Express.User }): Promise<MixVersionRow> {
   authorize(canMixPost(actor, post));
   const tracks = await listMixableTracks(db, post);
   const known = new Set(tracks.map((t) => t.trackId));
@@ -20,6 +20,7 @@ export async function saveMix(post: PostSummary, input: SaveMixInput, { db, jobs
   if (!recipe.some((r) => !r.muted)) throw new ValidationFailed({ tracks: 'Unmute at least one track: a master needs something to play.' });
 
   const version = await db.transaction((trx) => insertMixVersion(trx, post.id, actor.id, recipe));
-  await jobs.renderMix(version.id).catch(() => undefined); // the worker's sweep re-sends a lost one
+  // The worker's sweep re-sends a lost one.
+  await jobs.renderMix(version.id).catch((err: unknown) => log.warn({ err, versionId: version.id, postId: post.id }, 'could not enqueue the render'));
   return version;
 }

@@ -16,7 +16,7 @@ import { insertMixVersion, listRecipe, newestMixVersion } from './queries.js';
  * newest mix had it audible, that mix is saved again without it and re-rendered, so the
  * song stops playing a part its musician withdrew.
  */
-export async function withdrawContribution(post: PostSummary, contribution: ContributionRow, { db, storage, jobs, actor }: Pick<Deps, 'db' | 'storage' | 'jobs'> & { actor: Express.User | undefined }): Promise<void> {
+export async function withdrawContribution(post: PostSummary, contribution: ContributionRow, { db, storage, jobs, log, actor }: Pick<Deps, 'db' | 'storage' | 'jobs' | 'log'> & { actor: Express.User | undefined }): Promise<void> {
   authorize(canDeleteContribution(actor, contribution, post));
   const remix = await db.transaction(async (trx) => {
     const newest = await newestMixVersion(trx, post.id);
@@ -31,5 +31,6 @@ export async function withdrawContribution(post: PostSummary, contribution: Cont
   });
   // Rows first, then files: a failure here leaves an unreferenced object, never a broken row.
   await deletePrefix(storage, trackFolder(contribution.track_id));
-  if (remix) await jobs.renderMix(remix.id).catch(() => undefined);
+  // The worker's sweep re-sends a lost one.
+  if (remix) await jobs.renderMix(remix.id).catch((err: unknown) => log.warn({ err, versionId: remix.id, postId: post.id }, 'could not enqueue the render'));
 }

@@ -21,8 +21,8 @@ export interface CreatePostInput {
  * track and post rows are written in one transaction and the worker is asked to process
  * the track. Any failure removes the object, so nothing is left half-made.
  */
-export async function createPost({ post, audio }: CreatePostInput, deps: Pick<Deps, 'db' | 'storage' | 'config' | 'jobs'> & { actor: Express.User }): Promise<PostRow> {
-  const { db, storage, jobs, actor } = deps;
+export async function createPost({ post, audio }: CreatePostInput, deps: Pick<Deps, 'db' | 'storage' | 'config' | 'jobs' | 'log'> & { actor: Express.User }): Promise<PostRow> {
+  const { db, storage, jobs, log, actor } = deps;
   try {
     const [genre, instrument] = await Promise.all([findGenreBySlug(db, post.genre), findInstrumentBySlug(db, post.instrument)]);
     const fields: Record<string, string> = {};
@@ -45,10 +45,12 @@ export async function createPost({ post, audio }: CreatePostInput, deps: Pick<De
       });
     });
     // After commit: a lost enqueue is re-sent by the worker's sweep, never a lost row.
-    await jobs.processTrack(track.id).catch(() => undefined);
+    await jobs.processTrack(track.id).catch((err: unknown) => log.warn({ err, trackId: track.id, postId: created.id }, 'could not enqueue the track'));
     return created;
   } catch (err) {
-    await deletePrefix(storage, trackFolder(audio.trackId)).catch(() => undefined);
+    await deletePrefix(storage, trackFolder(audio.trackId)).catch((cleanupErr: unknown) =>
+      log.warn({ err: cleanupErr, trackId: audio.trackId }, 'could not remove the objects of a refused upload'),
+    );
     throw err;
   }
 }

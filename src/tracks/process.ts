@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AudioError, reasonSentence } from '../audio/audio-error.js';
 import { detectClipping } from '../audio/clipping.js';
@@ -12,10 +11,12 @@ import { probeAudio, type AudioProbe } from '../audio/probe.js';
 import { transcodeForStreaming } from '../audio/transcode.js';
 import type { Db } from '../db/knex.js';
 import type { Deps } from '../deps.js';
+import type { GiveUp } from '../jobs/attempt.js';
+import { createWorkDir } from '../jobs/work-dir.js';
 import { downloadToFile } from '../storage/download.js';
 import { peaksKey, streamKey, trackFolder } from '../storage/keys.js';
 import { deletePrefix, putObject } from '../storage/s3.js';
-import { findTrackById, updateTrack } from './queries.js';
+import { findTrackById, markTrackFailed, updateTrack } from './queries.js';
 
 export const PEAK_POINTS = 2000;
 
@@ -29,16 +30,21 @@ export type SongProbeOf = (db: Db, trackId: string) => Promise<AudioProbe | unde
  * The worker's pass over one uploaded track: probe, a streaming rendition, waveform peaks,
  * loudness and clipping; for a contribution, a check against the song. Safe to run twice
  * (it starts over from the original) and quiet when the track is gone or already done.
- * Unreadable audio ends the track `failed` with the reason its musician sees.
+ * Unreadable audio ends the track `failed` with the reason its musician sees. `signal`
+ * ends the pass (its ffmpeg runs and the download) when the job's time is up.
  */
-export async function processTrack(trackId: string, { db, storage, config, log, songProbeOf }: Pick<Deps, 'db' | 'storage' | 'config' | 'log'> & { songProbeOf: SongProbeOf }): Promise<void> {
+export async function processTrack(
+  trackId: string,
+  { db, storage, config, log, songProbeOf }: Pick<Deps, 'db' | 'storage' | 'config' | 'log'> & { songProbeOf: SongProbeOf },
+  { signal }: { signal?: AbortSignal } = {},
+): Promise<void> {
   const track = await findTrackById(db, trackId);
   if (!track || track.status !== 'processing') return;
-  const dir = await mkdtemp(path.join(tmpdir(), 'soundhub-track-'));
-  const tools = config.audio;
+  const dir = await createWorkDir('track');
+  const tools = { ...config.audio, signal };
   try {
     const original = path.join(dir, `original${path.extname(track.original_key)}`);
-    await downloadToFile(storage, track.original_key, original);
+    await downloadToFile(storage, track.original_key, original, { signal });
     // The decoded length, not the header's claim (a truncated file claims more than it holds).
     const probe = { ...(await probeAudio(tools, original)), durationMs: await decodedDurationMs(tools, original) };
 
@@ -51,6 +57,7 @@ export async function processTrack(trackId: string, { db, storage, config, log, 
     // An author track is the song itself: against its own probe only clipping can show.
     const warnings = checkPartAgainstSong({ ...probe, loudness, clipping }, song ?? probe);
 
+    signal?.throwIfAborted();
     const streamBytes = (await stat(streamFile)).size;
     const sKey = streamKey(track.id, rendition.ext);
     await putObject(storage, sKey, createReadStream(streamFile), rendition.contentType, streamBytes);
@@ -88,10 +95,13 @@ export async function processTrack(trackId: string, { db, storage, config, log, 
   }
 }
 
-/** After the last retry the musician still deserves an answer, not an endless spinner. */
-export async function giveUpOnTrack(db: Db, trackId: string): Promise<void> {
-  const track = await findTrackById(db, trackId);
-  if (track?.status === 'processing') {
-    await updateTrack(db, trackId, { status: 'failed', failure_reason: 'We could not process this file after several tries. Please upload it again.' });
-  }
+/** What the musician reads when the worker gave up on their upload. */
+export const TRACK_GAVE_UP: Record<GiveUp, string> = {
+  'too-long': 'Processing took too long; try a shorter or compressed file.',
+  failed: 'We could not process this file after several tries. Please upload it again.',
+};
+
+/** After the last attempt the musician still deserves an answer, not an endless spinner. */
+export async function giveUpOnTrack(db: Db, trackId: string, why: GiveUp): Promise<void> {
+  await markTrackFailed(db, trackId, TRACK_GAVE_UP[why]);
 }

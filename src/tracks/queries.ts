@@ -9,6 +9,8 @@ export interface TrackRow {
   kind: TrackKind;
   status: TrackStatus;
   failure_reason: string | null;
+  /** Attempts the worker started on this track (see JOB_MAX_ATTEMPTS). */
+  attempts: number;
   original_key: string;
   original_name: string;
   original_type: string;
@@ -64,6 +66,7 @@ export const trackColumns = [
   'clipped_seconds',
   'warnings',
   'processed_at',
+  'attempts',
   'created_at',
 ] as const satisfies ReadonlyArray<keyof TrackRow>;
 
@@ -90,18 +93,45 @@ export async function updateTrack(db: Db, id: string, changes: Partial<Omit<Trac
     .update({ ...rest, ...(warnings ? { warnings: JSON.stringify(warnings) } : {}), updated_at: db.fn.now() });
 }
 
-/** Tracks still processing with no job in sight (a lost enqueue): the worker re-sends them. */
+/**
+ * Counts a new attempt at a track that still waits for processing and returns its number;
+ * undefined when there is nothing to do (ready, failed or deleted meanwhile).
+ */
+export async function startTrackAttempt(db: Db, id: string): Promise<number | undefined> {
+  const [row] = await db('tracks')
+    .where({ id, status: 'processing' })
+    .update({ attempts: db.raw('attempts + 1'), updated_at: db.fn.now() })
+    .returning('attempts');
+  return (row as { attempts: number } | undefined)?.attempts;
+}
+
+/** An attempt cut short by the worker stopping is not the file's fault: it does not count. */
+export async function refundTrackAttempt(db: Db, id: string): Promise<void> {
+  await db('tracks').where({ id, status: 'processing' }).where('attempts', '>', 0).decrement('attempts', 1);
+}
+
+/** Ends a track still processing as `failed` with the reason its musician reads. */
+export async function markTrackFailed(db: Db, id: string, reason: string): Promise<void> {
+  await db('tracks').where({ id, status: 'processing' }).update({ status: 'failed', failure_reason: reason, updated_at: db.fn.now() });
+}
+
+/**
+ * Tracks still processing whose last attempt (or upload, or re-send) is older than
+ * `olderThanSeconds`: their job was lost. Each is touched as it is taken, so the next sweep
+ * leaves it to the job about to be re-sent.
+ */
+export async function takeStaleProcessingTracks(db: Db, olderThanSeconds: number): Promise<Array<{ id: string; attempts: number }>> {
+  const stale = staleProcessingTracksQuery(db, olderThanSeconds);
+  return db('tracks').whereIn('id', stale).update({ updated_at: db.fn.now() }).returning(['id', 'attempts']);
+}
+
+/** Tracks still processing with no job in sight (a lost attempt or enqueue): the sweep re-sends them. */
 export function staleProcessingTracksQuery(db: Db, olderThanSeconds: number) {
   return db('tracks')
     .select('id')
     .where({ status: 'processing' })
     .where('updated_at', '<', db.raw(`now() - make_interval(secs => ?)`, [olderThanSeconds]))
     .limit(100);
-}
-
-export async function listStaleProcessingTracks(db: Db, olderThanSeconds: number): Promise<string[]> {
-  const rows: Array<{ id: string }> = await staleProcessingTracksQuery(db, olderThanSeconds);
-  return rows.map((r) => r.id);
 }
 
 export async function deleteTrackRow(db: Db, id: string): Promise<void> {

@@ -45,7 +45,7 @@ beforeAll(async () => {
   const config = testConfig({ S3_BUCKET: BUCKET, S3_ENDPOINT: `http://127.0.0.1:${s3Port}` }, url);
   db = createDb({ url, log: pino({ level: 'silent' }) });
   await migrateLatest(db);
-  queue = await startQueue(config, { supervise: false });
+  queue = await startQueue(config, { supervise: false, log: pino({ level: 'silent' }) });
   deps = { config, db, pool: createPgPool({ url }), storage: createStorage(config.s3), log: pino({ level: config.logLevel }), jobs: queue.jobs };
   app = createApp(deps);
   user = await buildUser(app);
