@@ -3,7 +3,8 @@ import pg from 'pg';
 import { migrations } from '../../migrations/index.js';
 import type { Db } from './knex.js';
 
-export type MigrationList = Record<string, Knex.Migration>;
+/** Migrations by name; `config.transaction: false` runs one outside a transaction (knex). */
+export type MigrationList = Record<string, Knex.Migration & { config?: { transaction?: boolean } }>;
 
 /** Migrations are compiled in (no directory scan) so the same list runs from src and dist. */
 function sourceOf(list: MigrationList): Knex.MigrationSource<string> {
@@ -57,8 +58,8 @@ async function waitForLock(lock: pg.Client): Promise<void> {
  *   src/db/concurrent-index.ts): it may have finished without being recorded.
  */
 export async function migrateLatest(db: Db, list: MigrationList = migrations): Promise<string[]> {
-  const connection = db.client.config.connection as pg.ClientConfig;
-  const lock = new pg.Client(connection);
+  const connection = db.client.config.connection as Knex.PgConnectionConfig;
+  const lock = new pg.Client(connection as pg.ClientConfig);
   lock.on('error', () => undefined); // the server going away ends the run through its queries
   await lock.connect();
   const runner = knex({
