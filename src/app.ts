@@ -19,6 +19,7 @@ import { loadAssets } from './web/assets.js';
 import { csrfLocals, csrfProtection } from './web/csrf.js';
 import { errorHandler, notFound } from './web/handler.js';
 import { healthRoutes } from './web/health.js';
+import { requestMetrics } from './web/metrics.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', fileURLToPath(import.meta.url).includes(`${path.sep}dist${path.sep}`) ? '..' : '.');
 export const publicDir = path.join(root, 'public');
@@ -38,6 +39,8 @@ export function createApp(deps: Deps): express.Express {
   // Defaults so the error page renders even when a request failed before these were set.
   Object.assign(app.locals, { csrfToken: '', currentUser: null, currentPath: '' });
 
+  // 0. Request count, time and 5xx per route group (EMF log lines + /metrics), timed from here.
+  if (deps.metrics) app.use(requestMetrics(deps.metrics));
   // 1. A request id and one JSON log line per request.
   app.use(
     pinoHttp({

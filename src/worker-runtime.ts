@@ -1,6 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { Deps } from './deps.js';
 import { interruptRunningTools } from './audio/run-tool.js';
+import { startHeartbeat } from './jobs/heartbeat.js';
 import { Busy, withJobLock } from './jobs/lock.js';
 import { QUEUES, startQueue } from './jobs/queue.js';
 import { giveUpOnMixVersion, renderMixVersion } from './mixes/render.js';
@@ -26,9 +27,12 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
    */
   const consume = <T>(name: string, lockKey: (data: T) => string, run: (data: T) => Promise<void>, giveUp: (data: T) => Promise<void>) =>
     boss.work<T>(name, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]: Job<T>[]) => {
+      const started = performance.now();
       try {
         await withJobLock(db, name, lockKey(job!.data), () => run(job!.data));
+        deps.metrics?.job(name, performance.now() - started);
       } catch (err) {
+        if (!(err instanceof Busy)) deps.metrics?.job(name, performance.now() - started);
         if (!(err instanceof Busy) && job!.retryCount >= job!.retryLimit) await giveUp(job!.data);
         log.warn({ err, queue: name, data: job!.data, attempt: job!.retryCount }, 'job failed; pg-boss retries it');
         throw err;
@@ -47,11 +51,13 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
   };
   const timer = setInterval(() => void sweep().catch((err) => log.warn({ err }, 'sweep failed')), config.jobs.maintenanceSeconds * 1000);
   timer.unref();
+  const heartbeat = startHeartbeat(boss, deps);
   log.info('worker started');
 
   return {
     async stop() {
       clearInterval(timer);
+      await heartbeat.stop();
       // Give jobs in hand a few seconds, then end their ffmpeg: the container's stop
       // timeout is short, and an interrupted job goes back to the queue and is retried.
       const grace = setTimeout(interruptRunningTools, 5000);
