@@ -16,6 +16,7 @@ import * as indexPostsMasterTrack from './20261201040700_index_posts_master_trac
 import * as indexMixVersionsMasterTrack from './20261201040800_index_mix_versions_master_track.js';
 import * as indexTracksOwner from './20261201040900_index_tracks_owner.js';
 import * as indexPostsCurrentMixVersion from './20261201041000_index_posts_current_mix_version.js';
+import * as createWorkerHeartbeats from './20261201060000_create_worker_heartbeats.js';
 
 /** Every migration in order; a new file is added here and never edited after it lands. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261201040800_index_mix_versions_master_track': indexMixVersionsMasterTrack,
   '20261201040900_index_tracks_owner': indexTracksOwner,
   '20261201041000_index_posts_current_mix_version': indexPostsCurrentMixVersion,
+  '20261201060000_create_worker_heartbeats': createWorkerHeartbeats,
 };

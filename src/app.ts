@@ -21,6 +21,7 @@ import { csrfLocals, csrfProtection } from './web/csrf.js';
 import { errorHandler, notFound } from './web/handler.js';
 import { refuseNulBytes } from './web/clean-input.js';
 import { healthRoutes } from './web/health.js';
+import { requestMetrics } from './web/metrics.js';
 import { requestIdFrom } from './web/request-id.js';
 import { timeLimit } from './web/time-limit.js';
 
@@ -42,6 +43,8 @@ export function createApp(deps: Deps): express.Express {
   // Defaults so the error page renders even when a request failed before these were set.
   Object.assign(app.locals, { csrfToken: '', currentUser: null, currentPath: '' });
 
+  // 0. Request count, time and 5xx per route group (EMF log lines + /metrics), timed from here.
+  if (deps.metrics) app.use(requestMetrics(deps.metrics));
   // 1. A request id and one JSON log line per request.
   app.use(
     pinoHttp({

@@ -73,6 +73,19 @@ const schema = z.object({
   JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   /** Web processes pm2 starts in the container (default: one per CPU). */
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(cpus().length),
+  /**
+   * Base port of the Prometheus /metrics endpoints (0 turns them off): the worker listens on
+   * it, web process i (pm2's NODE_APP_INSTANCE) on METRICS_PORT + 1 + i.
+   */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Interface of the /metrics endpoints; loopback keeps them on the instance. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Set by pm2 in cluster mode: which web process this is (0, 1, …). */
+  NODE_APP_INSTANCE: z.coerce.number().int().min(0).max(1000).default(0),
+  /** How long /readyz reuses its database and bucket check (0: check on every hit). */
+  READYZ_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(5),
+  /** How often the worker writes its heartbeat row; /readyz calls it stale after 3 missed beats. */
+  WORKER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -101,6 +114,10 @@ export interface Config {
   embedded: { pgPort: number; s3Port: number };
   logLevel: Env['LOG_LEVEL'];
   webConcurrency: number;
+  /** The /metrics endpoint: `port` is the base (0: off); `instance` is pm2's web process index. */
+  metrics: { host: string; port: number; instance: number };
+  readyzCacheSeconds: number;
+  workerHeartbeatSeconds: number;
   jobs: { expireSeconds: number; maxAttempts: number; maintenanceSeconds: number; retryDelaySeconds: number };
 }
 
@@ -170,6 +187,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     embedded: { pgPort: e.EMBEDDED_PG_PORT, s3Port: e.EMBEDDED_S3_PORT },
     logLevel: e.LOG_LEVEL,
     webConcurrency: e.WEB_CONCURRENCY,
+    metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT, instance: e.NODE_APP_INSTANCE },
+    readyzCacheSeconds: e.READYZ_CACHE_SECONDS,
+    workerHeartbeatSeconds: e.WORKER_HEARTBEAT_SECONDS,
     jobs: { expireSeconds: e.JOB_EXPIRE_SECONDS, maxAttempts: e.JOB_MAX_ATTEMPTS, maintenanceSeconds: e.JOB_MAINTENANCE_SECONDS, retryDelaySeconds: e.JOB_RETRY_DELAY_SECONDS },
   });
 }

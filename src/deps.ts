@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { RuntimeConfig } from './config.js';
 import type { Db } from './db/knex.js';
 import type { JobQueue } from './jobs/queue.js';
+import type { Metrics } from './metrics/metrics.js';
 import type { Storage } from './storage/s3.js';
 
 /** The collaborators built once at the edge (main.ts, worker.ts, tests) and passed in. */
@@ -16,4 +17,6 @@ export interface Deps {
   /** Puts work on the background queue. */
   jobs: JobQueue;
   log: Logger;
+  /** Request, upload and job counters (EMF lines + /metrics); the process's own, built at the edge. */
+  metrics?: Metrics;
 }

@@ -1,5 +1,6 @@
 import { createApp } from './app.js';
 import { loadConfigOrExit } from './config.js';
+import { metricsAddress, startMetricsServer } from './metrics/server.js';
 import { createLogger } from './logger.js';
 import { openRuntime } from './runtime.js';
 import { startWorker } from './worker-runtime.js';
@@ -12,6 +13,8 @@ const runtime = await openRuntime(base, log);
 // in the container it is its own pm2 app.
 const worker = runtime.embedded ? await startWorker(runtime) : undefined;
 const app = createApp(runtime);
+const metricsAt = metricsAddress(runtime.config, 'web');
+const metricsServer = metricsAt && (await startMetricsServer(runtime.metrics.registry, metricsAt, log));
 const server = app.listen(runtime.config.port, runtime.config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : runtime.config.port;
@@ -36,6 +39,7 @@ async function shutdown(signal: string) {
   server.closeIdleConnections();
   await closed;
   await worker?.stop();
+  await metricsServer?.close();
   await runtime.close();
   log.info('stopped');
   process.exit(0);

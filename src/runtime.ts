@@ -5,13 +5,14 @@ import { migrateLatest } from './db/migrate.js';
 import type { Deps } from './deps.js';
 import { startEmbedded } from './embedded.js';
 import { startQueue } from './jobs/queue.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { createStorage } from './storage/s3.js';
 
 /**
  * Builds the collaborators both processes share: embedded services when nothing is
  * configured, the database (migrated when embedded), the pool and the bucket.
  */
-export async function openRuntime(base: Readonly<Config>, log: Logger): Promise<Deps & { embedded: boolean; close(): Promise<void> }> {
+export async function openRuntime(base: Readonly<Config>, log: Logger): Promise<Deps & { metrics: Metrics; embedded: boolean; close(): Promise<void> }> {
   const configured = asRuntimeConfig(base);
   const embedded = configured ? undefined : await startEmbedded(base, log);
   const config = configured ?? embedded?.config;
@@ -27,15 +28,18 @@ export async function openRuntime(base: Readonly<Config>, log: Logger): Promise<
     if (applied.length) log.info({ applied }, 'migrations applied');
   }
   const queue = await startQueue(config, { supervise: false, log });
+  const metrics = createMetrics({ log });
   return {
     config,
     db,
     pool,
     storage,
     log,
+    metrics,
     jobs: queue.jobs,
     embedded: Boolean(embedded && !base.database.url),
     async close() {
+      metrics.stop();
       await queue.stop();
       await Promise.allSettled([db.destroy(), pool.end()]);
       storage.client.destroy();

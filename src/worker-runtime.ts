@@ -2,6 +2,7 @@ import type PgBoss from 'pg-boss';
 import type { Deps } from './deps.js';
 import { findSongProbeOfContributionTrack } from './contributions/queries.js';
 import { runAttempt, type JobWork } from './jobs/attempt.js';
+import { startHeartbeat } from './jobs/heartbeat.js';
 import { listJobsWithoutLock } from './jobs/lock.js';
 import { QUEUES, startQueue } from './jobs/queue.js';
 import { removeLeftoverWorkDirs } from './jobs/work-dir.js';
@@ -32,7 +33,12 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
 
   const consume = <T>(name: string, workFor: (data: T) => JobWork) =>
     boss.work<T>(name, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]: Job<T>[]) => {
-      await runAttempt(workFor(job!.data), { maxAttempts, expireInSeconds: job!.expireInSeconds, stopping: stopping.signal }, deps);
+      const started = performance.now();
+      try {
+        await runAttempt(workFor(job!.data), { maxAttempts, expireInSeconds: job!.expireInSeconds, stopping: stopping.signal }, deps);
+      } finally {
+        deps.metrics?.job(name, performance.now() - started);
+      }
     });
 
   await consume<{ trackId: string }>(QUEUES.processTrack, ({ trackId }) => ({
@@ -77,11 +83,13 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
   };
   const timer = setInterval(() => void sweep().catch((err) => log.warn({ err }, 'sweep failed')), config.jobs.maintenanceSeconds * 1000);
   timer.unref();
+  const heartbeat = startHeartbeat(boss, deps);
   log.info('worker started');
 
   return {
     async stop() {
       clearInterval(timer);
+      await heartbeat.stop();
       // The container's stop timeout is short: after the grace the jobs' signals end their
       // ffmpeg, and each interrupted job goes back to the queue without using an attempt.
       const grace = setTimeout(() => stopping.abort(new Error('the worker is stopping')), STOP_GRACE_MS);

@@ -1,4 +1,5 @@
 import { loadConfigOrExit } from './config.js';
+import { metricsAddress, startMetricsServer } from './metrics/server.js';
 import { createLogger } from './logger.js';
 import { openRuntime } from './runtime.js';
 import { startWorker } from './worker-runtime.js';
@@ -8,6 +9,8 @@ const base = loadConfigOrExit();
 const log = createLogger(base, 'worker');
 const runtime = await openRuntime(base, log);
 const worker = await startWorker(runtime);
+const metricsAt = metricsAddress(runtime.config, 'worker');
+const metricsServer = metricsAt && (await startMetricsServer(runtime.metrics.registry, metricsAt, log));
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -15,6 +18,7 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info({ signal }, 'stopping: finishing the jobs in hand');
   await worker.stop();
+  await metricsServer?.close();
   await runtime.close();
   process.exit(0);
 }

@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { inject } from 'vitest';
 import { freePort } from '../ports.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -38,6 +37,19 @@ export interface StackOptions {
   databaseUrl: string;
   webConcurrency?: number;
   env?: Record<string, string>;
+  /** The S3 endpoint and bucket; default: the test run's (vitest's globalSetup). */
+  s3?: StackS3;
+}
+
+export interface StackS3 {
+  endpoint: string;
+  bucket: string;
+}
+
+/** The test run's S3 endpoint. Imported lazily: bench/burst.ts uses this file without vitest. */
+async function testS3(): Promise<StackS3> {
+  const { inject } = await import('vitest');
+  return { endpoint: inject('s3Endpoint'), bucket: inject('s3Bucket') };
 }
 
 export interface Stack {
@@ -61,7 +73,7 @@ export interface Stack {
   kill(): void;
 }
 
-export function stackEnv(o: { port: number; webPort: number; dir: string; databaseUrl: string; webConcurrency: number }): Record<string, string> {
+export function stackEnv(o: { port: number; webPort: number; dir: string; databaseUrl: string; webConcurrency: number; s3: StackS3 }): Record<string, string> {
   return {
     PATH: searchPath(),
     HOME: o.dir,
@@ -80,14 +92,16 @@ export function stackEnv(o: { port: number; webPort: number; dir: string; databa
     NODE_ENV: 'production',
     PUBLIC_URL: 'https://soundhub.test',
     DATABASE_URL: o.databaseUrl,
-    S3_BUCKET: inject('s3Bucket'),
-    S3_ENDPOINT: inject('s3Endpoint'),
+    S3_BUCKET: o.s3.bucket,
+    S3_ENDPOINT: o.s3.endpoint,
     S3_REGION: 'us-east-1',
     S3_ACCESS_KEY_ID: 'S3RVER',
     S3_SECRET_ACCESS_KEY: 'S3RVER',
     SESSION_SECRET: 'stack-test-session-secret-0123456789abcdef',
     WEB_CONCURRENCY: String(o.webConcurrency),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    // Off unless a test asks: several stacks at once would want the same ports.
+    METRICS_PORT: '0',
   };
 }
 
@@ -111,7 +125,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const dir = await makeTempDir(`soundhub-stack-${options.name}-`);
   const port = await freePort();
   const webPort = await freePort();
-  const env = { ...stackEnv({ port, webPort, dir, databaseUrl: options.databaseUrl, webConcurrency: options.webConcurrency ?? 2 }), ...options.env };
+  const s3 = options.s3 ?? (await testS3());
+  const env = { ...stackEnv({ port, webPort, dir, databaseUrl: options.databaseUrl, webConcurrency: options.webConcurrency ?? 2, s3 }), ...options.env };
   const logFile = path.join(dir, 'stack.log');
   const fd = openSync(logFile, 'a');
   const child = spawn(ENTRYPOINT, [], { cwd: REPO, env, stdio: ['ignore', fd, fd], ...(runAs ?? {}) });
@@ -343,11 +358,15 @@ export class Browser {
   cookies = new Map<string, string>();
   csrf = '';
 
-  constructor(public port: number) {}
+  /** `clientIp`: the address the load balancer saw (rate limits count per address). */
+  constructor(
+    public port: number,
+    public clientIp: string = VIA_HTTPS['X-Forwarded-For'],
+  ) {}
 
   private headers(extra: Record<string, string | number> = {}): Record<string, string | number> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    return { ...VIA_HTTPS, 'User-Agent': 'soundhub-stack-test', ...(cookie ? { Cookie: cookie } : {}), ...extra };
+    return { ...VIA_HTTPS, 'X-Forwarded-For': this.clientIp, 'User-Agent': 'soundhub-stack-test', ...(cookie ? { Cookie: cookie } : {}), ...extra };
   }
 
   private remember(res: Res): Res {
@@ -364,7 +383,7 @@ export class Browser {
 
   /** Same cookies, another way in (another instance behind the load balancer). */
   via(port: number): Browser {
-    const b = new Browser(port);
+    const b = new Browser(port, this.clientIp);
     b.cookies = this.cookies;
     b.csrf = this.csrf;
     return b;
@@ -411,6 +430,19 @@ export class Browser {
         body: stream,
         timeoutMs: 300_000,
         headers: this.headers({ 'Content-Type': contentType, 'Content-Length': length, 'X-CSRF-Token': this.csrf, Accept: 'text/html' }),
+      }),
+    );
+  }
+  /** POST /posts/:id/contributions asking for JSON, as the part upload's fetch() does. */
+  async uploadPart(postId: number, file: string, fields: { instrument: string; note?: string }): Promise<Res> {
+    const { stream, length, contentType } = multipart({ note: '', ...fields }, { field: 'audio', file, filename: path.basename(file), type: 'audio/mpeg' });
+    return this.remember(
+      await request(this.port, {
+        method: 'POST',
+        path: `/posts/${postId}/contributions`,
+        body: stream,
+        timeoutMs: 300_000,
+        headers: this.headers({ 'Content-Type': contentType, 'Content-Length': length, 'X-CSRF-Token': this.csrf, Accept: 'application/json' }),
       }),
     );
   }

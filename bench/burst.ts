@@ -1,0 +1,237 @@
+/**
+ * The burst: many musicians at once, each signing up and uploading several parts in one go,
+ * against the container's process tree (nginx → pm2 cluster of web processes + the worker)
+ * on loopback, with a PostgreSQL and an S3 endpoint of its own. Prints latency percentiles
+ * and throughput, then checks what the burst left behind, and exits 1 if any check fails.
+ *
+ *   npm run bench:burst                                  (100 musicians × 5 parts)
+ *   BURST_MUSICIANS=10 BURST_PARTS=2 npm run bench:burst (what CI runs)
+ *
+ * BURST_WEB_CONCURRENCY (default 2) web processes; BURST_READY_TIMEOUT_SECONDS (default 900)
+ * bounds the wait for the worker to finish every track. Needs `npm run build` (the script
+ * does it), Debian's nginx and ffmpeg.
+ */
+import { ListObjectsV2Command, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { execFile } from 'node:child_process';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { resolveAudioTools } from '../src/audio/tools.js';
+import { loadConfig } from '../src/config.js';
+import { createDb } from '../src/db/knex.js';
+import { migrateLatest } from '../src/db/migrate.js';
+import { startEmbeddedPostgres, startLocalS3 } from '../src/embedded.js';
+import { startQueue } from '../src/jobs/queue.js';
+import { quantile } from '../src/metrics/emf.js';
+import { createStorage } from '../src/storage/s3.js';
+import { freePort } from '../test/ports.js';
+import { Browser, makeTempDir, readText, removeDir, request, sleep, startStack, tail, type Stack } from '../test/stack/harness.js';
+
+const env = process.env;
+const MUSICIANS = Number(env.BURST_MUSICIANS ?? 100);
+const PARTS = Number(env.BURST_PARTS ?? 5);
+const WEB = Number(env.BURST_WEB_CONCURRENCY ?? 2);
+const READY_TIMEOUT_MS = Number(env.BURST_READY_TIMEOUT_SECONDS ?? 900) * 1000;
+/** Musicians per seed song: the parts land on a few songs, as on a busy day. */
+const PER_SONG = 10;
+const INSTRUMENTS = ['vocal', 'guitar', 'bass', 'drums', 'keyboard'];
+const BUCKET = 'soundhub-burst';
+
+const run = promisify(execFile);
+const failures: string[] = [];
+const check = (ok: boolean, what: string) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures.push(what);
+};
+
+interface Timed {
+  what: 'sign-up' | 'upload';
+  status: number;
+  ms: number;
+  trackId?: string;
+  error?: string;
+}
+
+/** One short tone per part, each at its own frequency, made once with ffmpeg. */
+async function makeParts(dir: string): Promise<string[]> {
+  const { ffmpegPath } = resolveAudioTools(env);
+  const files: string[] = [];
+  for (let i = 0; i < PARTS; i++) {
+    const file = path.join(dir, `part-${i + 1}.mp3`);
+    const hz = 220 * 2 ** (i / 4); // a quarter-octave apart
+    await run(ffmpegPath, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `sine=f=${hz.toFixed(1)}:d=2:r=44100`, '-ac', '2', '-b:a', '128k', file]);
+    files.push(file);
+  }
+  return files;
+}
+
+async function timed(what: Timed['what'], fn: () => Promise<Omit<Timed, 'what' | 'ms'>>): Promise<Timed> {
+  const started = performance.now();
+  try {
+    return { what, ...(await fn()), ms: performance.now() - started };
+  } catch (err) {
+    return { what, status: 0, ms: performance.now() - started, error: (err as Error).message };
+  }
+}
+
+/**
+ * A musician from an address of their own (sign-up is rate limited per address): sign up,
+ * then every part at once to the song, as the upload form sends them.
+ */
+async function musician(stack: Stack, n: number, postId: number, parts: string[]): Promise<Timed[]> {
+  const browser = new Browser(stack.port, `198.18.${Math.floor(n / 250)}.${(n % 250) + 1}`);
+  const signUp = await timed('sign-up', async () => {
+    await browser.signUp();
+    return { status: 303 };
+  });
+  if (signUp.error) return [signUp];
+  const uploads = await Promise.all(
+    parts.map((file, i) =>
+      timed('upload', async () => {
+        const res = await browser.uploadPart(postId, file, { instrument: INSTRUMENTS[i % INSTRUMENTS.length]!, note: `take ${i + 1}` });
+        if (res.status !== 201) return { status: res.status, error: res.text().slice(0, 200) };
+        return { status: 201, trackId: (JSON.parse(res.text()) as { trackId: string }).trackId };
+      }),
+    ),
+  );
+  return [signUp, ...uploads];
+}
+
+const ms = (v: number) => `${v.toFixed(0)} ms`;
+function summary(name: string, rows: Timed[]) {
+  const t = rows.map((r) => r.ms);
+  console.log(`${name.padEnd(10)} n=${String(rows.length).padStart(4)}  p50 ${ms(quantile(t, 0.5)).padStart(8)}  p99 ${ms(quantile(t, 0.99)).padStart(8)}  max ${ms(Math.max(...t)).padStart(8)}`);
+}
+
+/** Sum of a counter's samples in Prometheus text, over every line matching `selector`. */
+function sumOf(text: string, selector: RegExp): number {
+  return text
+    .split('\n')
+    .filter((l) => selector.test(l))
+    .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+}
+
+const dir = await makeTempDir('soundhub-burst-');
+const stops: Array<() => Promise<unknown>> = [];
+let stack: Stack | undefined;
+try {
+  const pgPort = await freePort();
+  const pg = await startEmbeddedPostgres(path.join(dir, 'pg'), pgPort, 'burst');
+  stops.push(() => pg.stop());
+  const s3Port = await freePort();
+  const s3 = await startLocalS3(path.join(dir, 's3'), s3Port, BUCKET);
+  stops.push(() => s3.close());
+  const databaseUrl = `postgres://soundhub:soundhub-local@127.0.0.1:${pgPort}/burst`;
+  const db = createDb({ url: databaseUrl });
+  stops.push(() => db.destroy());
+  await migrateLatest(db);
+  // pg-boss makes its schema once here, not in every process at the same moment.
+  const { jobs, database } = loadConfig({ DATABASE_URL: databaseUrl });
+  await (await startQueue({ jobs, database: { ...database, url: databaseUrl } }, { supervise: false, log: console })).stop();
+  const storage = createStorage({ bucket: BUCKET, endpoint: `http://127.0.0.1:${s3Port}`, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+
+  const parts = await makeParts(dir);
+  const partBytes = parts.map((f) => statSync(f).size);
+  const metricsPort = await freePort();
+  stack = await startStack({
+    name: 'burst',
+    databaseUrl,
+    webConcurrency: WEB,
+    s3: { endpoint: `http://127.0.0.1:${s3Port}`, bucket: BUCKET },
+    env: { METRICS_PORT: String(metricsPort), LOG_LEVEL: env.BURST_LOG_LEVEL ?? 'warn' },
+  });
+  const live = stack;
+
+  // The songs the parts go to, posted before the clock starts.
+  const songs: number[] = [];
+  for (let i = 0; i < Math.ceil(MUSICIANS / PER_SONG); i++) {
+    const author = new Browser(live.port, `198.19.0.${i + 1}`);
+    await author.signUp();
+    const res = await author.uploadPost(parts[0]!, { title: `Burst song ${i + 1}` });
+    if (res.status !== 303) throw new Error(`seed post answered ${res.status}: ${res.text().slice(0, 300)}`);
+    songs.push(Number(res.headers.location!.split('/').pop()));
+  }
+
+  console.log(`burst: ${MUSICIANS} musicians × ${PARTS} parts (${partBytes.reduce((a, b) => a + b, 0)} bytes each) → ${songs.length} songs, ${WEB} web processes + worker behind nginx`);
+  const started = performance.now();
+  const results = (await Promise.all(Array.from({ length: MUSICIANS }, (_, i) => musician(live, i, songs[i % songs.length]!, parts)))).flat();
+  const wall = (performance.now() - started) / 1000;
+
+  const uploads = results.filter((r) => r.what === 'upload');
+  const ok = uploads.filter((r) => r.status === 201);
+  const bytes = ok.length * (partBytes.reduce((a, b) => a + b, 0) / PARTS);
+  summary('sign-up', results.filter((r) => r.what === 'sign-up'));
+  summary('upload', uploads);
+  console.log(`wall ${wall.toFixed(1)} s; ${(ok.length / wall).toFixed(1)} uploads/s; ${(bytes / wall / 1024 / 1024).toFixed(2)} MB/s in`);
+  const errors = results.filter((r) => r.status !== 201 && r.status !== 303);
+  for (const e of errors.slice(0, 5)) console.log(`  ${e.what}: ${e.status} ${e.error ?? ''}`);
+
+  // What the worker makes of it.
+  const readyStarted = performance.now();
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let pending = Infinity;
+  while (Date.now() < deadline) {
+    pending = Number((await db('tracks').where({ status: 'processing' }).count<{ n: number }[]>({ n: '*' }))[0]!.n);
+    if (pending === 0) break;
+    await sleep(1000);
+  }
+  const processing = (performance.now() - readyStarted) / 1000;
+  console.log(`worker: every track settled ${(processing + wall).toFixed(1)} s after the burst began (${pending} still processing)`);
+
+  console.log('checks:');
+  const expected = MUSICIANS * PARTS;
+  check(errors.length === 0, `every sign-up and upload answered 201/303 (${errors.length} did not)`);
+  const access = (await readText(live.accessLog)).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { status: string; uri?: string });
+  const fives = access.filter((l) => Number(l.status) >= 500);
+  check(fives.length === 0, `no 5xx in nginx's access log (${access.length} requests, ${fives.length} 5xx)`);
+
+  const trackIds = ok.map((r) => r.trackId!);
+  check(new Set(trackIds).size === expected, `every upload got its own track (${new Set(trackIds).size} of ${expected})`);
+  const rows = await db('contributions as c').join('tracks as t', 't.id', 'c.track_id').whereIn('c.post_id', songs).select('t.id', 't.status', 't.original_key', 't.original_bytes');
+  check(rows.length === expected, `stored exactly once: ${rows.length} contribution rows for ${expected} uploads`);
+  check(rows.every((r) => trackIds.includes(r.id)), 'every contribution row is one of the answered uploads');
+  check(rows.every((r) => partBytes.includes(Number(r.original_bytes))), 'every row has the size of the file sent');
+  const statuses = rows.reduce<Record<string, number>>((m, r) => ({ ...m, [r.status]: (m[r.status] ?? 0) + 1 }), {});
+  check(rows.every((r) => r.status === 'ready'), `every track ends ready within ${READY_TIMEOUT_MS / 1000} s (${JSON.stringify(statuses)})`);
+
+  const keys: string[] = [];
+  for (let token: string | undefined; ; ) {
+    const page = await storage.client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'tracks/', ContinuationToken: token }));
+    keys.push(...(page.Contents ?? []).map((o) => o.Key!));
+    if (!page.IsTruncated) break;
+    token = page.NextContinuationToken;
+  }
+  const allTracks = new Set((await db('tracks').select('id')).map((r: { id: string }) => r.id));
+  const orphans = keys.filter((k) => !allTracks.has(k.split('/')[1]!));
+  check(orphans.length === 0, `every object has its row (${keys.length} objects, ${orphans.length} without a track)`);
+  const missing: string[] = [];
+  for (const r of rows) {
+    await storage.client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: r.original_key })).catch(() => missing.push(r.original_key));
+  }
+  check(missing.length === 0, `every row has its object (${missing.length} originals missing)`);
+
+  // Every process answers on its own /metrics port, and between them they saw every upload.
+  const scrape = async (port: number) => (await request(port, { path: '/metrics' }).catch(() => undefined))?.text() ?? '';
+  const webTexts = await Promise.all(Array.from({ length: WEB }, (_, i) => scrape(metricsPort + 1 + i)));
+  const workerText = await scrape(metricsPort);
+  const scrapedUploads = webTexts.reduce((n, t) => n + sumOf(t, /^soundhub_http_requests_total\{route_group="uploads",status_class="2xx"\}/), 0);
+  check(webTexts.every((t) => t.includes('soundhub_http_requests_total')), `each of the ${WEB} web processes serves /metrics`);
+  check(scrapedUploads >= ok.length, `the web processes' /metrics count the uploads (${scrapedUploads} ≥ ${ok.length})`);
+  const jobsDone = sumOf(workerText, /^soundhub_job_duration_seconds_count\{queue="track-process"\}/);
+  check(jobsDone >= expected, `the worker's /metrics count its jobs (${jobsDone} track-process runs)`);
+} catch (err) {
+  failures.push((err as Error).message);
+  console.error(err);
+  if (stack) console.error(tail(stack.output()));
+} finally {
+  if (stack) await stack.stop().catch(() => stack!.kill());
+  for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  await removeDir(dir);
+}
+
+if (failures.length) {
+  console.log(`burst: ${failures.length} check(s) failed`);
+  process.exit(1);
+}
+console.log('burst: all checks passed');
+process.exit(0);
