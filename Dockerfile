@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# SoundHub: one image for Elastic Beanstalk's Docker platform (docs/deploy.md, DESIGN §2).
+# SoundHub: one image for Elastic Beanstalk's Docker platform (README.md, Deploy).
 #   build    all dependencies; TypeScript → dist/, browser bundles → public/build/
 #   runtime  Debian's nginx, ffmpeg and tini; production dependencies; a non-root user
 # In the container: tini (PID 1) → docker/entrypoint.sh (render nginx.conf, migrate) →
