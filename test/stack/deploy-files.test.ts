@@ -2,7 +2,7 @@
 // (nginx -t, shellcheck, the ecosystem file) is run; the rest is parsed and checked against
 // the formats Elastic Beanstalk documents.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
@@ -65,7 +65,6 @@ describe('Dockerfile', () => {
 
   test('runtime: Debian slim Node 24 with nginx, ffmpeg, tini; non-root; port 80; HEALTHCHECK; pm2-runtime via the entrypoint', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    expect(text).toMatch(/ARG NODE_IMAGE=node:24-bookworm-slim/);
     const runtime = instructions.filter(inRuntime);
     const apt = runtime.filter((i) => i.getKeyword() === 'RUN').map((i) => args(i).join(' ')).join(' ');
     for (const pkg of ['nginx', 'ffmpeg', 'tini', 'gettext-base']) expect(apt).toMatch(new RegExp(`install[^&]*\\b${pkg}\\b`));
@@ -82,6 +81,60 @@ describe('Dockerfile', () => {
     expect(read('docker/entrypoint.sh')).toMatch(/exec "\$APP_DIR\/node_modules\/\.bin\/pm2-runtime" "\$APP_DIR\/docker\/ecosystem\.config\.cjs"/);
     // Production dependencies only in the runtime stage.
     expect(text).toMatch(/npm prune --omit=dev/);
+  });
+
+  test('every base image is pinned by digest: written in the FROM, or the ARG the release script fills from docker/base-image', () => {
+    const defaults = new Map(
+      instructions.filter((i) => i.getKeyword() === 'ARG').map((i) => {
+        const [name, value] = args(i)[0]!.split('=');
+        return [name!, value] as const;
+      }),
+    );
+    for (const from of stages) {
+      const image = from.getImageName() ?? '';
+      const arg = /^\$\{?(\w+)\}?$/.exec(args(from)[0]!)?.[1];
+      if (arg) {
+        // No default: a build without the pinned value stops instead of floating to a tag.
+        expect(defaults.has(arg), `ARG ${arg}`).toBe(true);
+        expect(defaults.get(arg), `ARG ${arg} has a default`).toBeUndefined();
+      } else {
+        expect(args(from)[0], `FROM ${image}`).toMatch(/@sha256:[0-9a-f]{64}$/);
+      }
+    }
+    const script = read('scripts/release-image.sh');
+    expect(script).toMatch(/--build-arg NODE_IMAGE="\$base"/);
+    expect(script).toMatch(/BASE_FILE=docker\/base-image/);
+    expect(read('.github/workflows/deploy.yml')).toMatch(/scripts\/release-image\.sh release/);
+    // Once pinned (scripts/release-image.sh pin, committed by the operator), the file holds
+    // exactly one digest of the Node 24 slim image.
+    if (existsSync(path.join(REPO, 'docker/base-image'))) {
+      expect(read('docker/base-image').trim()).toMatch(/^node:24-bookworm-slim@sha256:[0-9a-f]{64}$/);
+    }
+  });
+
+  test('the RDS CA bundle is checked against the recorded checksum with sha256sum -c', () => {
+    const runtime = instructions.filter(inRuntime);
+    const add = runtime.find((i) => i.getKeyword() === 'ADD' && args(i)[0]!.startsWith('https://truststore.pki.rds.amazonaws.com/'))!;
+    expect(args(add)[1]).toBe('/app/certs/rds-global-bundle.pem');
+    const check = runtime.find((i) => i.getKeyword() === 'RUN' && /sha256sum -c/.test(args(i).join(' ')))!;
+    expect(check.getRange().start.line).toBeGreaterThan(add.getRange().start.line);
+    expect(args(check).join(' ')).toMatch(/cd \/app\/certs && sha256sum -c \/app\/docker\/rds-global-bundle\.pem\.sha256/);
+    // The checksum file comes into the image with docker/ (COPY docker ./docker), before the check.
+    const copyDocker = runtime.find((i) => i.getKeyword() === 'COPY' && args(i).join(' ') === 'docker ./docker')!;
+    expect(copyDocker.getRange().start.line).toBeLessThan(check.getRange().start.line);
+    if (existsSync(path.join(REPO, 'docker/rds-global-bundle.pem.sha256'))) {
+      expect(read('docker/rds-global-bundle.pem.sha256').trim()).toMatch(/^[0-9a-f]{64} {2}rds-global-bundle\.pem$/);
+    }
+    // sha256sum -c really refuses a wrong checksum in that format (what the build relies on).
+    writeFileSync(path.join(scratch, 'rds-global-bundle.pem'), 'not the bundle\n');
+    writeFileSync(path.join(scratch, 'sum'), `${'0'.repeat(64)}  rds-global-bundle.pem\n`);
+    expect(spawnSync('sha256sum', ['-c', path.join(scratch, 'sum')], { cwd: scratch }).status).not.toBe(0);
+  });
+
+  test('the browser bundles in the image are built without source maps', () => {
+    const build = instructions.filter((i) => !inRuntime(i) && i.getKeyword() === 'RUN').map((i) => args(i).join(' ')).join(' ');
+    expect(build).toMatch(/node scripts\/build-client\.mjs --no-sourcemap/);
+    expect(read('scripts/build-client.mjs')).toMatch(/process\.argv\.includes\('--no-sourcemap'\)/);
   });
 });
 
@@ -169,9 +222,13 @@ describe('.ebextensions', () => {
     'aws:autoscaling:updatepolicy:rollingupdate': ['MaxBatchSize', 'MinInstancesInService', 'RollingUpdateEnabled', 'RollingUpdateType', 'PauseTime', 'Timeout'],
     'aws:elbv2:loadbalancer': ['AccessLogsS3Bucket', 'AccessLogsS3Enabled', 'AccessLogsS3Prefix', 'IdleTimeout', 'ManagedSecurityGroup', 'SecurityGroups'],
     'aws:elbv2:listener:default': ['DefaultProcess', 'ListenerEnabled', 'Protocol', 'Rules', 'SSLCertificateArns', 'SSLPolicy'],
+    'aws:autoscaling:launchconfiguration': [
+      'BlockDeviceMappings', 'DisableDefaultEC2SecurityGroup', 'DisableIMDSv1', 'EC2KeyName', 'IamInstanceProfile', 'ImageId', 'InstanceType',
+      'MonitoringInterval', 'RootVolumeIOPS', 'RootVolumeSize', 'RootVolumeThroughput', 'RootVolumeType', 'SecurityGroups', 'SSHSourceRestriction',
+    ],
   };
   const OTHER_NAMESPACES = [
-    'aws:autoscaling:launchconfiguration', 'aws:autoscaling:scheduledaction', 'aws:ec2:instances', 'aws:ec2:vpc', 'aws:eks:cluster',
+    'aws:autoscaling:scheduledaction', 'aws:ec2:instances', 'aws:ec2:vpc', 'aws:eks:cluster',
     'aws:elasticbeanstalk:application', 'aws:elasticbeanstalk:hostmanager', 'aws:elasticbeanstalk:managedactions',
     'aws:elasticbeanstalk:managedactions:platformupdate', 'aws:elasticbeanstalk:monitoring', 'aws:elasticbeanstalk:sns:topics',
     'aws:elasticbeanstalk:sqsd', 'aws:elasticbeanstalk:trafficsplitting', 'aws:elasticbeanstalk:xray', 'aws:elasticbeanstalk:environment:proxy',
@@ -241,7 +298,7 @@ describe('.ebextensions', () => {
     for (const f of files) walk(json(f).Resources ?? {}, f);
     const properties = Object.keys(allSettings()['aws:elasticbeanstalk:application:environment'] ?? {});
     expect([...used].sort()).toEqual(
-      ['CERTIFICATE_ARN', 'DOMAIN_NAME', 'HOSTED_ZONE_ID'].map((n) => `aws:elasticbeanstalk:application:environment ${n}`),
+      ['ALARM_TOPIC_ARN', 'CERTIFICATE_ARN', 'DOMAIN_NAME', 'HOSTED_ZONE_ID'].map((n) => `aws:elasticbeanstalk:application:environment ${n}`),
     );
     for (const u of used) expect(properties).toContain(u.split(' ')[1]);
   });
@@ -262,7 +319,13 @@ describe('.ebextensions', () => {
     expect(Number(s['aws:autoscaling:asg']!.MinSize)).toBe(2);
     expect(Number(s['aws:autoscaling:asg']!.MaxSize)).toBeGreaterThan(2);
     expect(s['aws:autoscaling:trigger']).toMatchObject({ MeasureName: 'CPUUtilization' });
-    expect(['Rolling', 'RollingWithAdditionalBatch']).toContain(s['aws:elasticbeanstalk:command']!.DeploymentPolicy);
+    // A deploy never lowers capacity: a batch is added first (or a whole new set, Immutable).
+    expect(['RollingWithAdditionalBatch', 'Immutable']).toContain(s['aws:elasticbeanstalk:command']!.DeploymentPolicy);
+    expect(s['aws:autoscaling:updatepolicy:rollingupdate']).toMatchObject({ RollingUpdateEnabled: true, RollingUpdateType: 'Immutable' });
+    // IMDSv2 only; the hop limit 2 for the container is set by a predeploy hook.
+    expect(s['aws:autoscaling:launchconfiguration']).toMatchObject({ DisableIMDSv1: true });
+    const hop = read('.platform/hooks/predeploy/05-imds-hop-limit.sh');
+    expect(hop).toMatch(/modify-instance-metadata-options[\s\S]*--http-tokens required[\s\S]*--http-put-response-hop-limit 2/);
     expect(s['aws:elasticbeanstalk:cloudwatch:logs']).toMatchObject({ StreamLogs: true });
     const alias = Object.values(resources).find((r) => r.Type === 'AWS::Route53::RecordSet')!;
     expect(alias.Properties.AliasTarget).toEqual({
@@ -273,6 +336,63 @@ describe('.ebextensions', () => {
     // Names only: no values, no secrets.
     for (const [name, value] of Object.entries(s['aws:elasticbeanstalk:application:environment']!)) expect(value, name).toBe('');
     expect(Object.keys(s['aws:elasticbeanstalk:application:environment']!)).not.toContain('SESSION_SECRET');
+  });
+
+  test('timeouts grow outwards: app upload limit < container nginx < host nginx < load balancer idle < host keep-alive; drain covers an upload', () => {
+    const APP_UPLOAD_TIMEOUT_S = 300; // the app's upload request timeout (its default)
+    const seconds = (text: string, directive: string) => {
+      const found = [...text.matchAll(new RegExp(`^\\s*${directive}\\s+(\\d+)s;`, 'gm'))].map((m) => Number(m[1]));
+      expect(found.length, directive).toBeGreaterThan(0);
+      return Math.min(...found);
+    };
+    const container = read('nginx.conf');
+    const host = read('.platform/nginx/nginx.conf');
+    const s = allSettings();
+    const idle = Number(s['aws:elbv2:loadbalancer']!.IdleTimeout);
+    const containerRead = seconds(container, 'proxy_read_timeout');
+    const hostRead = seconds(host, 'proxy_read_timeout');
+    expect(containerRead).toBeGreaterThan(APP_UPLOAD_TIMEOUT_S);
+    expect(seconds(container, 'proxy_send_timeout')).toBeGreaterThan(APP_UPLOAD_TIMEOUT_S);
+    expect(hostRead).toBeGreaterThan(containerRead);
+    expect(seconds(host, 'proxy_send_timeout')).toBeGreaterThan(containerRead);
+    expect(seconds(host, 'send_timeout')).toBeGreaterThan(containerRead);
+    expect(idle).toBeGreaterThan(hostRead);
+    expect(seconds(host, 'keepalive_timeout')).toBeGreaterThan(idle);
+    expect(Number(s['aws:elasticbeanstalk:environment:process:default']!.DeregistrationDelay)).toBeGreaterThanOrEqual(APP_UPLOAD_TIMEOUT_S);
+  });
+
+  test('alarms: 5xx rate (metric math), p99 latency, both queues, worker heartbeat (missing = breaching), all to ALARM_TOPIC_ARN', () => {
+    type Query = { Id: string; Expression?: string; ReturnData?: boolean; MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions?: Array<{ Name: string; Value: unknown }> } } };
+    type Alarm = { Type: string; Properties: Record<string, unknown> & { Metrics?: Query[]; TreatMissingData?: string } };
+    const resources = Object.values(Object.assign({}, ...files.map((f) => json(f).Resources ?? {})) as Record<string, Alarm>);
+    const alarms = resources.filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties);
+    // The names the app and the worker publish (README.md, Deploy, "Metrics and alarms").
+    const CONTRACT = ['RequestCount', 'Http5xxCount', 'LatencyP99', 'UploadBytes', 'QueueDepth', 'JobDurationMs', 'WorkerHeartbeat'];
+    const metricsOf = (a: Alarm['Properties']) =>
+      a.Metrics ? a.Metrics.flatMap((q) => (q.MetricStat ? [q.MetricStat.Metric] : [])) : [{ Namespace: a.Namespace as string, MetricName: a.MetricName as string, Dimensions: a.Dimensions as Array<{ Name: string; Value: unknown }> | undefined }];
+    for (const a of alarms) {
+      const topic = { 'Fn::GetOptionSetting': { Namespace: 'aws:elasticbeanstalk:application:environment', OptionName: 'ALARM_TOPIC_ARN' } };
+      expect(a.AlarmActions, String(a.AlarmDescription)).toEqual([topic]);
+      expect(a.OKActions, String(a.AlarmDescription)).toEqual([topic]);
+      for (const m of metricsOf(a)) if (m.Namespace === 'SoundHub') expect(CONTRACT, String(a.AlarmDescription)).toContain(m.MetricName);
+      if (a.Metrics) expect(a.Metrics.filter((q) => q.ReturnData).length, String(a.AlarmDescription)).toBe(1);
+    }
+    const using = (name: string) => alarms.filter((a) => metricsOf(a).some((m) => m.Namespace === 'SoundHub' && m.MetricName === name));
+
+    const rate = using('Http5xxCount')[0]!;
+    expect(metricsOf(rate).map((m) => m.MetricName).sort()).toEqual(['Http5xxCount', 'RequestCount']);
+    const expression = rate.Metrics!.find((q) => q.ReturnData)!.Expression!;
+    const ids = Object.fromEntries(rate.Metrics!.filter((q) => q.MetricStat).map((q) => [q.MetricStat!.Metric.MetricName, q.Id]));
+    expect(expression).toContain(`${ids.Http5xxCount}`);
+    expect(expression).toMatch(new RegExp(`/ ?${ids.RequestCount}\\b`));
+
+    expect(using('LatencyP99')).toHaveLength(1);
+    const queues = using('QueueDepth').flatMap((a) => metricsOf(a).flatMap((m) => m.Dimensions ?? []));
+    expect(queues.filter((d) => d.Name === 'Queue').map((d) => d.Value).sort()).toEqual(['mix-render', 'track-process']);
+    const heartbeat = using('WorkerHeartbeat');
+    expect(heartbeat.length).toBeGreaterThan(0);
+    for (const a of heartbeat) expect(a.TreatMissingData).toBe('breaching');
+    for (const a of alarms.filter((x) => !heartbeat.includes(x))) expect(a.TreatMissingData).toBe('notBreaching');
   });
 
   test('the short CloudFormation forms would be read too', () => {
@@ -327,19 +447,31 @@ describe('nginx', () => {
     }
   });
 
-  test.skipIf(!haveNginx)('.platform/nginx/conf.d raises the host nginx limit to at least the container one', () => {
-    const confDir = path.join(REPO, '.platform', 'nginx', 'conf.d');
-    const confs = readdirSync(confDir).filter((f) => f.endsWith('.conf'));
+  test.skipIf(!haveNginx)('the host nginx.conf (.platform/nginx) passes nginx -t with EB-shaped conf.d files, and raises the body limit', () => {
+    // Laid out like the AL2023 Docker host: http-level files in conf.d/ (EB's `docker`
+    // upstream among them, ours beside it), EB's generated server-level files in
+    // conf.d/elasticbeanstalk/. Paths outside the test's folder are moved into it.
+    const etc = path.join(scratch, 'etc-nginx');
+    mkdirSync(path.join(etc, 'conf.d', 'elasticbeanstalk'), { recursive: true });
+    const ours = path.join(REPO, '.platform', 'nginx', 'conf.d');
+    const confs = readdirSync(ours).filter((f) => f.endsWith('.conf'));
     expect(confs.length).toBeGreaterThan(0);
-    const host = path.join(scratch, 'host-nginx.conf');
-    // Shaped like the AL2023 host nginx: conf.d included in http {}.
-    writeFileSync(
-      host,
-      `pid ${scratch}/host.pid;\nevents {}\nhttp {\n  ${confs.map((c) => `include ${path.join(confDir, c)};`).join('\n  ')}\n  server { listen 127.0.0.1:8081; location / { proxy_pass http://127.0.0.1:8082; } }\n}\n`,
-    );
-    const result = spawnSync(nginx, ['-t', '-e', 'stderr', '-c', host], { encoding: 'utf8' });
+    for (const c of confs) writeFileSync(path.join(etc, 'conf.d', c), readFileSync(path.join(ours, c)));
+    writeFileSync(path.join(etc, 'conf.d', 'elasticbeanstalk-nginx-docker-upstream.conf'), 'upstream docker {\n  server 127.0.0.1:8082;\n  keepalive 256;\n}\n');
+    writeFileSync(path.join(etc, 'conf.d', 'elasticbeanstalk', 'healthd.conf'), 'location = /eb-generated { return 204; }\n');
+    const conf = read('.platform/nginx/nginx.conf')
+      .replace(/^user .*;$/m, '')
+      .replaceAll('/var/log/nginx/', `${scratch}/`)
+      .replace('/var/run/nginx.pid', `${scratch}/host.pid`)
+      .replaceAll('include conf.d/', `include ${etc}/conf.d/`);
+    const file = path.join(etc, 'nginx.conf');
+    writeFileSync(file, conf);
+    const result = spawnSync(nginx, ['-t', '-e', 'stderr', '-c', file], { encoding: 'utf8' });
     expect(result.status, result.stderr).toBe(0);
-    const limit = Number(/client_max_body_size (\d+)m;/.exec(confs.map((c) => readFileSync(path.join(confDir, c), 'utf8')).join('\n'))![1]);
+    // The EB includes and the upstream are where EB expects them.
+    expect(read('.platform/nginx/nginx.conf')).toMatch(/^\s*include conf\.d\/\*\.conf;/m);
+    expect(read('.platform/nginx/nginx.conf')).toMatch(/server \{[\s\S]*proxy_pass http:\/\/docker;[\s\S]*include conf\.d\/elasticbeanstalk\/\*\.conf;\s*\}/);
+    const limit = Number(/client_max_body_size (\d+)m;/.exec(confs.map((c) => readFileSync(path.join(ours, c), 'utf8')).join('\n'))![1]);
     expect(limit).toBeGreaterThanOrEqual(200 + 8);
   });
 });
@@ -383,7 +515,8 @@ describe('pm2 ecosystem', () => {
 describe('the rest', () => {
   test('shell scripts pass shellcheck', () => {
     const scripts = [
-      ...readdirSync(path.join(REPO, 'docker')).filter((f) => f.endsWith('.sh')).map((f) => path.join(REPO, 'docker', f)),
+      ...['docker', 'scripts'].flatMap((d) => readdirSync(path.join(REPO, d)).filter((f) => f.endsWith('.sh')).map((f) => path.join(REPO, d, f))),
+      path.join(REPO, '.ci', 'run'),
       ...['hooks', 'confighooks'].flatMap((h) => {
         const d = path.join(REPO, '.platform', h, 'predeploy');
         return existsSync(d) ? readdirSync(d).map((f) => path.join(d, f)) : [];
@@ -418,8 +551,124 @@ describe('the rest', () => {
     expect(deploy!.permissions).toMatchObject({ 'id-token': 'write' });
     const uses = deploy!.steps.map((s) => s.uses ?? '');
     expect(uses.some((u) => u.startsWith('aws-actions/configure-aws-credentials'))).toBe(true);
-    expect(uses.some((u) => u.startsWith('aws-actions/amazon-ecr-login'))).toBe(true);
-    expect(deploy!.steps.map((s) => s.run ?? '').join('\n')).toMatch(/eb deploy/);
+    const runs = deploy!.steps.map((s) => s.run ?? '').join('\n');
+    // The operator's own release path: one image, pushed once, a bundle that names it.
+    expect(runs).toMatch(/scripts\/release-image\.sh release/);
+    expect(runs).toMatch(/eb deploy "\$EB_ENVIRONMENT" --archive "\$BUNDLE"/);
+    // The OIDC subject of this job is its environment; the trust policy admits exactly that.
+    const environment = (deploy as { environment?: string | { name: string } }).environment;
+    const name = typeof environment === 'string' ? environment : environment?.name;
+    expect(name).toBe('production');
+    const trust = JSON.parse(read('deploy/github-oidc-trust-policy.json')) as {
+      Statement: Array<{ Action: string; Condition: { StringEquals: Record<string, string> } }>;
+    };
+    expect(trust.Statement).toHaveLength(1);
+    expect(trust.Statement[0]!.Action).toBe('sts:AssumeRoleWithWebIdentity');
+    expect(trust.Statement[0]!.Condition.StringEquals).toEqual({
+      'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+      'token.actions.githubusercontent.com:sub': `repo:<owner>/<repo>:environment:${name}`,
+    });
     expect(text).not.toMatch(/aws-access-key-id|aws-secret-access-key|AKIA[0-9A-Z]{16}/);
+  });
+});
+
+describe('AWS policy files (deploy/)', () => {
+  type Statement = { Effect: string; Action: string | string[]; Resource?: string | string[]; Condition?: Record<string, Record<string, string>> };
+  const policy = (f: string) => JSON.parse(read(`deploy/${f}`)) as { Version: string; Statement: Statement[] };
+  const actions = (p: { Statement: Statement[] }) => p.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+
+  test('every file is JSON; the IAM ones are policy documents', () => {
+    const files = readdirSync(path.join(REPO, 'deploy')).filter((f) => f.endsWith('.json'));
+    expect(files.sort()).toEqual(['github-deploy-policy.json', 'github-oidc-trust-policy.json', 'instance-role-policy.json', 's3-lifecycle.json']);
+    for (const f of files.filter((x) => x !== 's3-lifecycle.json')) {
+      const p = policy(f);
+      expect(p.Version, f).toBe('2012-10-17');
+      for (const st of p.Statement) {
+        expect(st.Effect, f).toBe('Allow');
+        for (const a of Array.isArray(st.Action) ? st.Action : [st.Action]) expect(a, f).toMatch(/^[a-z0-9-]+:[A-Za-z*]+$/);
+      }
+    }
+  });
+
+  test('the instance role: the bucket with AbortMultipartUpload, the parameters, ECR pull of the repository, its own IMDS settings', () => {
+    const p = policy('instance-role-policy.json');
+    expect(actions(p)).toEqual(
+      expect.arrayContaining([
+        's3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListBucket', 'ssm:GetParameters',
+        'ecr:GetAuthorizationToken', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability',
+        'ec2:ModifyInstanceMetadataOptions',
+      ]),
+    );
+    const of = (action: string) => p.Statement.find((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).includes(action))!;
+    expect(of('s3:AbortMultipartUpload').Resource).toBe('arn:aws:s3:::<soundhub-media>/*');
+    expect(of('ecr:BatchGetImage').Resource).toBe('arn:aws:ecr:<region>:<account>:repository/soundhub');
+    expect(of('ec2:ModifyInstanceMetadataOptions').Condition).toEqual({ StringEquals: { 'aws:ResourceTag/elasticbeanstalk:environment-name': 'soundhub-prod' } });
+    // No write to ECR, no wildcard actions.
+    expect(actions(p).filter((a) => /PutImage|UploadLayerPart|\*$/.test(a))).toEqual([]);
+  });
+
+  test('the deploy role pushes to the one repository', () => {
+    const p = policy('github-deploy-policy.json');
+    expect(actions(p)).toEqual(expect.arrayContaining(['ecr:GetAuthorizationToken', 'ecr:PutImage', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:DescribeImages']));
+    for (const st of p.Statement) if (st.Action !== 'ecr:GetAuthorizationToken' && !(Array.isArray(st.Action) && st.Action.length === 1 && st.Action[0] === 'ecr:GetAuthorizationToken')) {
+      expect(st.Resource).toBe('arn:aws:ecr:<region>:<account>:repository/soundhub');
+    }
+  });
+
+  test('the bucket lifecycle aborts incomplete multipart uploads after a day, for every key', () => {
+    const doc = JSON.parse(read('deploy/s3-lifecycle.json')) as { Rules: Array<Record<string, unknown>> };
+    expect(doc.Rules).toEqual([
+      { ID: 'abort-incomplete-multipart-uploads', Status: 'Enabled', Filter: { Prefix: '' }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } },
+    ]);
+    expect(read('README.md')).toMatch(/put-bucket-lifecycle-configuration --bucket \$BUCKET --lifecycle-configuration file:\/\/deploy\/s3-lifecycle\.json/);
+  });
+});
+
+describe('scripts/release-image.sh', () => {
+  /** A copy of what the script reads, as a git repository of its own (never this one's pins). */
+  function copyRepo(): string {
+    const dir = mkdtempSync(path.join(tmpdir(), 'soundhub-release-'));
+    for (const p of ['scripts', '.ebextensions', '.platform', 'Dockerrun.aws.json']) cpSync(path.join(REPO, p), path.join(dir, p), { recursive: true });
+    mkdirSync(path.join(dir, 'docker'));
+    spawnSync('git', ['init', '-q'], { cwd: dir });
+    return dir;
+  }
+
+  test('bundle: Dockerrun.aws.json naming the image, .ebextensions/ and .platform/, and no Dockerfile', () => {
+    const dir = copyRepo();
+    try {
+      const image = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/soundhub:0123abcd';
+      const out = spawnSync(path.join(dir, 'scripts', 'release-image.sh'), ['bundle', image], { encoding: 'utf8', env: { ...process.env, RELEASE_DIR: path.join(dir, 'out') } });
+      expect(out.status, out.stderr).toBe(0);
+      const bundle = out.stdout.trim();
+      expect(bundle).toBe(path.join(dir, 'out', '0123abcd'));
+      const run = JSON.parse(readFileSync(path.join(bundle, 'Dockerrun.aws.json'), 'utf8')) as Record<string, unknown>;
+      expect(run).toEqual({ ...(JSON.parse(read('Dockerrun.aws.json')) as object), Image: { Name: image, Update: 'true' } });
+      expect(readdirSync(bundle).sort()).toEqual(['.ebextensions', '.platform', 'Dockerrun.aws.json']);
+      expect(readdirSync(path.join(bundle, '.ebextensions')).sort()).toEqual(readdirSync(path.join(REPO, '.ebextensions')).sort());
+      expect(statSync(path.join(bundle, '.platform', 'hooks', 'predeploy', '05-imds-hop-limit.sh')).mode & 0o111).not.toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('release refuses to build without the pinned base image and CA checksum, and says how to pin', () => {
+    const dir = copyRepo();
+    try {
+      const out = spawnSync(path.join(dir, 'scripts', 'release-image.sh'), ['release'], { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'eu-west-1' } });
+      expect(out.status).toBe(1);
+      expect(out.stderr).toMatch(/no pinned base image or CA checksum yet: run '.*release-image\.sh pin'/);
+      // A pin that is not a digest is refused too.
+      writeFileSync(path.join(dir, 'docker', 'base-image'), 'node:24-bookworm-slim\n');
+      writeFileSync(path.join(dir, 'docker', 'rds-global-bundle.pem.sha256'), `${'a'.repeat(64)}  rds-global-bundle.pem\n`);
+      const unpinned = spawnSync(path.join(dir, 'scripts', 'release-image.sh'), ['release'], { encoding: 'utf8' });
+      expect(unpinned.status).toBe(1);
+      expect(unpinned.stderr).toMatch(/docker\/base-image must hold image@sha256:<digest>/);
+      const usage = spawnSync(path.join(dir, 'scripts', 'release-image.sh'), [], { encoding: 'utf8' });
+      expect(usage.status).toBe(1);
+      expect(usage.stderr).toMatch(/usage: .* pin \| release \| bundle <image-uri>/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
