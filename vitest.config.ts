@@ -4,12 +4,19 @@ import { defineConfig } from 'vitest/config';
 // Chromium; `stack` needs Debian's nginx and drives the container's process tree.
 export default defineConfig({
   test: {
+    // Test files of `app` run two at a time: each has its own database and checks only its own
+    // rows and objects, and most of a test's time is spent waiting on ffmpeg, PostgreSQL or S3.
+    // Set here rather than in the project, where it would win over `--maxWorkers` on the
+    // command line. The other suites run their files one by one (fileParallelism: false).
+    maxWorkers: 2,
     projects: [
       {
         test: {
           name: 'app',
           include: ['src/**/*.test.ts', 'test/app/**/*.test.ts'],
           globalSetup: ['test/global-setup.ts'],
+          fileParallelism: true,
+          // eventually() (test/context.ts) gives up 3 s before this, with its own message.
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

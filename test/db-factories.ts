@@ -151,3 +151,45 @@ async function idOf(db: Knex, table: 'genres' | 'instruments', slug: string): Pr
   if (!row) throw new Error(`no ${table} row with slug "${slug}" (the seeded slugs are in migrations/)`);
   return row.id as number;
 }
+
+export interface RecipeFields {
+  trackId: string;
+  contributionId?: number;
+  role: 'author' | 'contribution';
+  musician: string;
+  instrument: string;
+  gainDb?: number;
+  pan?: number;
+  muted?: boolean;
+}
+
+/**
+ * A rendered mix version with its recipe and master track, numbered after the post's last
+ * one; `current` also makes it what listeners hear. For tests of the version history.
+ */
+export async function insertMixVersion(
+  db: Knex,
+  { postId, createdBy, recipe, current = false }: { postId: number; createdBy: number; recipe: RecipeFields[]; current?: boolean },
+): Promise<{ id: number; number: number; master_track_id: string }> {
+  const master = await insertTrack(db, { ownerId: createdBy, kind: 'master' });
+  const last = await db('mix_versions').where({ post_id: postId }).max({ n: 'number' }).first();
+  const [version] = await db('mix_versions')
+    .insert({ post_id: postId, number: ((last?.n as number | null) ?? 0) + 1, created_by: createdBy, status: 'ready', master_track_id: master.id, rendered_at: new Date() })
+    .returning(['id', 'number', 'master_track_id']);
+  await db('mix_version_tracks').insert(
+    recipe.map((r, position) => ({
+      mix_version_id: version.id,
+      track_id: r.trackId,
+      contribution_id: r.contributionId ?? null,
+      role: r.role,
+      musician: r.musician,
+      instrument: r.instrument,
+      gain_db: r.gainDb ?? 0,
+      pan: r.pan ?? 0,
+      muted: r.muted ?? false,
+      position,
+    })),
+  );
+  if (current) await db('posts').where({ id: postId }).update({ current_mix_version_id: version.id, master_track_id: master.id });
+  return version as { id: number; number: number; master_track_id: string };
+}
