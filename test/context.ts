@@ -118,8 +118,8 @@ function recordWrites(storage: Storage): string[] {
 }
 const WRITE_COMMANDS = new Set(['PutObjectCommand', 'CreateMultipartUploadCommand', 'CopyObjectCommand']);
 
-/** Outside a test (in a hook) `eventually` waits this long unless told otherwise. */
-const HOOK_WAIT_MS = 45_000;
+/** Outside a test (in a hook, whose deadline it cannot see) `eventually` waits this long unless told otherwise. */
+const HOOK_WAIT_MS = 90_000;
 /** Time left for the test to fail with eventually's message rather than vitest's timeout. */
 const MARGIN_MS = 3_000;
 

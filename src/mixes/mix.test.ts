@@ -17,7 +17,10 @@ interface Song {
   authorTrackId: string;
   bass: { id: number; trackId: string };
 }
-/** Shared by the tests that only add versions and read them: each asserts on its own version. */
+/**
+ * Shared: tests add versions and parts of their own to it and assert only on those. None
+ * changes what another reads (the author track and the bass stay in the mix).
+ */
 let song: Song;
 
 /** A post with the author's 440 Hz and the bassist's 660 Hz part (equal levels), both processed, the part in the mix. */
@@ -42,7 +45,7 @@ beforeAll(async () => {
     d550: await makeTone({ frequency: 550, seconds: 4, format: 'wav', volume: 0.3 }),
   };
   song = await songWithBass();
-}, 120_000);
+});
 afterAll(() => ctx.close());
 
 const userId = async (user: SignedIn) => (await ctx.db('users').where({ nickname: user.nickname }).first('id')).id as number;
@@ -86,8 +89,7 @@ describe('the worker processes uploads', () => {
   });
 });
 
-// Each test here renders a master: real ffmpeg work, slow on a busy machine.
-describe('the master', { timeout: 120_000 }, () => {
+describe('the master', () => {
   it('has both parts when the contribution is included, and never clips', async () => {
     const version = await render(song, both(song));
     const levels = await measureMaster(ctx, version.master_track_id, [440, 660]);
