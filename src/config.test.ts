@@ -50,7 +50,7 @@ describe('start-up with a bad variable', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       env: { PATH: process.env.PATH, PORT: 'eighty', MAX_UPLOAD_MB: 'lots' },
       encoding: 'utf8',
-      timeout: 30_000,
+      timeout: 90_000,
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('PORT');

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { inspect } from 'node:util';
 import pg from 'pg';
 import { pino } from 'pino';
-import { inject } from 'vitest';
+import { inject, TestRunner } from 'vitest';
 import { createApp } from '../src/app.js';
 import { asRuntimeConfig, loadConfig, type RuntimeConfig } from '../src/config.js';
 import { createDb, createPgPool } from '../src/db/knex.js';
 import type { Deps } from '../src/deps.js';
 import { startQueue } from '../src/jobs/queue.js';
-import { createStorage } from '../src/storage/s3.js';
+import { createStorage, type Storage } from '../src/storage/s3.js';
 import { startWorker } from '../src/worker-runtime.js';
 
 export const TEMPLATE_DB = 'soundhub_template';
@@ -58,6 +59,12 @@ export function testConfig(overrides: Record<string, string> = {}, databaseUrl =
 
 export interface TestContext extends Deps {
   app: ReturnType<typeof createApp>;
+  /**
+   * Every object key this context's S3 client has written (PutObject, multipart starts), in
+   * order: what the app and its in-process workers wrote, never another test file's objects.
+   * Read it through `watchWrites` (test/objects.ts).
+   */
+  writtenKeys: readonly string[];
   /** Starts a worker on this context's database (stopped by close()). */
   startWorker(): Promise<{ stop(): Promise<void> }>;
   close(): Promise<void>;
@@ -70,6 +77,7 @@ export async function createTestContext(overrides: Record<string, string> = {}, 
   const db = createDb({ url });
   const pool = createPgPool({ url });
   const storage = createStorage(config.s3);
+  const writtenKeys = recordWrites(storage);
   const log = pino({ level: config.logLevel });
   const queue = await startQueue(config, { supervise: false, log });
   const deps: Deps = { config, db, pool, storage, log, jobs: queue.jobs };
@@ -77,6 +85,7 @@ export async function createTestContext(overrides: Record<string, string> = {}, 
   const ctx: TestContext = {
     ...deps,
     app: createApp(deps),
+    writtenKeys,
     async startWorker() {
       const w = await startWorker(deps);
       workers.push(w);
@@ -94,13 +103,61 @@ export async function createTestContext(overrides: Record<string, string> = {}, 
   return ctx;
 }
 
-/** Polls `check` until it returns a value (not undefined/false) or the time runs out. */
-export async function eventually<T>(check: () => Promise<T | undefined | false | null>, { timeoutMs = 60_000, everyMs = 250, what = 'condition' } = {}): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Records the key of every write sent through this client. The client is the real one the
+ * app uses; the recorder only looks at the command on its way out.
+ */
+function recordWrites(storage: Storage): string[] {
+  const keys: string[] = [];
+  storage.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const key = (args.input as { Key?: unknown }).Key;
+      if (typeof key === 'string' && WRITE_COMMANDS.has(context.commandName ?? '')) keys.push(key);
+      return next(args);
+    },
+    { step: 'initialize', name: 'testRecordWrites' },
+  );
+  return keys;
+}
+const WRITE_COMMANDS = new Set(['PutObjectCommand', 'CreateMultipartUploadCommand', 'CopyObjectCommand']);
+
+/** Outside a test (in a hook, whose deadline it cannot see) `eventually` waits this long unless told otherwise. */
+const HOOK_WAIT_MS = 90_000;
+/** Time left for the test to fail with eventually's message rather than vitest's timeout. */
+const MARGIN_MS = 3_000;
+
+/**
+ * Polls `check` until `until(value)` holds (by default: the value is truthy) and returns
+ * that value. Gives up before the running test's own timeout, with an error naming `what`
+ * it waited for and the last value it saw, so a slow or stuck wait never ends as a bare
+ * "Test timed out". `timeoutMs` can only shorten that budget.
+ */
+export async function eventually<V>(
+  check: () => Promise<V>,
+  { timeoutMs, everyMs = 250, what = 'condition', until = (value: V) => Boolean(value) }: {
+    timeoutMs?: number;
+    everyMs?: number;
+    what?: string;
+    until?: (value: V) => boolean;
+  } = {},
+): Promise<Exclude<V, undefined | null | false>> {
+  const started = Date.now();
+  const budget = Math.max(0, Math.min(timeoutMs ?? Infinity, timeLeftInTest() - MARGIN_MS));
+  const deadline = started + budget;
   for (;;) {
     const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
+    if (until(value)) return value as Exclude<V, undefined | null | false>;
+    if (Date.now() >= deadline) {
+      throw new Error(`gave up after ${((Date.now() - started) / 1000).toFixed(1)} s waiting for ${what}; last value: ${inspect(value, { depth: 3, breakLength: Infinity })}`);
+    }
+    await new Promise((r) => setTimeout(r, Math.min(everyMs, Math.max(0, deadline - Date.now()))));
   }
+}
+
+/** Milliseconds until the running test times out; HOOK_WAIT_MS in a hook. */
+function timeLeftInTest(): number {
+  const test = TestRunner.getCurrentTest();
+  const startedAt = test?.result?.startTime;
+  if (!test || !startedAt || !test.timeout) return HOOK_WAIT_MS + MARGIN_MS;
+  return startedAt + test.timeout - Date.now();
 }

@@ -23,17 +23,17 @@ export async function addContribution(user: SignedIn, postId: number, audio: { b
 }
 
 export async function waitForTrack(ctx: TestContext, trackId: string, status: 'ready' | 'failed' = 'ready') {
-  return eventually(async () => {
-    const t = await ctx.db('tracks').where({ id: trackId }).first();
-    return t?.status === status ? t : undefined;
-  }, { what: `track ${trackId} ${status}` });
+  return eventually(() => ctx.db('tracks').where({ id: trackId }).first('id', 'status', 'failure_reason', 'warnings', 'stream_key', 'peaks_key'), {
+    until: (t) => t?.status === status,
+    what: `track ${trackId} to be ${status}`,
+  }).then(() => ctx.db('tracks').where({ id: trackId }).first());
 }
 
 export async function waitForVersion(ctx: TestContext, versionId: number) {
-  return eventually(async () => {
-    const v = await ctx.db('mix_versions').where({ id: versionId }).first();
-    return v && v.status !== 'rendering' ? v : undefined;
-  }, { what: `mix version ${versionId}`, timeoutMs: 90_000 });
+  return eventually(() => ctx.db('mix_versions').where({ id: versionId }).first(), {
+    until: (v) => v !== undefined && v.status !== 'rendering',
+    what: `mix version ${versionId} to finish rendering`,
+  });
 }
 
 export async function saveMix(author: SignedIn, postId: number, tracks: Array<{ trackId: string; gainDb: number; pan: number; muted: boolean }>) {

@@ -22,12 +22,18 @@ export function audioToolSets(): NamedAudioTools[] {
     { name: 'configured', tools: resolveAudioTools(process.env) },
   ];
   const seen = new Set<string>();
-  return candidates.filter(({ tools }) => {
+  const sets = candidates.filter(({ tools }) => {
     const key = `${tools.ffmpegPath}|${tools.ffprobePath}`;
     if (seen.has(key) || !existsSync(tools.ffmpegPath) || !existsSync(tools.ffprobePath)) return false;
     seen.add(key);
     return true;
   });
+  // describe.each([]) would run no test at all and pass: fail the file instead.
+  if (sets.length === 0) {
+    const tried = candidates.map(({ name, tools }) => `${name}: ${tools.ffmpegPath}, ${tools.ffprobePath}`).join('; ');
+    throw new Error(`No ffmpeg/ffprobe build found for the audio tests (tried ${tried}). Install Debian's ffmpeg or set FFMPEG_PATH and FFPROBE_PATH.`);
+  }
+  return sets;
 }
 
 /** A fresh temp folder and its removal, for beforeAll/afterAll. */

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { startEmbeddedPostgres, startLocalS3 } from '../src/embedded.js';
 import { freePort } from './ports.js';
 import { startQueue } from '../src/jobs/queue.js';
 import { loadConfig } from '../src/config.js';
+import { resolveAudioTools } from '../src/audio/tools.js';
 
 /**
  * One real PostgreSQL and one S3-protocol server for the whole run. Migrations run once
@@ -18,6 +20,7 @@ export const TEMPLATE_DB = 'soundhub_template';
 export const TEST_BUCKET = 'soundhub-test';
 
 export default async function setup(project: TestProject) {
+  await checkAudioTools();
   const dir = await mkdtemp(path.join(tmpdir(), 'soundhub-test-'));
   const { chmod } = await import('node:fs/promises');
   await chmod(dir, 0o755); // the postgres user (when running as root) must reach it
@@ -44,6 +47,27 @@ export default async function setup(project: TestProject) {
     await pg.stop();
     await rm(dir, { recursive: true, force: true });
   };
+}
+
+/**
+ * The audio tests and the worker need ffmpeg and ffprobe: without them a run must stop here
+ * with the reason, not pass with the audio tests quietly not run.
+ */
+async function checkAudioTools(): Promise<void> {
+  const tools = resolveAudioTools(process.env);
+  const checks = [
+    { name: 'ffmpeg', path: tools.ffmpegPath, variable: 'FFMPEG_PATH' },
+    { name: 'ffprobe', path: tools.ffprobePath, variable: 'FFPROBE_PATH' },
+  ];
+  for (const { name, path: binary, variable } of checks) {
+    const error = await new Promise<Error | null>((resolve) => execFile(binary, ['-version'], { timeout: 30_000 }, (err) => resolve(err)));
+    if (error) {
+      throw new Error(
+        `The tests need ${name}, and "${binary}" cannot be run (${(error as NodeJS.ErrnoException).code ?? error.message}). ` +
+          `Install Debian's ffmpeg (apt-get install ffmpeg), or set ${variable} to a ${name} binary that runs.`,
+      );
+    }
+  }
 }
 
 declare module 'vitest' {

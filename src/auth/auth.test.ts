@@ -107,11 +107,14 @@ describe('CSRF', () => {
     const b = await buildUser(ctx.app);
     const res = await a.agent.post('/logout').type('form').send({ _csrf: b.csrf });
     expect(res.status).toBe(403);
+    // Refused, so nothing happened: `a` is still signed in.
+    expect((await a.agent.get('/')).text).toContain('Log out');
   });
 
   it('accepts the token in the X-CSRF-Token header', async () => {
     const user = await buildUser(ctx.app);
     const res = await user.agent.post('/logout').set('X-CSRF-Token', user.csrf);
     expect(res.status).toBe(303);
+    expect((await user.agent.get('/')).text).not.toContain('Log out');
   });
 });

@@ -3,7 +3,8 @@ import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../test/context.js';
 import { addContribution, waitForTrack } from '../../test/coproduction.js';
-import { buildPost, buildUser, makeTone, type SignedIn } from '../../test/factories.js';
+import { buildPost, buildUser, csrfFrom, makeTone, type SignedIn } from '../../test/factories.js';
+import { expectNothingStored, watchWrites } from '../../test/objects.js';
 import { headObject } from '../storage/s3.js';
 
 let ctx: TestContext;
@@ -19,8 +20,13 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
+/** The ids of a musician's parts on the post. */
+const partsOf = async (user: SignedIn) =>
+  (await ctx.db('contributions').join('users', 'users.id', 'contributions.contributor_id').where({ post_id: postId, 'users.nickname': user.nickname }).select('contributions.id')).map((r) => r.id as number);
+
 describe('uploading a part', () => {
   it('stores the part and its track, counts it, and lists it on the contributor’s profile', async () => {
+    const countBefore = (await ctx.db('posts').where({ id: postId }).first()).contributions_count as number;
     // 44.1 kHz: the npm ffprobe (2023) cannot read a 48 kHz MP3 written by the npm ffmpeg (2018).
     const part = await addContribution(guitarist, postId, { buffer: await makeTone({ frequency: 330, seconds: 3, format: 'mp3' }), name: 'riff.mp3' }, { instrument: 'guitar', note: 'Crunchy rhythm part' });
     const row = await ctx.db('contributions').where({ id: part.id }).first();
@@ -28,7 +34,7 @@ describe('uploading a part', () => {
     const track = await ctx.db('tracks').where({ id: part.trackId }).first();
     expect(track).toMatchObject({ kind: 'contribution', status: 'processing' });
     expect(await headObject(ctx.storage, track.original_key)).toBeDefined();
-    expect((await ctx.db('posts').where({ id: postId }).first()).contributions_count).toBe(1);
+    expect((await ctx.db('posts').where({ id: postId }).first()).contributions_count).toBe(countBefore + 1);
 
     const profile = await supertest(ctx.app).get(`/users/${guitarist.nickname}`);
     expect(profile.text).toContain('Open jam');
@@ -36,17 +42,22 @@ describe('uploading a part', () => {
   });
 
   it('refuses a file that is not audio with 415 and leaves nothing behind', async () => {
-    const before = await ctx.db('contributions').count({ n: '*' });
+    const partsBefore = await partsOf(guitarist);
+    const writes = watchWrites(ctx);
     const res = await guitarist.agent
       .post(`/posts/${postId}/contributions`)
       .set('X-CSRF-Token', guitarist.csrf)
       .field('instrument', 'bass')
       .attach('audio', Buffer.from('%PDF-1.4 not audio'.repeat(100)), 'part.wav');
     expect(res.status).toBe(415);
-    expect(await ctx.db('contributions').count({ n: '*' })).toEqual(before);
+    expect(await partsOf(guitarist)).toEqual(partsBefore);
+    expect(writes.trackIds()).toHaveLength(1);
+    await expectNothingStored(ctx, writes.trackIds());
   });
 
   it('asks for an instrument from the list (422) and removes the upload', async () => {
+    const partsBefore = await partsOf(guitarist);
+    const writes = watchWrites(ctx);
     const res = await guitarist.agent
       .post(`/posts/${postId}/contributions`)
       .set('X-CSRF-Token', guitarist.csrf)
@@ -55,11 +66,26 @@ describe('uploading a part', () => {
       .attach('audio', await makeTone({ seconds: 1 }), 'x.mp3');
     expect(res.status).toBe(422);
     expect(res.body.error.fields.instrument).toBe('Pick an instrument from the list.');
+    expect(await partsOf(guitarist)).toEqual(partsBefore);
+    expect(writes.trackIds()).toHaveLength(1);
+    await expectNothingStored(ctx, writes.trackIds());
   });
 
   it('needs a signed-in musician', async () => {
-    const res = await supertest(ctx.app).post(`/posts/${postId}/contributions`).set('Accept', 'application/json').field('instrument', 'bass');
-    expect([401, 403]).toContain(res.status);
+    // A visitor's own session and token, so the request gets past CSRF to the sign-in check.
+    const visitor = supertest.agent(ctx.app);
+    const csrf = await csrfFrom(visitor);
+    const before = await ctx.db('contributions').where({ post_id: postId }).pluck('id');
+    const writes = watchWrites(ctx);
+    const res = await visitor
+      .post(`/posts/${postId}/contributions`)
+      .set('X-CSRF-Token', csrf)
+      .set('Accept', 'application/json')
+      .field('instrument', 'bass')
+      .attach('audio', await makeTone({ seconds: 1 }), 'x.mp3');
+    expect(res.status).toBe(401);
+    expect(writes.keys()).toEqual([]);
+    expect(await ctx.db('contributions').where({ post_id: postId }).pluck('id')).toEqual(before);
   });
 });
 

@@ -1,8 +1,9 @@
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../test/context.js';
-import { buildPost, buildUser, makeTone, type SignedIn } from '../../test/factories.js';
+import { insertPost, insertPosts, insertUser } from '../../test/db-factories.js';
+import { buildPost, buildUser, makeTone, uniq, type SignedIn } from '../../test/factories.js';
+import { expectNothingStored, watchWrites } from '../../test/objects.js';
 import { headObject } from '../storage/s3.js';
 
 let ctx: TestContext;
@@ -13,10 +14,31 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const objectKeys = async () => {
-  const page = await ctx.storage.client.send(new ListObjectsV2Command({ Bucket: ctx.storage.bucket, Prefix: 'tracks/' }));
-  return (page.Contents ?? []).map((o) => o.Key!);
-};
+/** Titles of the post cards on a list page, top to bottom. */
+const cardTitles = (html: string) => [...html.matchAll(/class="post-title" href="[^"]*">([^<]*)</g)].map((m) => m[1]!);
+const olderLink = (html: string) => /href="([^"]*\?before=[^"]+)" rel="next"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+
+/** Follows a list's "older" links from `url`; returns the card titles of each page. */
+async function walkPages(url: string): Promise<string[][]> {
+  const pages: string[][] = [];
+  for (let next: string | undefined = url; next; ) {
+    const res = await supertest(ctx.app).get(next);
+    expect(res.status, next).toBe(200);
+    pages.push(cardTitles(res.text));
+    next = olderLink(res.text);
+    if (pages.length > 20) throw new Error(`more than 20 pages from ${url}`);
+  }
+  return pages;
+}
+
+/** `mine` (newest first) shows once each, in that order, across full pages of 20. */
+function expectPagedNewestFirst(pages: string[][], mine: string[]) {
+  expect(pages.length).toBeGreaterThan(1);
+  for (const p of pages.slice(0, -1)) expect(p).toHaveLength(20);
+  const all = pages.flat();
+  expect(new Set(all).size, 'no card on two pages').toBe(all.length);
+  expect(all.filter((t) => mine.includes(t))).toEqual(mine);
+}
 
 function postForm(user: SignedIn, fields: Record<string, string>) {
   const req = user.agent.post('/posts').set('X-CSRF-Token', user.csrf);
@@ -59,40 +81,48 @@ describe('posting a song', () => {
   });
 
   it('refuses a text file named .mp3 with 415, leaving neither row nor object', async () => {
-    const postsBefore = await ctx.db('posts').count({ n: '*' });
-    const keysBefore = await objectKeys();
-    const res = await postForm(musician, { title: 'Fake', genre: 'rock', instrument: 'guitar' })
+    const title = uniq('Fake ');
+    const writes = watchWrites(ctx);
+    const res = await postForm(musician, { title, genre: 'rock', instrument: 'guitar' })
       .set('Accept', 'text/html')
       .attach('audio', Buffer.from('this is not audio at all, just words\n'.repeat(200)), 'song.mp3');
     expect(res.status).toBe(415);
     expect(res.text).toContain('is not an audio file we can play');
-    expect(await ctx.db('posts').count({ n: '*' })).toEqual(postsBefore);
-    expect(await ctx.db('tracks').where({ original_name: 'song.mp3' }).first()).toBeUndefined();
-    expect(await objectKeys()).toEqual(keysBefore);
+    expect(await ctx.db('posts').where({ title }).first()).toBeUndefined();
+    // The file reached S3 (it is sniffed there) and its folder is gone again.
+    expect(writes.trackIds()).toHaveLength(1);
+    await expectNothingStored(ctx, writes.trackIds());
   });
 
   it('refuses a file over MAX_UPLOAD_MB with 413, leaving nothing behind', async () => {
-    const keysBefore = await objectKeys();
+    const title = uniq('Too big ');
+    const writes = watchWrites(ctx);
     const big = Buffer.alloc(3 * 1024 * 1024, 1);
-    const res = await postForm(musician, { title: 'Too big', genre: 'rock', instrument: 'guitar' }).attach('audio', big, 'big.wav');
+    const res = await postForm(musician, { title, genre: 'rock', instrument: 'guitar' }).attach('audio', big, 'big.wav');
     expect(res.status).toBe(413);
     expect(res.text).toContain('larger than 2 MB');
-    expect(await ctx.db('posts').where({ title: 'Too big' }).first()).toBeUndefined();
-    expect(await objectKeys()).toEqual(keysBefore);
+    expect(await ctx.db('posts').where({ title }).first()).toBeUndefined();
+    // The upload may be cut off before its first write; whatever it started is gone.
+    await expectNothingStored(ctx, writes.trackIds());
   });
 
   it('re-renders the form with 422 for bad fields, and removes the uploaded object', async () => {
-    const keysBefore = await objectKeys();
+    const writes = watchWrites(ctx);
     const res = await postForm(musician, { title: '', genre: 'rock', instrument: 'guitar', bpm: 'fast' }).set('Accept', 'text/html').attach('audio', await makeTone({ seconds: 1 }), 'a.mp3');
     expect(res.status).toBe(422);
     expect(res.text).toContain('Give your song a title.');
     expect(res.text).toContain('BPM must be a number.');
-    expect(await objectKeys()).toEqual(keysBefore);
+    expect(writes.trackIds()).toHaveLength(1);
+    await expectNothingStored(ctx, writes.trackIds());
 
-    const unknownGenre = await postForm(musician, { title: 'x', genre: 'polka-step', instrument: 'guitar' }).set('Accept', 'text/html').attach('audio', await makeTone({ seconds: 1 }), 'a.mp3');
+    const title = uniq('Polka ');
+    const second = watchWrites(ctx);
+    const unknownGenre = await postForm(musician, { title, genre: 'polka-step', instrument: 'guitar' }).set('Accept', 'text/html').attach('audio', await makeTone({ seconds: 1 }), 'a.mp3');
     expect(unknownGenre.status).toBe(422);
     expect(unknownGenre.text).toContain('Pick a genre from the list.');
-    expect(await objectKeys()).toEqual(keysBefore);
+    expect(await ctx.db('posts').where({ title }).first()).toBeUndefined();
+    expect(second.trackIds()).toHaveLength(1);
+    await expectNothingStored(ctx, second.trackIds());
   });
 
   it('asks for a file when none is sent', async () => {
@@ -102,10 +132,12 @@ describe('posting a song', () => {
   });
 
   it('refuses an upload without a CSRF token before anything reaches S3', async () => {
-    const keysBefore = await objectKeys();
-    const res = await musician.agent.post('/posts').field('title', 'Forged').field('genre', 'rock').field('instrument', 'guitar').attach('audio', await makeTone({ seconds: 1 }), 'x.mp3');
+    const title = uniq('Forged ');
+    const writes = watchWrites(ctx);
+    const res = await musician.agent.post('/posts').field('title', title).field('genre', 'rock').field('instrument', 'guitar').attach('audio', await makeTone({ seconds: 1 }), 'x.mp3');
     expect(res.status).toBe(403);
-    expect(await objectKeys()).toEqual(keysBefore);
+    expect(writes.keys()).toEqual([]);
+    expect(await ctx.db('posts').where({ title }).first()).toBeUndefined();
   });
 
   it('sends a visitor who is not signed in to log in', async () => {
@@ -122,35 +154,32 @@ describe('posting a song', () => {
 });
 
 describe('pages', () => {
-  it('home lists newest first with an "older" link (keyset pagination)', async () => {
-    const author = await buildUser(ctx.app);
-    const titles: string[] = [];
-    const tone = await makeTone({ seconds: 1 });
-    for (let i = 0; i < 22; i++) {
-      const title = `Page test ${i}`;
-      titles.push(title);
-      await buildPost(author, { title }, { buffer: tone, name: 'x.mp3' });
-    }
-    const first = await supertest(ctx.app).get('/');
-    expect(first.status).toBe(200);
-    expect(first.text.indexOf('Page test 21')).toBeLessThan(first.text.indexOf('Page test 20'));
-    const older = /href="(\/\?before=[^"]+)"/.exec(first.text)?.[1];
-    expect(older).toBeDefined();
-    const second = await supertest(ctx.app).get(older!.replace(/&amp;/g, '&'));
-    const seenOnFirst = titles.filter((t) => first.text.includes(`>${t}<`));
-    const seenOnSecond = titles.filter((t) => second.text.includes(`>${t}<`));
-    expect(seenOnFirst.length + seenOnSecond.length).toBeGreaterThanOrEqual(22);
-    expect(seenOnFirst.filter((t) => seenOnSecond.includes(t))).toEqual([]);
+  it('home lists newest first, 20 a page, with an "older" link (keyset pagination)', async () => {
+    const mine = (await insertPosts(ctx.db, 45, { titlePrefix: uniq('Home ') })).map((p) => p.title);
+    const pages = await walkPages('/');
+    // Nothing newer was made meanwhile in this file, so ours open the first page.
+    expect(pages[0]).toEqual(mine.slice(0, 20));
+    expectPagedNewestFirst(pages, mine);
+  });
+
+  it('a musician page pages through all their songs, newest first', async () => {
+    const author = await insertUser(ctx.db);
+    const mine = (await insertPosts(ctx.db, 23, { authorId: author.id })).map((p) => p.title);
+    await insertPost(ctx.db, { title: uniq('Not theirs ') });
+    const pages = await walkPages(`/users/${author.nickname}`);
+    expect(pages.flat()).toEqual(mine);
+    expectPagedNewestFirst(pages, mine);
   });
 
   it('a musician page shows them and their posts; an unknown one is 404', async () => {
-    const author = await buildUser(ctx.app);
-    await buildPost(author, { title: 'Profile song' });
+    const author = await insertUser(ctx.db, { bio: 'Plays in the park' });
+    const { title } = await insertPost(ctx.db, { authorId: author.id });
     const res = await supertest(ctx.app).get(`/users/${author.nickname}`);
     expect(res.status).toBe(200);
     expect(res.text).toContain(author.nickname);
-    expect(res.text).toContain('Profile song');
-    expect((await supertest(ctx.app).get('/users/nobody-at-all-here')).status).toBe(404);
+    expect(res.text).toContain('Plays in the park');
+    expect(cardTitles(res.text)).toEqual([title]);
+    expect((await supertest(ctx.app).get(`/users/${uniq('nobody')}`)).status).toBe(404);
   });
 
   it('escapes what users type', async () => {
@@ -163,22 +192,36 @@ describe('pages', () => {
 });
 
 describe('genre and instrument pages', () => {
+  it('page through every song of a genre, and only those', async () => {
+    const others = await insertPosts(ctx.db, 3, { genre: 'blues' });
+    const mine = (await insertPosts(ctx.db, 22, { genre: 'reggae' })).map((p) => p.title);
+    const pages = await walkPages('/genres/reggae');
+    expectPagedNewestFirst(pages, mine);
+    for (const other of others) expect(pages.flat()).not.toContain(other.title);
+  });
+
+  it('page through every song started on an instrument, and only those', async () => {
+    const others = await insertPosts(ctx.db, 3, { instrument: 'woodwind' });
+    const mine = (await insertPosts(ctx.db, 22, { instrument: 'brass' })).map((p) => p.title);
+    const pages = await walkPages('/instruments/brass');
+    expectPagedNewestFirst(pages, mine);
+    for (const other of others) expect(pages.flat()).not.toContain(other.title);
+  });
+
   it('list only the songs of that genre or instrument, and 404 for an unknown one', async () => {
-    const author = await buildUser(ctx.app);
-    const tone = await makeTone({ seconds: 1 });
-    await buildPost(author, { title: 'Funky keys idea', genre: 'funk', instrument: 'keyboard' }, { buffer: tone, name: 'k.mp3' });
-    await buildPost(author, { title: 'Folk guitar idea', genre: 'folk', instrument: 'guitar' }, { buffer: tone, name: 'g.mp3' });
+    const funky = await insertPost(ctx.db, { title: uniq('Funky keys '), genre: 'funk', instrument: 'keyboard' });
+    const folk = await insertPost(ctx.db, { title: uniq('Folk guitar '), genre: 'folk', instrument: 'guitar' });
 
     const funk = await supertest(ctx.app).get('/genres/funk');
     expect(funk.status).toBe(200);
     expect(funk.text).toContain('Funk songs');
-    expect(funk.text).toContain('Funky keys idea');
-    expect(funk.text).not.toContain('Folk guitar idea');
+    expect(cardTitles(funk.text)).toContain(funky.title);
+    expect(cardTitles(funk.text)).not.toContain(folk.title);
 
     const keys = await supertest(ctx.app).get('/instruments/keyboard');
     expect(keys.status).toBe(200);
-    expect(keys.text).toContain('Funky keys idea');
-    expect(keys.text).not.toContain('Folk guitar idea');
+    expect(cardTitles(keys.text)).toContain(funky.title);
+    expect(cardTitles(keys.text)).not.toContain(folk.title);
 
     expect((await supertest(ctx.app).get('/genres/no-such-genre')).status).toBe(404);
     expect((await supertest(ctx.app).get('/instruments/theremin-9')).status).toBe(404);

@@ -26,7 +26,6 @@ import {
   tail,
   VIA_HTTPS,
   waitFor,
-  WORKER_BUILT,
   writeWav,
   type Stack,
 } from './harness.js';
@@ -81,14 +80,9 @@ describe('start-up', () => {
     }
   });
 
-  test.skipIf(!WORKER_BUILT)('the worker runs as its own pm2 app', () => {
+  test('the worker runs as its own pm2 app', () => {
     expect(stack.apps().get('worker')).toHaveLength(1);
   });
-  if (!WORKER_BUILT) {
-    test('NOTE: dist/src/worker.js is not built yet, so the worker app is not asserted', () => {
-      console.warn('[stack] dist/src/worker.js missing: the worker app is in the ecosystem but not asserted');
-    });
-  }
 
   test('the HEALTHCHECK script passes through nginx, and fails when nothing answers', async () => {
     const run = promisify(execFile);

@@ -14,7 +14,8 @@ import { freePort } from '../ports.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ENTRYPOINT = path.join(REPO, 'docker', 'entrypoint.sh');
-export const WORKER_BUILT = existsSync(path.join(REPO, 'dist', 'src', 'worker.js'));
+/** What the image runs, built by `npm run build` (which `npm run test:stack` runs first). */
+const BUILT_ENTRY_POINTS = ['main.js', 'worker.js'].map((f) => path.join(REPO, 'dist', 'src', f));
 
 /** The image runs everything as a non-root user; so do the tests when they run as root. */
 const NOBODY = { uid: 65534, gid: 65534 };
@@ -120,7 +121,14 @@ function checkReadableByStackUser(): void {
   }
 }
 
+/** The stack runs the built app: refuse to start a tree with an app missing, rather than test less. */
+function checkBuilt(): void {
+  const missing = BUILT_ENTRY_POINTS.filter((f) => !existsSync(f));
+  if (missing.length) throw new Error(`Not built: ${missing.map((f) => path.relative(REPO, f)).join(', ')}. Run the stack suite with \`npm run test:stack\` (it builds first) or run \`npm run build\`.`);
+}
+
 export async function startStack(options: StackOptions): Promise<Stack> {
+  checkBuilt();
   checkReadableByStackUser();
   const dir = await makeTempDir(`soundhub-stack-${options.name}-`);
   const port = await freePort();
@@ -207,7 +215,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw new Error(`stack ${options.name} never became ready: ${ready.message}\n${tail(output())}`);
   }
   // pm2 starts the apps one by one: wait until every expected process is there.
-  const want = ['web', 'nginx', ...(WORKER_BUILT ? ['worker'] : [])];
+  const want = ['web', 'nginx', 'worker'];
   await waitFor(() => {
     const apps = stack.apps();
     return want.every((n) => (apps.get(n)?.length ?? 0) > 0) && (apps.get('web')?.length ?? 0) >= (options.webConcurrency ?? 2);
