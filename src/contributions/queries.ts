@@ -10,6 +10,10 @@ export interface ContributionRow {
   instrument_id: number;
   note: string;
   included: boolean;
+  /** The worker's alignment against the song: 'aligned' with a proposed offset, 'unsure', or null before it ran. */
+  alignment_status: 'aligned' | 'unsure' | null;
+  proposed_offset_ms: number | null;
+  alignment_confidence: number | null;
   created_at: Date;
 }
 

@@ -1,6 +1,7 @@
 import type { Db } from '../db/knex.js';
 
-export type MixStatus = 'rendering' | 'ready' | 'failed';
+/** `retired`: it contained a part that was withdrawn; its audio is gone and it cannot come back. */
+export type MixStatus = 'rendering' | 'ready' | 'failed' | 'retired';
 
 export interface MixVersionRow {
   id: number;
@@ -26,6 +27,10 @@ export interface RecipeTrack {
   gain_db: number;
   pan: number;
   muted: boolean;
+  /** Milliseconds the track starts after (+) or before (−) the song's 0:00. */
+  offset_ms: number;
+  /** The part was deleted after this version was saved (track_id is then null). */
+  withdrawn?: boolean;
   position: number;
 }
 
@@ -50,7 +55,7 @@ export async function findMixVersionByNumber(db: Db, postId: number, number: num
 
 export async function listRecipe(db: Db, versionId: number): Promise<RecipeTrack[]> {
   return db('mix_version_tracks')
-    .select('track_id', 'contribution_id', 'role', 'musician', 'instrument', 'gain_db', 'pan', 'muted', 'position')
+    .select('track_id', 'contribution_id', 'role', 'musician', 'instrument', 'gain_db', 'pan', 'muted', 'offset_ms', 'withdrawn', 'position')
     .where({ mix_version_id: versionId })
     .orderBy('position');
 }
