@@ -3,7 +3,9 @@ import type { Deps } from './deps.js';
 import { interruptRunningTools } from './audio/run-tool.js';
 import { Busy, withJobLock } from './jobs/lock.js';
 import { QUEUES, startQueue } from './jobs/queue.js';
+import { alignContribution } from './contributions/align.js';
 import { giveUpOnMixVersion, renderMixVersion } from './mixes/render.js';
+import { detectTempoAndKey } from './posts/detect.js';
 import { listStaleRenderingVersions } from './mixes/queries.js';
 import { giveUpOnTrack, processTrack } from './tracks/process.js';
 import { listStaleProcessingTracks } from './tracks/queries.js';
@@ -35,7 +37,13 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
       }
     });
 
-  await consume<{ trackId: string }>(QUEUES.processTrack, (d) => d.trackId, (d) => processTrack(d.trackId, deps), (d) => giveUpOnTrack(db, d.trackId));
+  // After processing, what the audio tells: a song's tempo and key, a part's alignment (each quiet for other tracks).
+  const processAndAnalyse = async (trackId: string) => {
+    await processTrack(trackId, deps);
+    await detectTempoAndKey(trackId, deps);
+    await alignContribution(trackId, deps);
+  };
+  await consume<{ trackId: string }>(QUEUES.processTrack, (d) => d.trackId, (d) => processAndAnalyse(d.trackId), (d) => giveUpOnTrack(db, d.trackId));
   await consume<{ versionId: number }>(QUEUES.renderMix, (d) => String(d.versionId), (d) => renderMixVersion(d.versionId, deps), (d) => giveUpOnMixVersion(db, d.versionId));
 
   // The rows are the truth: work whose job never made it onto the queue is sent again.

@@ -36,6 +36,25 @@ export async function findContributionById(db: Db, id: number): Promise<Contribu
   return db('contributions').where({ id }).first();
 }
 
+export async function findContributionByTrackId(db: Db, trackId: string): Promise<ContributionRow | undefined> {
+  return db('contributions').where({ track_id: trackId }).first();
+}
+
+/** The worker's alignment of a part: a proposed offset when it could tell, else 'unsure'. */
+export async function recordContributionAlignment(db: Db, id: number, alignment: { status: 'aligned' | 'unsure'; offsetMs: number | null; confidence: number }): Promise<void> {
+  await db('contributions').where({ id }).update({ alignment_status: alignment.status, proposed_offset_ms: alignment.offsetMs, alignment_confidence: alignment.confidence });
+}
+
+/** The contributor changes their note or instrument. */
+export async function updateContributionDetails(db: Db, id: number, details: Pick<ContributionRow, 'note' | 'instrument_id'>): Promise<void> {
+  await db('contributions').where({ id }).update(details);
+}
+
+/** A new take: the part points at its new track and its alignment starts over. */
+export async function replaceContributionTrack(db: Db, id: number, trackId: string): Promise<void> {
+  await db('contributions').where({ id }).update({ track_id: trackId, alignment_status: null, proposed_offset_ms: null, alignment_confidence: null });
+}
+
 export async function setContributionIncluded(db: Db, id: number, included: boolean): Promise<void> {
   await db('contributions').where({ id }).update({ included });
 }
