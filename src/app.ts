@@ -9,9 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { configurePassport } from './auth/passport.js';
 import { authRoutes } from './auth/routes.js';
 import type { Deps } from './deps.js';
+import { contributionEditRoutes } from './contributions/edit-routes.js';
 import { contributionRoutes } from './contributions/routes.js';
 import { feedRoutes } from './feed/routes.js';
 import { mixRoutes } from './mixes/routes.js';
+import { songRoutes } from './mixes/song-routes.js';
 import { postRoutes } from './posts/routes.js';
 import { trackRoutes } from './tracks/routes.js';
 import { userRoutes } from './users/routes.js';
@@ -101,6 +103,8 @@ export function createApp(deps: Deps): express.Express {
   app.use(postRoutes(deps));
   app.use(contributionRoutes(deps));
   app.use(mixRoutes(deps));
+  app.use(songRoutes(deps));
+  app.use(contributionEditRoutes(deps));
   app.use(trackRoutes(deps));
   app.use(userRoutes(deps));
   // 10. Nothing matched: 404; anything thrown: the error page or JSON.

@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.js';
-import { insertMixVersion, listRecipe, newestMixVersion } from '../mixes/queries.js';
+import { retireVersionsWithTrack } from '../mixes/retire.js';
 import type { PostSummary } from '../posts/queries.js';
 import { trackFolder } from '../storage/keys.js';
 import { deletePrefix } from '../storage/s3.js';
@@ -9,23 +9,19 @@ import { canDeleteContribution } from './policies.js';
 import { deleteContributionRow, type ContributionRow } from './queries.js';
 
 /**
- * The contributor or the author takes a part down: its rows and files go, and if the
- * newest mix had it audible, that mix is saved again without it and re-rendered, so the
- * song stops playing a part its musician withdrew.
+ * The contributor or the author takes a part down: its rows and files go, every master
+ * that had it audible is retired (its audio deleted), and the mix listeners heard is saved
+ * again without it and re-rendered, so the song stops playing a part its musician withdrew.
  */
 export async function deleteContribution(post: PostSummary, contribution: ContributionRow, { db, storage, jobs, actor }: Pick<Deps, 'db' | 'storage' | 'jobs'> & { actor: Express.User | undefined }): Promise<void> {
   authorize(canDeleteContribution(actor, contribution, post));
-  const remix = await db.transaction(async (trx) => {
-    const newest = await newestMixVersion(trx, post.id);
-    const recipe = newest ? await listRecipe(trx, newest.id) : [];
+  const { remix, masterTrackIds } = await db.transaction(async (trx) => {
+    const retired = await retireVersionsWithTrack(trx, post, contribution.track_id, { actorId: actor!.id });
     await deleteContributionRow(trx, contribution);
     await deleteTrackRow(trx, contribution.track_id);
-    if (!recipe.some((r) => r.track_id === contribution.track_id && !r.muted)) return undefined;
-    const rest = recipe.filter((r) => r.track_id !== contribution.track_id).map(({ position: _p, ...r }) => r);
-    if (!rest.some((r) => !r.muted)) return undefined;
-    return insertMixVersion(trx, post.id, actor!.id, rest);
+    return retired;
   });
   // Rows first, then files: a failure here leaves an unreferenced object, never a broken row.
-  await deletePrefix(storage, trackFolder(contribution.track_id));
+  for (const id of [contribution.track_id, ...masterTrackIds]) await deletePrefix(storage, trackFolder(id));
   if (remix) await jobs.renderMix(remix.id).catch(() => undefined);
 }

@@ -55,6 +55,12 @@ export async function replaceContributionTrack(db: Db, id: number, trackId: stri
   await db('contributions').where({ id }).update({ track_id: trackId, alignment_status: null, proposed_offset_ms: null, alignment_confidence: null });
 }
 
+/** The track of every part of a post (for deleting the song). */
+export async function listContributionTrackIds(db: Db, postId: number): Promise<string[]> {
+  const rows: Array<{ track_id: string }> = await db('contributions').select('track_id').where({ post_id: postId });
+  return rows.map((r) => r.track_id);
+}
+
 export async function setContributionIncluded(db: Db, id: number, included: boolean): Promise<void> {
   await db('contributions').where({ id }).update({ included });
 }

@@ -90,6 +90,25 @@ export async function markMixVersionReady(trx: Db, id: number, master: { trackId
   await trx('mix_versions').where({ id }).update({ status: 'ready', master_track_id: master.trackId, loudness_lufs: master.lufs, true_peak_db: master.truePeakDb, rendered_at: trx.fn.now(), failure_reason: null });
 }
 
+/** The version contained a part that was withdrawn: its audio is gone and it can't be restored. */
+export async function retireMixVersion(trx: Db, id: number, reason: string): Promise<void> {
+  await trx('mix_versions').where({ id }).update({ status: 'retired', failure_reason: reason });
+}
+
+/** Marks a track's rows in every version of the post, before its deletion clears their track_id. */
+export async function markRecipeTrackWithdrawn(trx: Db, postId: number, trackId: string): Promise<void> {
+  await trx('mix_version_tracks')
+    .where({ track_id: trackId })
+    .whereIn('mix_version_id', trx('mix_versions').select('id').where({ post_id: postId }))
+    .update({ withdrawn: true });
+}
+
+/** Every master track a post's versions rendered (for deleting the song). */
+export async function listMasterTrackIds(db: Db, postId: number): Promise<string[]> {
+  const rows: Array<{ master_track_id: string }> = await db('mix_versions').select('master_track_id').where({ post_id: postId }).whereNotNull('master_track_id');
+  return rows.map((r) => r.master_track_id);
+}
+
 export async function markMixVersionFailed(db: Db, id: number, reason: string): Promise<void> {
   await db('mix_versions').where({ id, status: 'rendering' }).update({ status: 'failed', failure_reason: reason });
 }

@@ -85,6 +85,11 @@ export async function updatePostDetails(db: Db, postId: number, details: Pick<Po
     });
 }
 
+/** No master any more (its version was retired): listeners hear the author track until the next one is ready. */
+export async function clearCurrentMaster(db: Db, postId: number): Promise<void> {
+  await db('posts').where({ id: postId }).update({ current_mix_version_id: null, master_track_id: null, updated_at: db.fn.now() });
+}
+
 /** Removes the song's row; its contributions and mix versions go with it (on delete cascade). */
 export async function deletePostRow(db: Db, postId: number): Promise<void> {
   await db('posts').where({ id: postId }).delete();
