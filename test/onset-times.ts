@@ -20,18 +20,25 @@ export function onsetTimesNear(samples: Float32Array, sampleRate: number, hz: nu
   const loudest = envelope.reduce((m, v) => Math.max(m, v), 0);
   const times: number[] = [];
   let quietFor = Infinity;
+  let armed = false;
   for (let i = 0; i < envelope.length; i++) {
-    if (envelope[i]! < loudest / 4) quietFor++;
-    else if (envelope[i]! >= loudest / 2 && quietFor >= 0.04 * sampleRate) {
+    const level = envelope[i]!;
+    quietFor = level < loudest / 4 ? quietFor + 1 : 0;
+    if (quietFor >= 0.04 * sampleRate) armed = true;
+    if (armed && level >= loudest / 2) {
       times.push(i / sampleRate);
-      quietFor = 0;
-    } else if (envelope[i]! >= loudest / 4) quietFor = 0;
+      armed = false;
+    }
   }
   return times;
 }
 
-/** Median of |a[i] − nearest b| over a's onsets, seconds. */
+/**
+ * Median of |a[i] − b[i]|, seconds: the i-th hit of one part against the i-th of the other
+ * (the same rhythm played twice). Infinity when the counts differ: a hit went missing.
+ */
 export function medianOnsetGap(a: number[], b: number[]): number {
-  const gaps = a.map((t) => Math.min(...b.map((u) => Math.abs(u - t)))).sort((x, y) => x - y);
-  return gaps[Math.floor(gaps.length / 2)] ?? Infinity;
+  if (a.length !== b.length || a.length === 0) return Infinity;
+  const gaps = a.map((t, i) => Math.abs(t - b[i]!)).sort((x, y) => x - y);
+  return gaps[Math.floor(gaps.length / 2)]!;
 }

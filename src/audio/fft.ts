@@ -1,45 +1,52 @@
 /**
- * In-place radix-2 FFT of a real frame (imaginary part starts at zero); returns the
- * magnitudes of bins 0..n/2. Hand-written: the analyses (onsets, chroma) need only this
- * one transform on short frames, and the npm FFT packages are either unmaintained or
- * bring WebAssembly builds for far more than that.
+ * Magnitude spectra of real frames of one size, by an in-place radix-2 FFT with its
+ * twiddles and bit-reversal table computed once. Hand-written: the analyses (onsets,
+ * chroma) need only this one transform on short frames, and the npm FFT packages are
+ * either unmaintained or bring WebAssembly builds for far more than that.
  */
-export function magnitudeSpectrum(frame: Float64Array, scratch: Float64Array = new Float64Array(frame.length)): Float64Array {
-  const n = frame.length;
-  if (n & (n - 1)) throw new RangeError('FFT size must be a power of two');
-  const re = frame;
-  const im = scratch.fill(0);
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      const t = re[i]!;
-      re[i] = re[j]!;
-      re[j] = t;
-    }
+export function createMagnitudeSpectrum(n: number): (frame: Float64Array) => Float64Array {
+  if (n < 2 || n & (n - 1)) throw new RangeError('FFT size must be a power of two');
+  const cos = new Float64Array(n / 2);
+  const sin = new Float64Array(n / 2);
+  for (let k = 0; k < n / 2; k++) {
+    cos[k] = Math.cos((-2 * Math.PI * k) / n);
+    sin[k] = Math.sin((-2 * Math.PI * k) / n);
   }
-  for (let size = 2; size <= n; size <<= 1) {
-    const step = (-2 * Math.PI) / size;
-    const half = size >> 1;
-    for (let start = 0; start < n; start += size) {
-      for (let k = 0; k < half; k++) {
-        const wr = Math.cos(step * k);
-        const wi = Math.sin(step * k);
-        const a = start + k;
-        const b = a + half;
-        const xr = re[b]! * wr - im[b]! * wi;
-        const xi = re[b]! * wi + im[b]! * wr;
-        re[b] = re[a]! - xr;
-        im[b] = im[a]! - xi;
-        re[a] = re[a]! + xr;
-        im[a] = im[a]! + xi;
+  const reversed = new Uint32Array(n);
+  for (let i = 0, bits = Math.log2(n); i < n; i++) {
+    let r = 0;
+    for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
+    reversed[i] = r;
+  }
+  const re = new Float64Array(n);
+  const im = new Float64Array(n);
+  const out = new Float64Array(n / 2 + 1);
+  return (frame) => {
+    for (let i = 0; i < n; i++) {
+      re[reversed[i]!] = frame[i]!;
+      im[i] = 0;
+    }
+    for (let size = 2; size <= n; size <<= 1) {
+      const half = size >> 1;
+      const stride = n / size;
+      for (let start = 0; start < n; start += size) {
+        for (let k = 0; k < half; k++) {
+          const wr = cos[k * stride]!;
+          const wi = sin[k * stride]!;
+          const a = start + k;
+          const b = a + half;
+          const xr = re[b]! * wr - im[b]! * wi;
+          const xi = re[b]! * wi + im[b]! * wr;
+          re[b] = re[a]! - xr;
+          im[b] = im[a]! - xi;
+          re[a] = re[a]! + xr;
+          im[a] = im[a]! + xi;
+        }
       }
     }
-  }
-  const out = new Float64Array(n / 2 + 1);
-  for (let k = 0; k <= n / 2; k++) out[k] = Math.hypot(re[k]!, im[k]!);
-  return out;
+    for (let k = 0; k <= n / 2; k++) out[k] = Math.sqrt(re[k]! * re[k]! + im[k]! * im[k]!);
+    return out;
+  };
 }
 
 /** A Hann window of length n. */

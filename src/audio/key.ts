@@ -1,5 +1,5 @@
 import { ANALYSIS_RATE } from './onsets.js';
-import { hann, magnitudeSpectrum } from './fft.js';
+import { createMagnitudeSpectrum, hann } from './fft.js';
 
 /**
  * Key from a chroma profile and the Krumhansl–Kessler key profiles (Krumhansl 1990).
@@ -20,7 +20,7 @@ const HIGH_HZ = 2000;
 export function chroma(samples: Float32Array): Float64Array {
   const window = hann(FRAME);
   const frame = new Float64Array(FRAME);
-  const scratch = new Float64Array(FRAME);
+  const magnitudes = createMagnitudeSpectrum(FRAME);
   const pitchClassOfBin = new Int8Array(FRAME / 2 + 1).fill(-1);
   for (let k = 1; k <= FRAME / 2; k++) {
     const hz = (k * ANALYSIS_RATE) / FRAME;
@@ -29,7 +29,7 @@ export function chroma(samples: Float32Array): Float64Array {
   const profile = new Float64Array(12);
   for (let start = 0; start + FRAME <= samples.length; start += FRAME / 2) {
     for (let i = 0; i < FRAME; i++) frame[i] = samples[start + i]! * window[i]!;
-    const spectrum = magnitudeSpectrum(frame, scratch);
+    const spectrum = magnitudes(frame);
     for (let k = 0; k < spectrum.length; k++) {
       const pc = pitchClassOfBin[k]!;
       if (pc >= 0) profile[pc] = profile[pc]! + spectrum[k]! ** 2;

@@ -1,5 +1,5 @@
 import { decodeToFloat32 } from './decode.js';
-import { hann, magnitudeSpectrum } from './fft.js';
+import { createMagnitudeSpectrum, hann } from './fft.js';
 import type { AudioTools } from './tools.js';
 
 /** Analyses run on mono audio at this rate: enough for rhythm and pitch up to ~5 kHz, 4× less work than 44.1 kHz. */
@@ -30,19 +30,20 @@ export function onsetEnvelope(samples: Float32Array): Float64Array {
   const envelope = new Float64Array(frames);
   const window = hann(ONSET_WINDOW);
   const frame = new Float64Array(ONSET_WINDOW);
-  const scratch = new Float64Array(ONSET_WINDOW);
-  let previous: Float64Array | null = null;
+  const magnitudes = createMagnitudeSpectrum(ONSET_WINDOW);
+  let spectrum = new Float64Array(ONSET_WINDOW / 2 + 1);
+  let previous = new Float64Array(ONSET_WINDOW / 2 + 1);
   for (let f = 0; f < frames; f++) {
     const start = f * ONSET_HOP;
     for (let i = 0; i < ONSET_WINDOW; i++) frame[i] = (samples[start + i] ?? 0) * window[i]!;
-    const spectrum = magnitudeSpectrum(frame, scratch);
-    for (let k = 0; k < spectrum.length; k++) spectrum[k] = Math.log1p(100 * spectrum[k]!);
-    if (previous) {
+    const raw = magnitudes(frame);
+    for (let k = 0; k < raw.length; k++) spectrum[k] = Math.log1p(100 * raw[k]!);
+    if (f > 0) {
       let flux = 0;
       for (let k = 1; k < spectrum.length; k++) flux += Math.max(0, spectrum[k]! - previous[k]!);
       envelope[f] = flux;
     }
-    previous = spectrum;
+    [previous, spectrum] = [spectrum, previous];
   }
   // The window starts at the frame's first sample but "hears" an onset half a window in;
   // shift by that so envelope times match the audio's times.
