@@ -9,9 +9,11 @@ import { configurePassport } from './auth/passport.js';
 import { authRoutes } from './auth/routes.js';
 import type { Deps } from './deps.js';
 import { touchSessionEvery } from './auth/session-touch.js';
+import { contributionEditRoutes } from './contributions/edit-routes.js';
 import { contributionRoutes, contributionUploadRoutes } from './contributions/routes.js';
 import { feedRoutes } from './feed/routes.js';
 import { mixRoutes } from './mixes/routes.js';
+import { songRoutes, takeUploadRoutes } from './mixes/song-routes.js';
 import { postPageRoutes } from './post-page/routes.js';
 import { postRoutes, postUploadRoutes } from './posts/routes.js';
 import { trackRoutes } from './tracks/routes.js';
@@ -110,6 +112,7 @@ export function createApp(deps: Deps): express.Express {
   //    whatever its content type.
   app.use(postUploadRoutes(deps));
   app.use(contributionUploadRoutes(deps));
+  app.use(takeUploadRoutes(deps));
   app.use(csrfProtection);
   // 9. The product, one router per part.
   app.use(authRoutes(deps, passport));
@@ -118,6 +121,8 @@ export function createApp(deps: Deps): express.Express {
   app.use(postPageRoutes(deps)); // after postRoutes: /posts/new is not a post id
   app.use(contributionRoutes(deps));
   app.use(mixRoutes(deps));
+  app.use(songRoutes(deps));
+  app.use(contributionEditRoutes(deps));
   app.use(trackRoutes(deps));
   app.use(userRoutes(deps));
   // 10. Nothing matched: 404; anything thrown: the error page or JSON.

@@ -5,9 +5,11 @@ import { runAttempt, type JobWork } from './jobs/attempt.js';
 import { startHeartbeat } from './jobs/heartbeat.js';
 import { listJobsWithoutLock } from './jobs/lock.js';
 import { QUEUES, startQueue } from './jobs/queue.js';
+import { alignContribution } from './contributions/align.js';
 import { removeLeftoverWorkDirs } from './jobs/work-dir.js';
 import { giveUpOnMixVersion, renderMixVersion } from './mixes/render.js';
 import { refundMixVersionAttempt, startMixVersionAttempt, takeStaleRenderingVersions } from './mixes/queries.js';
+import { detectTempoAndKey } from './posts/detect.js';
 import { giveUpOnTrack, processTrack } from './tracks/process.js';
 import { refundTrackAttempt, startTrackAttempt, takeStaleProcessingTracks } from './tracks/queries.js';
 
@@ -41,13 +43,19 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
       }
     });
 
+  // After processing, what the audio tells: a song's tempo and key, a part's alignment (each quiet for other tracks).
+  const processAndAnalyse = async (trackId: string, signal: AbortSignal) => {
+    await processTrack(trackId, { ...deps, songProbeOf: findSongProbeOfContributionTrack }, { signal });
+    await detectTempoAndKey(trackId, deps);
+    await alignContribution(trackId, deps);
+  };
   await consume<{ trackId: string }>(QUEUES.processTrack, ({ trackId }) => ({
     queue: QUEUES.processTrack,
     key: trackId,
     ids: { trackId },
     startAttempt: () => startTrackAttempt(db, trackId),
     refundAttempt: () => refundTrackAttempt(db, trackId),
-    run: (signal) => processTrack(trackId, { ...deps, songProbeOf: findSongProbeOfContributionTrack }, { signal }),
+    run: (signal) => processAndAnalyse(trackId, signal),
     giveUp: (why) => giveUpOnTrack(db, trackId, why),
   }));
   await consume<{ versionId: number }>(QUEUES.renderMix, ({ versionId }) => ({

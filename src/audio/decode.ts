@@ -6,6 +6,8 @@ import type { AudioTools } from './tools.js';
 export interface PcmFormat {
   sampleRate: number;
   channels: number;
+  /** Decode only the first this many seconds (analysis needs no more). */
+  maxSeconds?: number;
 }
 
 /** Decoded audio: `samples` holds `channels` interleaved 32-bit float values per frame. */
@@ -44,6 +46,7 @@ export async function streamFloat32(
   const run = await runTool(tools.ffmpegPath, [
     ...FFMPEG_QUIET,
     ...inputArgs(input),
+    ...(format.maxSeconds ? ['-t', String(format.maxSeconds)] : []),
     '-map', '0:a:0',
     '-vn', '-sn', '-dn',
     '-ac', String(format.channels),

@@ -5,6 +5,8 @@ export interface MixTrack {
   gainDb: number;
   /** -1 hard left … 0 centre … +1 hard right. */
   pan: number;
+  /** Milliseconds the track starts after (+) or before (−) the song's 0:00; 0 when absent. */
+  offsetMs?: number;
 }
 
 /** The master's sample rate: every input is resampled to it before summing. */
@@ -37,6 +39,11 @@ export function panGains(pan: number): { left: number; right: number } {
  * inputs, and it needs nothing newer than ffmpeg 4.0 (amix's `normalize=0` is 4.4+).
  * Everything stays float, so a sum above full scale is kept for the loudness stage.
  */
+/** Offsets are whole milliseconds: at 48 kHz each is a whole number of samples (48 per ms). */
+export function offsetFrames(offsetMs: number): number {
+  return Math.round(offsetMs) * (MIX_SAMPLE_RATE / 1000);
+}
+
 export function buildMixGraph(tracks: readonly MixTrack[], frames: number): string {
   if (tracks.length === 0) throw new RangeError('a mix needs at least one track');
   const steps = tracks.map((track, i) => `[${i}:a:0]${trackChain(track, frames)}[t${i}]`);
@@ -65,8 +72,21 @@ function trackChain(track: MixTrack, frames: number): string {
     `aresample=${MIX_SAMPLE_RATE}`,
     `aformat=sample_fmts=flt:channel_layouts=${mono ? 'mono' : 'stereo'}`,
     `pan=stereo|c0=${coefficient(gain * left)}*c0|c1=${coefficient(gain * right)}*c${mono ? 0 : 1}`,
+    ...offsetSteps(track.offsetMs ?? 0),
     `apad=whole_len=${frames}`,
   ].join(',');
+}
+
+/**
+ * A late part is delayed with silence (adelay, in ms: at 48 kHz that is a whole number of
+ * samples, and ffmpeg 4.0 has no sample unit); an early one loses its first samples (atrim
+ * counts samples). Both act after the resample, so the shift is exact at the master's rate.
+ */
+export function offsetSteps(offsetMs: number): string[] {
+  const ms = Math.round(offsetMs);
+  if (ms > 0) return [`adelay=delays=${ms}|${ms}`];
+  if (ms < 0) return [`atrim=start_sample=${offsetFrames(-ms)}`, 'asetpts=PTS-STARTPTS'];
+  return [];
 }
 
 function sumChain(count: number): string {

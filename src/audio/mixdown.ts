@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import { AudioError } from './audio-error.js';
 import { FFMPEG_QUIET, inputArgs, outputArg } from './ffmpeg-args.js';
 import { EBUR128_FILTER, measureLoudness, parseEbur128Summary, type Loudness } from './loudness.js';
-import { buildMixGraph, MIX_SAMPLE_RATE, type MixTrack } from './mix-graph.js';
+import { buildMixGraph, MIX_SAMPLE_RATE, offsetFrames, type MixTrack } from './mix-graph.js';
 import { writeOutputFile } from './output-file.js';
 import { probeAudio } from './probe.js';
 import { runTool, stderrTail } from './run-tool.js';
@@ -16,6 +16,8 @@ export interface MixdownInput {
   pan: number;
   /** Muted tracks are left out of the render entirely. */
   muted: boolean;
+  /** Milliseconds the track starts after (+) or before (−) the song's 0:00. */
+  offsetMs?: number;
 }
 
 export interface MixdownRequest {
@@ -46,7 +48,7 @@ const LOUDNESS_TOLERANCE_LU = 0.5;
 const MAX_RENDERS = 4;
 
 /**
- * Renders the master: every unmuted track with its gain and pan, aligned at 0 and
+ * Renders the master: every unmuted track with its gain, pan and offset, and
  * summed (see buildMixGraph), then brought to `targetLufs` with a true-peak ceiling.
  *
  * 1. Measure the plain sum (ebur128).
@@ -66,8 +68,9 @@ export async function renderMixdown(tools: AudioTools, request: MixdownRequest):
   }
 
   const probes = await Promise.all(inputs.map((input) => probeAudio(tools, input.path)));
-  const frames = Math.max(...probes.map((p) => Math.round((p.durationMs / 1000) * MIX_SAMPLE_RATE)));
-  const tracks: MixTrack[] = inputs.map((input, i) => ({ channels: probes[i]?.channels ?? 2, gainDb: input.gainDb, pan: input.pan }));
+  // As long as the track that ends last, its offset included.
+  const frames = Math.max(...probes.map((p, i) => Math.round((p.durationMs / 1000) * MIX_SAMPLE_RATE) + offsetFrames(inputs[i]!.offsetMs ?? 0)));
+  const tracks: MixTrack[] = inputs.map((input, i) => ({ channels: probes[i]?.channels ?? 2, gainDb: input.gainDb, pan: input.pan, offsetMs: input.offsetMs ?? 0 }));
   const mix = { paths: inputs.map((input) => input.path), graph: buildMixGraph(tracks, frames) };
 
   const { integratedLufs: sumLufs, truePeakDb: sumPeakDb } = await measureMix(tools, mix);

@@ -8,3 +8,6 @@ export const canDeleteContribution = (actor: Actor, contribution: { contributor_
 
 /** Only the uploader sees the warnings about their own part (clipping, sample rate). */
 export const canSeeTrackWarnings = (actor: Actor, track: { owner_id: number }) => actor !== undefined && actor.id === track.owner_id;
+
+/** Only the musician who played the part edits its note and instrument or replaces its take. */
+export const canEditContribution = (actor: Actor, contribution: { contributor_id: number }) => actor !== undefined && actor.id === contribution.contributor_id;

@@ -10,6 +10,10 @@ export interface ContributionRow {
   instrument_id: number;
   note: string;
   included: boolean;
+  /** The worker's alignment against the song: 'aligned' with a proposed offset, 'unsure', or null before it ran. */
+  alignment_status: 'aligned' | 'unsure' | null;
+  proposed_offset_ms: number | null;
+  alignment_confidence: number | null;
   created_at: Date;
 }
 
@@ -22,7 +26,7 @@ export interface ContributionView extends ContributionRow {
   track: TrackRow;
 }
 
-const contributionColumns = ['id', 'post_id', 'contributor_id', 'track_id', 'instrument_id', 'note', 'included', 'created_at'] as const satisfies ReadonlyArray<keyof ContributionRow>;
+const contributionColumns = ['id', 'post_id', 'contributor_id', 'track_id', 'instrument_id', 'note', 'included', 'alignment_status', 'proposed_offset_ms', 'alignment_confidence', 'created_at'] as const satisfies ReadonlyArray<keyof ContributionRow>;
 
 /** Inserts the part only: the caller moves the post's counter (posts/queries.ts) in the same transaction. */
 export async function insertContribution(db: Db, c: Pick<ContributionRow, 'post_id' | 'contributor_id' | 'track_id' | 'instrument_id' | 'note'>): Promise<ContributionRow> {
@@ -34,6 +38,31 @@ export async function insertContribution(db: Db, c: Pick<ContributionRow, 'post_
 export async function findContributionById(db: Db, id: number): Promise<ContributionRow | undefined> {
   const row: ContributionRow | undefined = await db('contributions').select(contributionColumns).where({ id }).first();
   return row;
+}
+
+export async function findContributionByTrackId(db: Db, trackId: string): Promise<ContributionRow | undefined> {
+  return db('contributions').where({ track_id: trackId }).first();
+}
+
+/** The worker's alignment of a part: a proposed offset when it could tell, else 'unsure'. */
+export async function recordContributionAlignment(db: Db, id: number, alignment: { status: 'aligned' | 'unsure'; offsetMs: number | null; confidence: number }): Promise<void> {
+  await db('contributions').where({ id }).update({ alignment_status: alignment.status, proposed_offset_ms: alignment.offsetMs, alignment_confidence: alignment.confidence });
+}
+
+/** The contributor changes their note or instrument. */
+export async function updateContributionDetails(db: Db, id: number, details: Pick<ContributionRow, 'note' | 'instrument_id'>): Promise<void> {
+  await db('contributions').where({ id }).update(details);
+}
+
+/** A new take: the part points at its new track and its alignment starts over. */
+export async function replaceContributionTrack(db: Db, id: number, trackId: string): Promise<void> {
+  await db('contributions').where({ id }).update({ track_id: trackId, alignment_status: null, proposed_offset_ms: null, alignment_confidence: null });
+}
+
+/** The track of every part of a post (for deleting the song). */
+export async function listContributionTrackIds(db: Db, postId: number): Promise<string[]> {
+  const rows: Array<{ track_id: string }> = await db('contributions').select('track_id').where({ post_id: postId });
+  return rows.map((r) => r.track_id);
 }
 
 export async function setContributionIncluded(db: Db, id: number, included: boolean): Promise<void> {

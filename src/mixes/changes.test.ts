@@ -30,4 +30,13 @@ describe('mix version changes', () => {
     expect(credits(v2)).toEqual(['Guitar — ana']);
     expect(describeChanges(v2, v2)).toEqual(['Same mix, rendered again']);
   });
+
+  it('names offset moves and parts that were withdrawn', () => {
+    const v1 = [part('a', 'Guitar', 'ana'), part('d', 'Drums', 'carol')];
+    const v2 = [part('a', 'Guitar', 'ana'), { ...part('d', 'Drums', 'carol'), offset_ms: 120 }];
+    expect(describeChanges(v1, v2)).toEqual(['drums by carol moved 120 ms late']);
+    // After the drums were deleted: the older version's row lost its track id and is marked withdrawn.
+    const before = [part('a', 'Guitar', 'ana'), { ...part('d', 'Drums', 'carol'), track_id: null, withdrawn: true, position: 1 }];
+    expect(describeChanges(before, [part('a', 'Guitar', 'ana')])).toEqual(['− drums by carol (part withdrawn)']);
+  });
 });

@@ -9,6 +9,7 @@ export async function makeMixVersionCurrent(post: PostSummary, number: number, {
   authorize(canMixPost(actor, post));
   const version = await findMixVersionByNumber(db, post.id, number);
   if (!version) throw new NotFound('That version of the mix does not exist.');
+  if (version.status === 'retired') throw new Conflict('This version contained a part that was withdrawn: its audio was deleted and it cannot be restored.');
   if (version.status !== 'ready' || !version.master_track_id) throw new Conflict('Only a rendered version can become the current master.');
   await db.transaction((trx) => setCurrentMaster(trx, post.id, { id: version.id, master_track_id: version.master_track_id! }));
 }

@@ -12,6 +12,8 @@ export interface MixableTrack {
   musician: string;
   instrument: string;
   loudnessLufs: number | null;
+  /** Where the track starts when the mixer sends no offset: the part's proposed alignment. */
+  defaultOffsetMs: number;
 }
 
 /** The author track and every contribution the author included (failed uploads never). */
@@ -20,13 +22,18 @@ export async function listMixableTracks(db: Db, post: PostSummary): Promise<Mixa
   const contributions = await listContributionsOfPost(db, post.id);
   const tracks: MixableTrack[] = [];
   if (author && author.status !== 'failed') {
-    tracks.push({ trackId: author.id, contributionId: null, role: 'author', musician: post.author_nickname, instrument: post.instrument_name, loudnessLufs: author.loudness_lufs });
+    tracks.push({ trackId: author.id, contributionId: null, role: 'author', musician: post.author_nickname, instrument: post.instrument_name, loudnessLufs: author.loudness_lufs, defaultOffsetMs: 0 });
   }
   for (const c of contributions) {
     if (!c.included || c.track.status === 'failed') continue;
-    tracks.push({ trackId: c.track_id, contributionId: c.id, role: 'contribution', musician: c.contributor_nickname, instrument: c.instrument_name, loudnessLufs: c.track.loudness_lufs });
+    tracks.push({ trackId: c.track_id, contributionId: c.id, role: 'contribution', musician: c.contributor_nickname, instrument: c.instrument_name, loudnessLufs: c.track.loudness_lufs, defaultOffsetMs: proposedOffset(c) });
   }
   return tracks;
+}
+
+/** The offset alignment proposed for a part, or 0 when it could not tell. */
+export function proposedOffset(c: { alignment_status: string | null; proposed_offset_ms: number | null }): number {
+  return c.alignment_status === 'aligned' ? (c.proposed_offset_ms ?? 0) : 0;
 }
 
 /** Where a part's fader starts when it has no saved setting: its level matched to −18 LUFS. */
@@ -36,7 +43,7 @@ export function loudnessMatchedGain(lufs: number | null): number {
 }
 
 /** The recipe for a save: given settings win, others start loudness-matched. */
-export function recipeFor(tracks: MixableTrack[], settings: Map<string, { gainDb: number; pan: number; muted: boolean }>): Omit<RecipeTrack, 'position'>[] {
+export function recipeFor(tracks: MixableTrack[], settings: Map<string, { gainDb: number; pan: number; muted: boolean; offsetMs?: number | undefined }>): Omit<RecipeTrack, 'position'>[] {
   return tracks.map((t) => {
     const s = settings.get(t.trackId);
     return {
@@ -48,6 +55,7 @@ export function recipeFor(tracks: MixableTrack[], settings: Map<string, { gainDb
       gain_db: s?.gainDb ?? loudnessMatchedGain(t.loudnessLufs),
       pan: s?.pan ?? 0,
       muted: s?.muted ?? false,
+      offset_ms: s?.offsetMs ?? t.defaultOffsetMs,
     };
   });
 }

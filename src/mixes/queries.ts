@@ -1,7 +1,8 @@
 import type { Db } from '../db/knex.js';
 import { lockPost } from '../posts/queries.js';
 
-export type MixStatus = 'rendering' | 'ready' | 'failed';
+/** `retired`: it contained a part that was withdrawn; its audio is gone and it cannot come back. */
+export type MixStatus = 'rendering' | 'ready' | 'failed' | 'retired';
 
 export interface MixVersionRow {
   id: number;
@@ -31,6 +32,10 @@ export interface RecipeTrack {
   gain_db: number;
   pan: number;
   muted: boolean;
+  /** Milliseconds the track starts after (+) or before (−) the song's 0:00. */
+  offset_ms: number;
+  /** The part was deleted after this version was saved (track_id is then null). */
+  withdrawn?: boolean;
   position: number;
 }
 
@@ -50,7 +55,7 @@ const versionColumns = [
   'attempted_at',
 ] as const satisfies ReadonlyArray<keyof MixVersionRow>;
 
-const recipeColumns = ['track_id', 'contribution_id', 'role', 'musician', 'instrument', 'gain_db', 'pan', 'muted', 'position'] as const satisfies ReadonlyArray<keyof RecipeTrack>;
+const recipeColumns = ['track_id', 'contribution_id', 'role', 'musician', 'instrument', 'gain_db', 'pan', 'muted', 'offset_ms', 'withdrawn', 'position'] as const satisfies ReadonlyArray<keyof RecipeTrack>;
 
 /** Numbers versions per post; the post row lock makes two saves take turns. */
 export async function insertMixVersion(trx: Db, postId: number, createdBy: number, recipe: Omit<RecipeTrack, 'position'>[]): Promise<MixVersionRow> {
@@ -107,6 +112,21 @@ export async function listMixVersions(db: Db, postId: number, page: { before?: n
   return versions.map((v) => ({ ...v, recipe: rows.filter((r) => r.mix_version_id === v.id).map(({ mix_version_id: _id, ...r }) => r) }));
 }
 
+/** The post's versions in which `trackId` is audible, with their recipes (newest first). */
+export async function listMixVersionsWithTrack(db: Db, postId: number, trackId: string): Promise<VersionWithRecipe[]> {
+  const versions: MixVersionRow[] = await db('mix_versions as v')
+    .select(versionColumns.map((c) => `v.${c}`))
+    .where('v.post_id', postId)
+    .whereExists(db('mix_version_tracks as t').select(db.raw('1')).whereRaw('t.mix_version_id = v.id').where({ 't.track_id': trackId, 't.muted': false }))
+    .orderBy('v.number', 'desc');
+  if (!versions.length) return [];
+  const rows: Array<RecipeTrack & { mix_version_id: number }> = await recipesQuery(
+    db,
+    versions.map((v) => v.id),
+  );
+  return versions.map((v) => ({ ...v, recipe: rows.filter((r) => r.mix_version_id === v.id).map(({ mix_version_id: _id, ...r }) => r) }));
+}
+
 export async function newestMixVersion(db: Db, postId: number): Promise<MixVersionRow | undefined> {
   const row: MixVersionRow | undefined = await db('mix_versions').select(versionColumns).where({ post_id: postId }).orderBy('number', 'desc').first();
   return row;
@@ -128,6 +148,25 @@ export async function lockCurrentVersionNumber(trx: Db, postId: number): Promise
 
 export async function markMixVersionReady(trx: Db, id: number, master: { trackId: string; lufs: number | null; truePeakDb: number | null }): Promise<void> {
   await trx('mix_versions').where({ id }).update({ status: 'ready', master_track_id: master.trackId, loudness_lufs: master.lufs, true_peak_db: master.truePeakDb, rendered_at: trx.fn.now(), failure_reason: null });
+}
+
+/** The version contained a part that was withdrawn: its audio is gone and it can't be restored. */
+export async function retireMixVersion(trx: Db, id: number, reason: string): Promise<void> {
+  await trx('mix_versions').where({ id }).update({ status: 'retired', failure_reason: reason });
+}
+
+/** Marks a track's rows in every version of the post, before its deletion clears their track_id. */
+export async function markRecipeTrackWithdrawn(trx: Db, postId: number, trackId: string): Promise<void> {
+  await trx('mix_version_tracks')
+    .where({ track_id: trackId })
+    .whereIn('mix_version_id', trx('mix_versions').select('id').where({ post_id: postId }))
+    .update({ withdrawn: true });
+}
+
+/** Every master track a post's versions rendered (for deleting the song). */
+export async function listMasterTrackIds(db: Db, postId: number): Promise<string[]> {
+  const rows: Array<{ master_track_id: string }> = await db('mix_versions').select('master_track_id').where({ post_id: postId }).whereNotNull('master_track_id');
+  return rows.map((r) => r.master_track_id);
 }
 
 export async function markMixVersionFailed(db: Db, id: number, reason: string): Promise<void> {

@@ -22,7 +22,7 @@ export const MASTER_LUFS = -14;
 export const MASTER_CEILING_DBTP = -1;
 
 /**
- * The worker renders one master version from the originals: gain, pan and mute from the
+ * The worker renders one master version from the originals: gain, pan, mute and offset from the
  * recipe, summed, loudness-normalised. Objects are written first, then the master track
  * row and the version in one transaction; the newest ready version becomes current.
  * Safe to run twice: a version that is no longer `rendering` is left alone. `signal` ends
@@ -49,7 +49,7 @@ export async function renderMixVersion(
       if (!track || track.status === 'failed') continue; // deleted since the save: left out
       const file = path.join(dir, `${track.id}${path.extname(track.original_key)}`);
       await downloadToFile(storage, track.original_key, file, { signal });
-      inputs.push({ path: file, gainDb: part.gain_db, pan: part.pan, muted: false });
+      inputs.push({ path: file, gainDb: part.gain_db, pan: part.pan, muted: false, offsetMs: part.offset_ms });
     }
     if (!inputs.length) throw new AudioError('Every track of this mix is muted or was deleted');
 

@@ -1,11 +1,13 @@
-import { canDeleteContribution, canSeeTrackWarnings } from '../contributions/policies.js';
+import { alignmentText } from '../contributions/align.js';
+import { canDeleteContribution, canEditContribution, canSeeTrackWarnings } from '../contributions/policies.js';
 import { listContributionsOfPost, type ContributionView } from '../contributions/queries.js';
 import type { Db } from '../db/knex.js';
-import { loudnessMatchedGain } from '../mixes/mixable.js';
+import { loudnessMatchedGain, proposedOffset } from '../mixes/mixable.js';
 import { mixVersionPage, VERSIONS_ON_POST_PAGE } from '../mixes/history.js';
 import type { RecipeTrack } from '../mixes/queries.js';
 import { findTrackById, type TrackRow } from '../tracks/queries.js';
-import { canContribute, canMixPost } from '../posts/policies.js';
+import { bpmDiffers, keyDiffers } from '../posts/detect.js';
+import { canContribute, canDeletePost, canEditPost, canMixPost } from '../posts/policies.js';
 import type { PostSummary } from '../posts/queries.js';
 import { listInstruments } from '../posts/taxonomy.js';
 import { presentPostPage, presentTrack } from '../posts/view-models.js';
@@ -32,6 +34,10 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer) {
     included: c.included,
     track: trackView(c.track),
     canDelete: canDeleteContribution(viewer, c, post),
+    canEdit: canEditContribution(viewer, c),
+    editUrl: `/contributions/${c.id}/edit`,
+    // The contributor and the author see what alignment found ("Sounds 120 ms late: aligned.").
+    alignment: canDeleteContribution(viewer, c, post) ? alignmentText(c) : null,
     includeUrl: `/contributions/${c.id}/include`,
     excludeUrl: `/contributions/${c.id}/exclude`,
     deleteUrl: `/contributions/${c.id}/delete`,
@@ -48,11 +54,11 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer) {
     saveUrl: `/posts/${post.id}/mix`,
     versionsUrl: `/posts/${post.id}/versions`,
     tracks: [
-      mixerTrack(authorTrack, { role: 'author', label: `${post.instrument_name} · ${post.author_nickname}`, instrument: post.instrument_name, musician: post.author_nickname, included: true }, newestRecipe),
+      mixerTrack(authorTrack, { role: 'author', label: `${post.instrument_name} · ${post.author_nickname}`, instrument: post.instrument_name, musician: post.author_nickname, included: true, proposedOffsetMs: 0 }, newestRecipe),
       ...contributions
         .filter((c) => c.track.status !== 'failed' && (c.included || canMix))
         .map((c) =>
-          mixerTrack(c.track, { role: 'contribution', label: `${c.instrument_name} · ${c.contributor_nickname}`, instrument: c.instrument_name, musician: c.contributor_nickname, included: c.included }, newestRecipe),
+          mixerTrack(c.track, { role: 'contribution', label: `${c.instrument_name} · ${c.contributor_nickname}`, instrument: c.instrument_name, musician: c.contributor_nickname, included: c.included, proposedOffsetMs: proposedOffset(c) }, newestRecipe),
         ),
     ].filter((t) => authorTrack.status !== 'failed' || t.role !== 'author'),
   };
@@ -65,6 +71,12 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer) {
     contributionCount: contributions.length,
     canContribute: canContribute(viewer),
     canMix,
+    canEdit: canEditPost(viewer, post),
+    canDeleteSong: canDeletePost(viewer, post),
+    editUrl: `/posts/${post.id}/edit`,
+    deleteUrl: `/posts/${post.id}/delete`,
+    stemsUrl: post.master_track_id ? `/posts/${post.id}/stems.zip` : null,
+    detection: presentDetection(post, canEditPost(viewer, post)),
     instruments,
     versions: versions.versions,
     olderVersionsUrl: versions.olderUrl,
@@ -74,7 +86,7 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer) {
   };
 }
 
-function mixerTrack(track: TrackRow, who: { role: 'author' | 'contribution'; label: string; instrument: string; musician: string; included: boolean }, recipe: RecipeTrack[]) {
+function mixerTrack(track: TrackRow, who: { role: 'author' | 'contribution'; label: string; instrument: string; musician: string; included: boolean; proposedOffsetMs: number }, recipe: RecipeTrack[]) {
   const saved = recipe.find((r) => r.track_id === track.id);
   return {
     trackId: track.id,
@@ -86,5 +98,21 @@ function mixerTrack(track: TrackRow, who: { role: 'author' | 'contribution'; lab
     gainDb: saved?.gain_db ?? loudnessMatchedGain(track.loudness_lufs),
     pan: saved?.pan ?? 0,
     muted: saved?.muted ?? false,
+    offsetMs: saved?.offset_ms ?? who.proposedOffsetMs,
   };
+}
+
+/**
+ * BPM and key as heard by the worker: which tags were filled by detection, and for the
+ * author a note when what they typed is far from what the audio says.
+ */
+function presentDetection(post: PostSummary, isAuthorViewing: boolean) {
+  const notes: string[] = [];
+  if (isAuthorViewing && post.bpm_source === 'author' && post.bpm !== null && post.bpm_detected !== null && bpmDiffers(post.bpm, post.bpm_detected)) {
+    notes.push(`The recording sounds like about ${Math.round(post.bpm_detected)} BPM; the song says ${post.bpm}.`);
+  }
+  if (isAuthorViewing && post.key_source === 'author' && post.key !== null && post.key_detected !== null && keyDiffers(post.key, post.key_detected)) {
+    notes.push(`The recording sounds like ${post.key_detected}; the song says ${post.key}.`);
+  }
+  return { bpmDetected: post.bpm_source === 'detected', keyDetected: post.key_source === 'detected', notes };
 }

@@ -9,3 +9,9 @@ export const canMixPost = isAuthor;
 
 /** Any signed-in musician may add a part, the author too (a second take of their own). */
 export const canContribute = (actor: Actor) => actor !== undefined;
+
+/** Title, description, genre, instrument, BPM and key: the author's. */
+export const canEditPost = isAuthor;
+
+/** Deleting the whole song, with every part and master. */
+export const canDeletePost = isAuthor;

@@ -13,6 +13,12 @@ export interface PostRow {
   author_track_id: string;
   master_track_id: string | null;
   current_mix_version_id: number | null;
+  /** What the worker heard in the author track (null until it ran, or when it heard none). */
+  bpm_detected: number | null;
+  key_detected: string | null;
+  /** Whether bpm/key were typed by the author or filled from the detection. */
+  bpm_source: 'author' | 'detected' | null;
+  key_source: 'author' | 'detected' | null;
   likes_count: number;
   contributions_count: number;
   plays_count: number;
@@ -45,16 +51,72 @@ const postColumns = [
   'author_track_id',
   'master_track_id',
   'current_mix_version_id',
+  'bpm_detected',
+  'key_detected',
+  'bpm_source',
+  'key_source',
   'likes_count',
   'contributions_count',
   'plays_count',
   'created_at',
 ] as const satisfies ReadonlyArray<keyof PostRow>;
 
+/** Where typed values come from: a value the author typed is theirs, a blank one waits for detection. */
+const sources = (p: Pick<PostRow, 'bpm' | 'key'>): Pick<PostRow, 'bpm_source' | 'key_source'> => ({ bpm_source: p.bpm !== null ? 'author' : null, key_source: p.key !== null ? 'author' : null });
+
 export async function insertPost(db: Db, post: NewPost): Promise<PostRow> {
-  const [row] = await db<PostRow>('posts').insert(post).returning(postColumns);
+  const [row] = await db<PostRow>('posts').insert({ ...post, ...sources(post) }).returning(postColumns);
   if (!row) throw new Error('insert into posts returned no row');
   return row;
+}
+
+export async function findPostByAuthorTrackId(db: Db, trackId: string): Promise<PostSummary | undefined> {
+  return summaries(db).where('p.author_track_id', trackId).first();
+}
+
+/**
+ * What the worker heard: stored as detected, and copied into bpm/key where the author left
+ * them blank (or where they came from an earlier detection), never over what they typed.
+ */
+export async function recordDetectedTempoAndKey(db: Db, postId: number, detected: { bpm: number | null; key: string | null }): Promise<void> {
+  await db('posts')
+    .where({ id: postId })
+    .update({
+      bpm_detected: detected.bpm,
+      key_detected: detected.key,
+      bpm: db.raw(`case when bpm_source = 'author' then bpm else ? end`, [detected.bpm === null ? null : Math.round(detected.bpm)]),
+      bpm_source: db.raw(`case when bpm_source = 'author' then 'author' when ?::int is null then null else 'detected' end`, [detected.bpm === null ? null : 1]),
+      key: db.raw(`case when key_source = 'author' then key else ? end`, [detected.key]),
+      key_source: db.raw(`case when key_source = 'author' then 'author' when ?::text is null then null else 'detected' end`, [detected.key]),
+      updated_at: db.fn.now(),
+    });
+}
+
+/** The author's edit of the song's details. A blank BPM or key goes back to what was detected. */
+export async function updatePostDetails(db: Db, postId: number, details: Pick<PostRow, 'title' | 'description' | 'genre_id' | 'instrument_id' | 'bpm' | 'key'>): Promise<void> {
+  await db('posts')
+    .where({ id: postId })
+    .update({
+      title: details.title,
+      description: details.description,
+      genre_id: details.genre_id,
+      instrument_id: details.instrument_id,
+      bpm: details.bpm ?? db.raw('round(bpm_detected)::int'),
+      bpm_source: details.bpm !== null ? 'author' : db.raw(`case when bpm_detected is null then null else 'detected' end`),
+      key: details.key ?? db.raw('key_detected'),
+      key_source: details.key !== null ? 'author' : db.raw(`case when key_detected is null then null else 'detected' end`),
+      updated_at: db.fn.now(),
+    });
+}
+
+/** No master any more (its version was retired): listeners hear the author track until the next one is ready. */
+export async function clearCurrentMaster(db: Db, postId: number): Promise<void> {
+  await db('posts').where({ id: postId }).update({ current_mix_version_id: null, master_track_id: null, updated_at: db.fn.now() });
+}
+
+/** Removes the song's row; its contributions and mix versions go with it (on delete cascade). */
+export async function deletePostRow(db: Db, postId: number): Promise<void> {
+  await db('posts').where({ id: postId }).delete();
 }
 
 function summaries(db: Db) {

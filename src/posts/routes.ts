@@ -1,11 +1,15 @@
 import { Router, type Response } from 'express';
 import type { Deps } from '../deps.js';
 import { requireUser } from '../web/auth-guard.js';
-import { ValidationFailed } from '../web/errors.js';
+import { authorize, ValidationFailed } from '../web/errors.js';
 import { discardUpload, receiveAudio, uploadedAudio } from '../web/upload.js';
 import { uploadRoute } from '../web/csrf.js';
 import { validate } from '../web/validate.js';
 import { createPost } from './create.js';
+import { editFormValues, editPost } from './edit.js';
+import { loadPost } from './load.js';
+import { canEditPost } from './policies.js';
+import type { PostSummary } from './queries.js';
 import { MUSICAL_KEYS, postSchema } from './schemas.js';
 import { listGenres, listInstruments } from './taxonomy.js';
 
@@ -15,9 +19,35 @@ async function renderForm({ db, config }: Deps, res: Response, status: number, v
 }
 
 export function postRoutes(deps: Deps): Router {
+  const { db } = deps;
   const router = Router();
 
   router.get('/posts/new', requireUser, async (_req, res) => renderForm(deps, res, 200, {}, {}));
+
+  const renderEdit = async (res: Response, status: number, post: PostSummary, values: Record<string, unknown>, errors: Record<string, string>) => {
+    const [genres, instruments] = await Promise.all([listGenres(db), listInstruments(db)]);
+    res.status(status).render('posts/edit', { title: `Edit ${post.title}`, postId: post.id, postTitle: post.title, values, errors, genres, instruments, keys: MUSICAL_KEYS });
+  };
+
+  router.get('/posts/:id/edit', requireUser, async (req, res) => {
+    const post = await loadPost(db, req.params.id);
+    authorize(canEditPost(req.user, post));
+    await renderEdit(res, 200, post, editFormValues(post), {});
+  });
+
+  router.post('/posts/:id/edit', requireUser, async (req, res) => {
+    const post = await loadPost(db, req.params.id);
+    authorize(canEditPost(req.user, post));
+    try {
+      await editPost(post, validate(postSchema, req.body ?? {}), { db, actor: req.user });
+    } catch (err) {
+      if (err instanceof ValidationFailed && req.accepts(['html', 'json']) === 'html') return renderEdit(res, 422, post, req.body ?? {}, err.fields);
+      throw err;
+    }
+    req.log.info({ postId: post.id }, 'post edited');
+    if (req.accepts(['html', 'json']) === 'json') return res.json({ id: post.id, url: `/posts/${post.id}` });
+    res.redirect(303, `/posts/${post.id}`);
+  });
 
   return router;
 }

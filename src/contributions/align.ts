@@ -1,0 +1,51 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { alignFiles } from '../audio/analyse-file.js';
+import { AudioError } from '../audio/audio-error.js';
+import type { Deps } from '../deps.js';
+import { findPostById } from '../posts/queries.js';
+import { downloadToFile } from '../storage/download.js';
+import { findTrackById } from '../tracks/queries.js';
+import { findContributionByTrackId, recordContributionAlignment } from './queries.js';
+
+/**
+ * After the worker processed a part: where it lines up with the song (the current master
+ * when there is one, else the author track). A clear answer becomes the part's proposed
+ * offset, which the mixer starts from; otherwise the part is marked "could not tell".
+ * Quiet for any other track; safe to run twice.
+ */
+export async function alignContribution(trackId: string, { db, storage, config, log }: Pick<Deps, 'db' | 'storage' | 'config' | 'log'>): Promise<void> {
+  const contribution = await findContributionByTrackId(db, trackId);
+  const post = contribution && (await findPostById(db, contribution.post_id));
+  const [part, song] = post ? await Promise.all([findTrackById(db, trackId), findTrackById(db, post.master_track_id ?? post.author_track_id)]) : [];
+  if (!contribution || part?.status !== 'ready' || !song) return;
+  const dir = await mkdtemp(path.join(tmpdir(), 'soundhub-align-'));
+  try {
+    const songFile = path.join(dir, `song${path.extname(song.original_key)}`);
+    const partFile = path.join(dir, `part${path.extname(part.original_key)}`);
+    await Promise.all([downloadToFile(storage, song.original_key, songFile), downloadToFile(storage, part.original_key, partFile)]);
+    const estimate = await alignFiles(config.audio, songFile, partFile);
+    // A part that sounds late is moved earlier: the offset is the lag with its sign turned.
+    const alignment = estimate.confident
+      ? { status: 'aligned' as const, offsetMs: -estimate.lagMs, confidence: estimate.confidence }
+      : { status: 'unsure' as const, offsetMs: null, confidence: estimate.confidence };
+    await recordContributionAlignment(db, contribution.id, alignment);
+    log.info({ contributionId: contribution.id, trackId, against: song.id, ...alignment }, 'part aligned');
+  } catch (err) {
+    if (!(err instanceof AudioError)) throw err;
+    await recordContributionAlignment(db, contribution.id, { status: 'unsure', offsetMs: null, confidence: 0 });
+    log.warn({ contributionId: contribution.id, trackId, reason: err.reason }, 'part not aligned');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** What the contributor and the author read about the alignment ("sounds 120 ms late: aligned"). */
+export function alignmentText(c: { alignment_status: string | null; proposed_offset_ms: number | null }): string | null {
+  if (c.alignment_status === 'unsure') return 'Could not tell how this part lines up with the song: check it by ear.';
+  if (c.alignment_status !== 'aligned' || c.proposed_offset_ms === null) return null;
+  const ms = c.proposed_offset_ms;
+  if (ms === 0) return 'Lines up with the song.';
+  return `Sounds ${Math.abs(ms)} ms ${ms < 0 ? 'late' : 'early'}: aligned.`;
+}
