@@ -15,7 +15,7 @@ import { credits } from './changes.js';
 import { findMixVersion, listRecipe, type RecipeTrack } from './queries.js';
 
 /** A file name from musicians' words: no path separators or characters a file system refuses. */
-const safeName = (text: string) => text.replace(/[/\\:*?"<>|\u0000-\u001f]+/g, '_').trim().slice(0, 80) || 'untitled';
+const safeName = (text: string) => text.replace(/[/\\:*?"<>|\p{Cc}]+/gu, '_').trim().slice(0, 80) || 'untitled';
 
 /** What the stems ZIP will hold for the post's current master; 404 when there is none. */
 export async function planStems(db: Deps['db'], post: PostSummary) {
