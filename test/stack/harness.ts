@@ -540,7 +540,7 @@ http {
   if (runAs) chownSync(path.join(dir, 'tmp'), runAs.uid, runAs.gid);
   const child = spawn('nginx', ['-e', 'stderr', '-c', conf, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'], ...(runAs ?? {}) });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   await waitFor(async () => {
     if (child.exitCode !== null) throw new Error(`balancer nginx exited: ${stderr}`);
     return (await request(port, { path: '/healthz' }).catch(() => undefined))?.status === 200;
