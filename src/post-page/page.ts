@@ -16,13 +16,15 @@ type Viewer = Express.User | undefined;
 
 /** Everything the post page shows: the song, its parts by instrument, the mixer, the versions. */
 export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer) {
-  const [authorTrack, contributions, versions, instruments] = await Promise.all([
-    findTrackById(db, post.author_track_id) as Promise<TrackRow>,
+  const [authorTrack, contributions, history, instruments] = await Promise.all([
+    findTrackById(db, post.author_track_id),
     listContributionsOfPost(db, post.id),
     mixVersionPage(db, post, { limit: VERSIONS_ON_POST_PAGE }),
     listInstruments(db),
   ]);
-  const newestRecipe = versions.rows[0]?.recipe ?? [];
+  // The foreign key keeps the author track as long as its post.
+  if (!authorTrack) throw new Error(`post ${post.id} has no author track`);
+  const newestRecipe = history.rows[0]?.recipe ?? [];
   const canMix = canMixPost(viewer, post);
   const trackView = (t: TrackRow) => ({ ...presentTrack(t), warnings: canSeeTrackWarnings(viewer, t) ? t.warnings : [] });
 
@@ -78,8 +80,8 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer) {
     stemsUrl: post.master_track_id ? `/posts/${post.id}/stems.zip` : null,
     detection: presentDetection(post, canEditPost(viewer, post)),
     instruments,
-    versions: versions.versions,
-    olderVersionsUrl: versions.olderUrl,
+    versions: history.versions,
+    olderVersionsUrl: history.olderUrl,
     mixer,
     // JSON for a <script type="application/json"> block: "<" escaped so no tag can close it.
     mixerJson: JSON.stringify(mixer).replace(/</g, '\\u003c'),
