@@ -256,5 +256,5 @@ describe('who may do what', () => {
     expect(await ctx.db('contributions').where({ id: keys.id }).first()).toBeUndefined();
     expect(await ctx.db('tracks').where({ id: keys.trackId }).first()).toBeUndefined();
     expect(await folderKeys(ctx, keys.trackId)).toEqual([]);
-  }, 180_000);
+  }, 180_000); // renders and a part's processing and alignment: slow on a busy machine
 });

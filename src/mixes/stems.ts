@@ -44,11 +44,14 @@ export async function planStems(db: Deps['db'], post: PostSummary) {
 export async function writeStemsZip(plan: Awaited<ReturnType<typeof planStems>>, post: PostSummary, out: Writable, { storage, config }: Pick<Deps, 'storage' | 'config'>): Promise<void> {
   const zip = new yazl.ZipFile();
   const finished = new Promise<void>((resolve, reject) => {
+    zip.on('error', reject);
     zip.outputStream.on('error', reject);
     out.on('error', reject);
     out.on('close', resolve);
     out.on('finish', resolve);
   });
+  // Awaited below; until then (or if the listener leaves first) a failure must not go unhandled.
+  finished.catch(() => undefined);
   zip.outputStream.pipe(out);
   const dir = await mkdtemp(path.join(tmpdir(), 'soundhub-stems-'));
   try {
