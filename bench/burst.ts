@@ -225,7 +225,10 @@ try {
   console.error(err);
   if (stack) console.error(tail(stack.output()));
 } finally {
-  if (stack) await stack.stop().catch(() => stack!.kill());
+  if (stack) {
+    await stack.stop().catch(() => stack!.kill());
+    await removeDir(stack.dir);
+  }
   for (const stop of stops.reverse()) await stop().catch(() => undefined);
   await removeDir(dir);
 }
