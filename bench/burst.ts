@@ -177,7 +177,7 @@ try {
     await sleep(1000);
   }
   const processing = (performance.now() - readyStarted) / 1000;
-  console.log(`worker: every track settled ${(processing + wall).toFixed(1)} s after the burst began (${pending} still processing)`);
+  console.log(`worker: ${pending ? `stopped waiting` : 'every track settled'} ${(processing + wall).toFixed(1)} s after the burst began (${pending} still processing)`);
 
   console.log('checks:');
   const expected = MUSICIANS * PARTS;
