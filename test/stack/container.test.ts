@@ -133,7 +133,13 @@ describe('nginx in front of Node', () => {
     const res = await request(stack.port, { path: '/', headers: VIA_HTTPS });
     expect(res.status).toBe(200);
     expect(res.headers['x-request-id']).toBeTruthy();
-    expect(res.text()).toContain('<meta name="csrf-token"');
+    expect(res.text()).toContain('Make songs together');
+    // A reader gets no session: no token in the page, no cookie (the log-in form mints one).
+    expect(res.text()).not.toContain('<meta name="csrf-token"');
+    expect(res.headers['set-cookie']).toBeUndefined();
+    const login = await request(stack.port, { path: '/login', headers: VIA_HTTPS });
+    expect(login.text()).toContain('<meta name="csrf-token"');
+    expect(String(login.headers['set-cookie'])).toContain('soundhub.sid=');
   });
 
   test('X-Forwarded-Proto: http is redirected to https; health checks are not', async () => {
