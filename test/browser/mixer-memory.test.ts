@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,18 +27,13 @@ let browser: Browser;
 let postId: number;
 
 /** A 4-minute stereo AAC stream (48 kbps) of a tone with a beat, as the worker's stream rendition. */
-async function makeStream(frequency: number): Promise<Buffer> {
-  const { stdout } = await run(
-    ffmpeg,
-    ['-v', 'error', '-f', 'lavfi', '-i', `sine=frequency=${frequency}:beep_factor=2:duration=${SECONDS}:sample_rate=44100`, '-ac', '2', '-c:a', 'aac', '-b:a', '48k', '-movflags', 'frag_keyframe+empty_moov', '-f', 'mp4', 'pipe:1'],
-    { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
-  );
-  return stdout;
+async function makeStream(frequency: number, file: string): Promise<Buffer> {
+  await run(ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=${frequency}:beep_factor=2:duration=${SECONDS}:sample_rate=44100`, '-ac', '2', '-c:a', 'aac', '-b:a', '48k', '-movflags', '+faststart', file]);
+  return readFile(file);
 }
 
 /** audiowaveform-style peaks (v2, floats) from the stream's own samples, 1000 points. */
-async function makePeaks(stream: Buffer, file: string): Promise<string> {
-  await writeFile(file, stream);
+async function makePeaks(file: string): Promise<string> {
   const { stdout } = await run(ffmpeg, ['-v', 'error', '-i', file, '-ac', '1', '-ar', '4000', '-f', 'f32le', 'pipe:1'], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
   await rm(file);
   const samples = new Float32Array(stdout.buffer, stdout.byteOffset, Math.floor(stdout.byteLength / 4));
@@ -64,8 +61,9 @@ beforeAll(async () => {
   postId = post.id;
   const trackIds = [post.author_track_id];
   for (let i = 0; i < PARTS; i++) trackIds.push((await insertContribution(ctx.db, { postId, included: true })).track_id);
-  const streams = [await makeStream(220), await makeStream(330)];
-  const peaks = [await makePeaks(streams[0]!, `/tmp/soundhub-peaks-${postId}-0.m4a`), await makePeaks(streams[1]!, `/tmp/soundhub-peaks-${postId}-1.m4a`)];
+  const files = [0, 1].map((i) => path.join(tmpdir(), `soundhub-memory-${postId}-${i}.m4a`));
+  const streams = [await makeStream(220, files[0]!), await makeStream(330, files[1]!)];
+  const peaks = [await makePeaks(files[0]!), await makePeaks(files[1]!)];
   for (const [i, id] of trackIds.entries()) {
     const stream = streams[i % 2]!;
     await putObject(ctx.storage, `tracks/${id}/stream.m4a`, stream, 'audio/mp4', stream.byteLength);
