@@ -341,7 +341,8 @@ export class MixerUi {
       this.queue.push(() => {
         void this.loadTrack(t).finally(resolve);
       });
-      this.pump();
+      queueMicrotask(() => this.pump()); // after every track asked at once is counted
+
     });
     return t.loading;
   }
