@@ -162,7 +162,7 @@ export function buildMixer(root: HTMLElement, data: MixerData): MixerView {
   const master = range('Master', 'Master volume', -24, 6, 0.5, 0);
   master.wrap.classList.add('mixer-master');
   showGain(master, 0);
-  const reset = h('button', { type: 'button', class: 'button ghost small', title: 'Back to the levels the page loaded with' }, 'Reset');
+  const reset = h('button', { type: 'button', class: 'button ghost small', title: 'Back to the version the mixer holds' }, 'Reset');
   const save = data.canSave ? h('button', { type: 'button', class: 'button small', disabled: true }, 'Save mix') : null;
   const saveReason = h('span', { class: 'mixer-save-reason muted small', id: 'mixer-save-reason' });
   if (save) save.setAttribute('aria-describedby', saveReason.id);
