@@ -73,7 +73,8 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
   // retry's turn. It is sent again while it has attempts left, else failed; failed and ready
   // rows are never touched. Stately queues drop the duplicate of a job still queued.
   const staleAfter = 2 * config.jobs.expireSeconds;
-  const orphanAfter = Math.max(5, 2 * config.jobs.maintenanceSeconds);
+  // A handler takes its lock within milliseconds of the fetch; 15 s leaves room for a busy machine.
+  const orphanAfter = Math.max(15, 2 * config.jobs.maintenanceSeconds);
   const sweep = async () => {
     // A job whose worker was killed: retried now rather than at its expiry.
     for (const job of await listJobsWithoutLock(db, [QUEUES.processTrack, QUEUES.renderMix], orphanAfter)) {

@@ -87,7 +87,7 @@ export function runTool(binary: string, args: readonly string[], { onStdout, sig
         killGroup('SIGKILL');
       }
       if (signal?.aborted) reject(new ToolInterrupted(`${binary} was stopped`, { cause: signal.reason }));
-      else if (handlerError) reject(handlerError.error);
+      else if (handlerError) reject(handlerError.error instanceof Error ? handlerError.error : new Error(String(handlerError.error)));
       else resolve({ exitCode, stdout: Buffer.concat(chunks), stderr });
     });
   });

@@ -89,7 +89,8 @@ describe('uploading a part', () => {
   });
 });
 
-describe('the worker on parts', () => {
+// The worker started here processes every part queued by the tests above first.
+describe('the worker on parts', { timeout: 240_000 }, () => {
   it('flags a part that clips or does not match the song, with the numbers, to its uploader only', async () => {
     // 44.1 kHz against a 48 kHz song, 2 s against 3 s, and driven into clipping.
     const hot = await makeTone({ frequency: 440, seconds: 2, format: 'wav', volume: 12, sampleRate: 44100 });

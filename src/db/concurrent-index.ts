@@ -18,11 +18,11 @@ export interface ConcurrentIndex {
  * built again; a valid one is kept (the run finished but was not recorded).
  */
 export async function createIndexConcurrently(knex: Knex, index: ConcurrentIndex): Promise<void> {
-  const { rows } = (await knex.raw(
+  const { rows } = await knex.raw<{ rows: Array<{ valid: boolean }> }>(
     `select i.indisvalid as valid from pg_index i join pg_class c on c.oid = i.indexrelid
       where c.relname = ? and c.relnamespace = current_schema()::regnamespace`,
     [index.name],
-  )) as { rows: Array<{ valid: boolean }> };
+  );
   if (rows[0]?.valid) return;
   if (rows[0]) await knex.raw('drop index concurrently if exists ??', [index.name]);
   const columns = index.columns.map((c) => (/^[a-z_][a-z0-9_]*$/.test(c) ? knex.raw('??', [c]).toQuery() : c)).join(', ');

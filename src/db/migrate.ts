@@ -9,9 +9,9 @@ export type MigrationList = Record<string, Knex.Migration & { config?: { transac
 /** Migrations are compiled in (no directory scan) so the same list runs from src and dist. */
 function sourceOf(list: MigrationList): Knex.MigrationSource<string> {
   return {
-    getMigrations: async () => Object.keys(list),
+    getMigrations: () => Promise.resolve(Object.keys(list)),
     getMigrationName: (name) => name,
-    getMigration: async (name) => list[name]!,
+    getMigration: (name) => Promise.resolve(list[name]!),
   };
 }
 

@@ -1,6 +1,7 @@
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { resolveAudioTools } from '../audio/tools.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, eventually, type TestContext } from '../../test/context.js';
 import { waitForTrack } from '../../test/coproduction.js';
@@ -20,7 +21,13 @@ beforeAll(async () => {
   scratch = await mkdtemp(path.join(tmpdir(), 'soundhub-hung-ffmpeg-'));
   pidFile = path.join(scratch, 'pids');
   const script = path.join(scratch, 'ffmpeg');
-  await writeFile(script, `#!/bin/sh\ntrap '' TERM\necho $$ >> '${pidFile}'\nsleep 600 &\necho $! >> '${pidFile}'\nwait\n`);
+  // The upload's own decode (its `-progress` run, in the web request) uses the real ffmpeg:
+  // only the worker's runs hang.
+  const real = resolveAudioTools(process.env).ffmpegPath;
+  await writeFile(
+    script,
+    `#!/bin/sh\ncase " $* " in *" -progress "*) exec '${real}' "$@" ;; esac\ntrap '' TERM\necho $$ >> '${pidFile}'\nsleep 600 &\necho $! >> '${pidFile}'\nwait\n`,
+  );
   await chmod(script, 0o755);
   ctx = await createTestContext(
     { FFMPEG_PATH: script, JOB_EXPIRE_SECONDS: '8', JOB_MAX_ATTEMPTS: String(MAX_ATTEMPTS), JOB_RETRY_DELAY_SECONDS: '1', JOB_MAINTENANCE_SECONDS: '1' },

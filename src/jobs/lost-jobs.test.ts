@@ -50,6 +50,8 @@ describe('jobs that go missing or find their row busy', () => {
     try {
       const track = await waitForTrack(ctx, trackId, 'ready');
       expect(track.attempts).toBe(1);
+      // The job goes on after the row is ready (tempo, key and alignment), then completes.
+      await eventually(async () => (await jobsOf(trackId)).every((j) => j.state === 'completed'), { what: 'the re-sent job to complete' });
       expect((await jobsOf(trackId)).map((j) => j.state)).toEqual(['completed']);
     } finally {
       await worker.stop();

@@ -15,7 +15,7 @@ import { credits } from './changes.js';
 import { findMixVersion, listRecipe, type RecipeTrack } from './queries.js';
 
 /** A file name from musicians' words: no path separators or characters a file system refuses. */
-const safeName = (text: string) => text.replace(/[/\\:*?"<>|\u0000-\u001f]+/g, '_').trim().slice(0, 80) || 'untitled';
+const safeName = (text: string) => text.replace(/[/\\:*?"<>|\p{Cc}]+/gu, '_').trim().slice(0, 80) || 'untitled';
 
 /** What the stems ZIP will hold for the post's current master; 404 when there is none. */
 export async function planStems(db: Deps['db'], post: PostSummary) {
@@ -44,11 +44,14 @@ export async function planStems(db: Deps['db'], post: PostSummary) {
 export async function writeStemsZip(plan: Awaited<ReturnType<typeof planStems>>, post: PostSummary, out: Writable, { storage, config }: Pick<Deps, 'storage' | 'config'>): Promise<void> {
   const zip = new yazl.ZipFile();
   const finished = new Promise<void>((resolve, reject) => {
+    zip.on('error', reject);
     zip.outputStream.on('error', reject);
     out.on('error', reject);
     out.on('close', resolve);
     out.on('finish', resolve);
   });
+  // Awaited below; until then (or if the listener leaves first) a failure must not go unhandled.
+  finished.catch(() => undefined);
   zip.outputStream.pipe(out);
   const dir = await mkdtemp(path.join(tmpdir(), 'soundhub-stems-'));
   try {

@@ -16,14 +16,16 @@ type Viewer = Express.User | undefined;
 
 /** Everything the post page shows: the song, its parts by instrument, the mixer, the versions. */
 export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer) {
-  const [authorTrack, contributions, versions, instruments] = await Promise.all([
-    findTrackById(db, post.author_track_id) as Promise<TrackRow>,
+  const [authorTrack, contributions, history, instruments] = await Promise.all([
+    findTrackById(db, post.author_track_id),
     listContributionsOfPost(db, post.id),
     mixVersionPage(db, post, { limit: VERSIONS_ON_POST_PAGE }),
     listInstruments(db),
   ]);
+  // The foreign key keeps the author track as long as its post.
+  if (!authorTrack) throw new Error(`post ${post.id} has no author track`);
   // The mixer starts from the master that plays (the current version), else the newest.
-  const mixerVersion = versions.rows.find((v) => v.id === post.current_mix_version_id) ?? versions.rows[0];
+  const mixerVersion = history.rows.find((v) => v.id === post.current_mix_version_id) ?? history.rows[0];
   const newestRecipe = mixerVersion?.recipe ?? [];
   const canMix = canMixPost(viewer, post);
   const trackView = (t: TrackRow) => ({ ...presentTrack(t), warnings: canSeeTrackWarnings(viewer, t) ? t.warnings : [] });
@@ -83,8 +85,8 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer) {
     stemsUrl: post.master_track_id ? `/posts/${post.id}/stems.zip` : null,
     detection: presentDetection(post, canEditPost(viewer, post)),
     instruments,
-    versions: versions.versions,
-    olderVersionsUrl: versions.olderUrl,
+    versions: history.versions,
+    olderVersionsUrl: history.olderUrl,
     mixer,
     // JSON for a <script type="application/json"> block: "<" escaped so no tag can close it.
     mixerJson: JSON.stringify(mixer).replace(/</g, '\\u003c'),

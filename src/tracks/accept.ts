@@ -1,6 +1,7 @@
 import { AudioError, reasonSentence } from '../audio/audio-error.js';
 import { decodedDurationMs } from '../audio/decode.js';
 import { probeAudio, type AudioProbe } from '../audio/probe.js';
+import { ToolInterrupted } from '../audio/run-tool.js';
 import type { Deps } from '../deps.js';
 import { headObject, presignGet } from '../storage/s3.js';
 import type { UploadedAudio } from '../web/upload.js';
@@ -9,6 +10,12 @@ import type { NewTrack, TrackKind } from './queries.js';
 
 /** Shorter than this is a click or a broken export, not a part anyone can play along to. */
 export const MIN_DURATION_MS = 1000;
+
+/**
+ * The checks run while the musician waits for the answer: past this the request is refused
+ * rather than left silent behind the proxies' idle limits (README, Deploy → Timeouts).
+ */
+export const ACCEPT_CHECK_MS = 240_000;
 
 /**
  * Checks that an upload already in S3 is decodable audio (ffprobe reads it through a
@@ -21,9 +28,13 @@ export async function acceptUploadedAudio(audio: UploadedAudio, kind: TrackKind,
   let durationMs: number;
   try {
     const url = await presignGet(storage, audio.key);
-    probe = await probeAudio(config.audio, url);
-    durationMs = await decodedDurationMs(config.audio, url);
+    const tools = { ...config.audio, signal: AbortSignal.timeout(ACCEPT_CHECK_MS) };
+    probe = await probeAudio(tools, url);
+    durationMs = await decodedDurationMs(tools, url);
   } catch (err) {
+    if (err instanceof ToolInterrupted) {
+      throw new ValidationFailed({ audio: `Reading “${audio.originalName}” took too long. Upload a compressed file (MP3, AAC, FLAC) or a shorter take.` });
+    }
     if (err instanceof AudioError) {
       throw new UnsupportedMediaType(`“${audio.originalName}” is not an audio file we can play: ${reasonSentence(err)} Upload MP3, WAV, FLAC, AAC/M4A or OGG.`);
     }

@@ -3,7 +3,6 @@ import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AudioError, reasonSentence } from '../audio/audio-error.js';
 import { detectClipping } from '../audio/clipping.js';
-import { decodedDurationMs } from '../audio/decode.js';
 import { measureLoudness } from '../audio/loudness.js';
 import { checkPartAgainstSong } from '../audio/part-check.js';
 import { computePeaks } from '../audio/peaks.js';
@@ -45,8 +44,9 @@ export async function processTrack(
   try {
     const original = path.join(dir, `original${path.extname(track.original_key)}`);
     await downloadToFile(storage, track.original_key, original, { signal });
-    // The decoded length, not the header's claim (a truncated file claims more than it holds).
-    const probe = { ...(await probeAudio(tools, original)), durationMs: await decodedDurationMs(tools, original) };
+    // The length decoded when the upload was accepted, not the header's claim (a truncated
+    // file claims more than it holds); no second full decode here.
+    const probe = { ...(await probeAudio(tools, original)), ...(track.duration_ms ? { durationMs: track.duration_ms } : {}) };
 
     const streamFile = path.join(dir, 'stream.m4a');
     const rendition = await transcodeForStreaming(tools, original, streamFile);

@@ -41,7 +41,7 @@ describe('health', () => {
     expect(res.body).toMatchObject({ status: 'unavailable', database: 'ok', storage: 'down' });
   });
 
-  it('/readyz answers 503 when the database is stopped, and 500 pages hide the cause', async () => {
+  it('/readyz answers 503 when the database is stopped, and pages answer 503 without showing the cause', async () => {
     // A PostgreSQL of its own, so stopping it leaves the other test files alone.
     const dir = await mkdtemp(path.join(tmpdir(), 'soundhub-readyz-'));
     const { chmod } = await import('node:fs/promises');
@@ -49,7 +49,7 @@ describe('health', () => {
     const port = await freePort();
     const pg = await startEmbeddedPostgres(path.join(dir, 'pg'), port, 'readyz');
     const url = `postgres://soundhub:soundhub-local@127.0.0.1:${port}/readyz`;
-    const db = createDb({ url });
+    const db = createDb({ url, log: pino({ level: 'silent' }) });
     await migrateLatest(db);
     const pool = createPgPool({ url });
     const config = testConfig({ READYZ_CACHE_SECONDS: '0' }, url);
@@ -62,8 +62,9 @@ describe('health', () => {
       expect(res.body).toMatchObject({ status: 'unavailable', database: 'down', storage: 'ok', worker: 'unknown' });
 
       const page = await supertest(app).get('/users/someone').set('Accept', 'text/html');
-      expect(page.status).toBe(500);
-      expect(page.text).toContain('Something went wrong on our side');
+      expect(page.status).toBe(503);
+      expect(page.headers['retry-after']).toMatch(/^\d+$/);
+      expect(page.text).toContain('briefly unavailable');
       expect(page.text).not.toMatch(/ECONNREFUSED|at .*\.ts:\d+|knex|postgres/i);
     } finally {
       await db.destroy().catch(() => undefined);

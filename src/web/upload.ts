@@ -59,11 +59,11 @@ export function receiveAudio(storage: Storage, { field, maxBytes }: { field: str
           const field = nulField(req.body);
           if (field !== undefined) throw nulError(field);
         } catch (refused) {
-          return discardUpload(storage, req).finally(() => next(refused));
+          return void discardUpload(storage, req).finally(() => next(refused));
         }
         return next();
       }
-      discardUpload(storage, req).finally(() => next(translate(err, limitMb)));
+      void discardUpload(storage, req).finally(() => next(translate(err, limitMb)));
     });
   });
 }
@@ -78,7 +78,12 @@ export function uploadedAudio(req: Request): UploadedAudio | undefined {
 
 /** Removes everything the request wrote to S3 (call when the request fails after upload). */
 export async function discardUpload(storage: Storage, req: Request): Promise<void> {
-  await Promise.all((req.uploadTrackIds ?? []).map((id) => deletePrefix(storage, trackFolder(id)).catch(() => undefined)));
+  // A failed delete leaves an object without a row: say which, so an operator can remove it.
+  await Promise.all(
+    (req.uploadTrackIds ?? []).map((trackId) =>
+      deletePrefix(storage, trackFolder(trackId)).catch((err: unknown) => req.log.warn({ err, trackId }, 'could not remove the objects of a refused upload')),
+    ),
+  );
 }
 
 function translate(err: unknown, limitMb: number): unknown {

@@ -69,6 +69,8 @@ async function freshPart() {
 }
 
 let sparePart: Awaited<ReturnType<typeof freshPart>> | undefined;
+let takePart: Awaited<ReturnType<typeof freshPart>> | undefined;
+let sparePost: { id: number } | undefined;
 
 const table: Record<string, Entry> = {
   'GET /healthz': { who: 'public', changes: false, url: () => '/healthz' },
@@ -77,18 +79,18 @@ const table: Record<string, Entry> = {
   'POST /signup': {
     who: 'public',
     changes: true,
-    attempt: async () => {
+    attempt: () => {
       const nickname = uniq('walker');
-      return { url: '/signup', fields: { email: `${nickname}@example.test`, nickname, password: 'a long enough secret' }, state: () => count('users', { nickname }) };
+      return Promise.resolve({ url: '/signup', fields: { email: `${nickname}@example.test`, nickname, password: 'a long enough secret' }, state: () => count('users', { nickname }) });
     },
   },
   'GET /login': { who: 'public', changes: false, url: () => '/login' },
   'POST /login': {
     who: 'public',
     changes: true,
-    attempt: async () => ({ url: '/login', fields: { email: loginTarget.email, password: loginTarget.password }, state: () => sessionsOf(loginTarget) }),
+    attempt: () => Promise.resolve({ url: '/login', fields: { email: loginTarget.email, password: loginTarget.password }, state: () => sessionsOf(loginTarget) }),
   },
-  'POST /logout': { who: 'public', changes: true, attempt: async () => ({ url: '/logout', fields: {}, state: () => count('sessions') }) },
+  'POST /logout': { who: 'public', changes: true, attempt: () => Promise.resolve({ url: '/logout', fields: {}, state: () => count('sessions') }) },
   'GET /': { who: 'public', changes: false, url: () => '/' },
   'GET /genres/:slug': { who: 'public', changes: false, url: () => '/genres/rock' },
   'GET /instruments/:slug': { who: 'public', changes: false, url: () => '/instruments/guitar' },
@@ -96,13 +98,13 @@ const table: Record<string, Entry> = {
   'POST /posts': {
     who: 'signed-in',
     changes: true,
-    attempt: async () => ({ url: '/posts', fields: { title: uniq('Walk '), genre: 'rock', instrument: 'guitar' }, file: true, state: async () => ({ posts: await count('posts'), tracks: await count('tracks') }) }),
+    attempt: () => Promise.resolve({ url: '/posts', fields: { title: uniq('Walk '), genre: 'rock', instrument: 'guitar' }, file: true, state: async () => ({ posts: await count('posts'), tracks: await count('tracks') }) }),
   },
   'GET /posts/:id': { who: 'public', changes: false, url: () => `/posts/${post.id}` },
   'POST /posts/:id/contributions': {
     who: 'signed-in',
     changes: true,
-    attempt: async () => ({
+    attempt: () => Promise.resolve({
       url: `/posts/${post.id}/contributions`,
       fields: { instrument: 'bass', note: 'walk' },
       file: true,
@@ -137,13 +139,55 @@ const table: Record<string, Entry> = {
   'POST /posts/:id/mix': {
     who: ['author'],
     changes: true,
-    attempt: async () => ({
+    attempt: () => Promise.resolve({
       url: `/posts/${post.id}/mix`,
       json: { tracks: [{ trackId: post.authorTrackId, gainDb: -3, pan: 0, muted: false }] },
       state: () => count('mix_versions', { post_id: post.id }),
     }),
   },
   'GET /posts/:id/versions': { who: 'public', changes: false, url: () => `/posts/${post.id}/versions` },
+  'GET /posts/:id/versions/:number': { who: 'public', changes: false, url: () => `/posts/${post.id}/versions/1` },
+  'GET /posts/:id/stems.zip': { who: 'public', changes: false, url: () => `/posts/${post.id}/stems.zip` },
+  'GET /posts/:id/edit': { who: ['author'], changes: false, url: () => `/posts/${post.id}/edit` },
+  'POST /posts/:id/edit': {
+    who: ['author'],
+    changes: true,
+    attempt: () => Promise.resolve({
+      url: `/posts/${post.id}/edit`,
+      fields: { title: uniq('Edited '), genre: 'rock', instrument: 'guitar', description: '' },
+      state: async () => (await ctx.db('posts').where({ id: post.id }).first('title')).title as string,
+    }),
+  },
+  'GET /posts/:id/delete': { who: ['author'], changes: false, url: () => `/posts/${post.id}/delete` },
+  'POST /posts/:id/delete': {
+    who: ['author'],
+    changes: true,
+    attempt: async () => {
+      // A refused try leaves the song for the next one; only a deletion needs a new one.
+      if (!sparePost || !(await count('posts', { id: sparePost.id }))) sparePost = await buildPost(author, { genre: 'rock', instrument: 'guitar' }, { buffer: tone, name: 'doomed.mp3' });
+      const id = sparePost.id;
+      return { url: `/posts/${id}/delete`, fields: { confirm: 'yes' }, state: () => count('posts', { id }) };
+    },
+  },
+  'GET /contributions/:id/edit': { who: ['contributor'], changes: false, url: () => `/contributions/${part.id}/edit` },
+  'POST /contributions/:id/edit': {
+    who: ['contributor'],
+    changes: true,
+    attempt: () => Promise.resolve({
+      url: `/contributions/${part.id}/edit`,
+      fields: { instrument: 'bass', note: uniq('note ') },
+      state: async () => (await ctx.db('contributions').where({ id: part.id }).first('note')).note as string,
+    }),
+  },
+  'POST /contributions/:id/replace': {
+    who: ['contributor'],
+    changes: true,
+    attempt: async () => {
+      takePart ??= await freshPart();
+      const id = takePart.id;
+      return { url: `/contributions/${id}/replace`, fields: {}, file: true, state: async () => (await ctx.db('contributions').where({ id }).first('track_id')).track_id as string };
+    },
+  },
   'POST /posts/:id/versions/:number/current': {
     who: ['author'],
     changes: true,
@@ -245,13 +289,19 @@ describe('the route walk', () => {
 
 for (const [route, entry] of Object.entries(table)) {
   if (!entry.changes) {
-    it(`${route}: ${entry.who === 'public' ? 'answers anyone' : 'answers a signed-in musician and sends others to log in'}`, async () => {
+    const who = entry.who;
+    const text = who === 'public' ? 'answers anyone' : who === 'signed-in' ? 'answers a signed-in musician and sends others to log in' : `answers only the ${who.join(' or the ')}`;
+    it(`${route}: ${text}`, async () => {
       const url = entry.url!();
       const anon = await supertest(ctx.app).get(url);
-      if (entry.who === 'public') return expect(anon.status, url).toBe(200);
+      if (who === 'public') return expect(anon.status, url).toBe(200);
       expect(anon.status, url).toBe(302);
       expect(anon.headers.location).toBe(`/login?next=${encodeURIComponent(url)}`);
-      expect((await stranger.agent.get(url)).status, url).toBe(200);
+      if (who === 'signed-in') return expect((await stranger.agent.get(url)).status, url).toBe(200);
+      const actors = actorsOf();
+      for (const name of ['stranger', 'contributor', 'author'] as const) {
+        expect((await actors[name].agent.get(url)).status, `${name}: ${url}`).toBe(who.includes(name as 'contributor' | 'author') ? 200 : 403);
+      }
     });
     continue;
   }

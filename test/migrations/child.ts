@@ -7,7 +7,7 @@ import { lists } from './lists.js';
 const [url, name] = process.argv.slice(2);
 const db = createDb({ url: url! });
 try {
-  const applied = await migrateLatest(db, lists[name!]!);
+  const applied = await migrateLatest(db, lists[name!]);
   console.log(JSON.stringify({ applied }));
 } finally {
   await db.destroy();

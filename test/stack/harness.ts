@@ -365,6 +365,8 @@ export const VIA_HTTPS = { 'X-Forwarded-Proto': 'https', 'X-Forwarded-For': '203
 export class Browser {
   cookies = new Map<string, string>();
   csrf = '';
+  /** How long a page or form request may take before the client gives up. */
+  timeoutMs = 60_000;
 
   /** `clientIp`: the address the load balancer saw (rate limits count per address). */
   constructor(
@@ -398,7 +400,7 @@ export class Browser {
   }
 
   async get(p: string, headers: Record<string, string | number> = {}): Promise<Res> {
-    return this.remember(await request(this.port, { path: p, headers: this.headers(headers) }));
+    return this.remember(await request(this.port, { path: p, headers: this.headers(headers), timeoutMs: this.timeoutMs }));
   }
 
   async postForm(p: string, fields: Record<string, string>): Promise<Res> {
@@ -408,6 +410,7 @@ export class Browser {
         method: 'POST',
         path: p,
         body,
+        timeoutMs: this.timeoutMs,
         headers: this.headers({ 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) }),
       }),
     );
@@ -580,7 +583,7 @@ http {
   if (runAs) chownSync(path.join(dir, 'tmp'), runAs.uid, runAs.gid);
   const child = spawn('nginx', ['-e', 'stderr', '-c', conf, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'], ...(runAs ?? {}) });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   await waitFor(async () => {
     if (child.exitCode !== null) throw new Error(`balancer nginx exited: ${stderr}`);
     return (await request(port, { path: '/healthz' }).catch(() => undefined))?.status === 200;
