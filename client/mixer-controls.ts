@@ -1,10 +1,13 @@
 /**
  * What the mixer's controls do: transport (button, Space, timeline keys, click and drag),
- * per-track faders and buttons, and the author's "Save mix".
+ * per-track faders, buttons and offsets, the author's in/out switch and "Save mix", and
+ * "Make this the master" on an older version (which loads it into the mixer).
  */
 import { showGain, showPan } from './mixer-view.js';
-import { fetchNewestVersion, refreshMasterSections, saveMix, waitForVersion, type MasterVersion } from './mixer-save.js';
-import type { MixerUi } from './mixer-ui.js';
+import { fetchNewestVersion, fetchVersion, makeCurrent, refreshMasterSections, saveMix, waitForVersion, type MasterVersion } from './mixer-save.js';
+import type { MixerUi, TrackState } from './mixer-ui.js';
+
+const OFFSET_STEP_MS = 10;
 
 const SEEK_STEP_S = 5;
 /** Where Space keeps its own meaning: typing, or activating the focused control. */
@@ -34,7 +37,50 @@ export function bindTransport(ui: MixerUi): void {
   });
 
   scrubOn(ui, view.ruler);
-  for (const t of ui.tracks) scrubOn(ui, t.view.lane);
+  for (const t of ui.tracks) {
+    nudgeOn(ui, t);
+    scrubOn(ui, t.view.lane);
+  }
+}
+
+/** Shift-drag on a waveform moves the part in time; arrow keys on the lane move it 10 ms (Shift: 100 ms). */
+function nudgeOn(ui: MixerUi, t: TrackState): void {
+  const lane = t.view.lane;
+  let from: { x: number; offsetMs: number } | null = null;
+  lane.addEventListener('pointerdown', (event) => {
+    if (!event.shiftKey || event.button !== 0) return;
+    event.stopImmediatePropagation(); // not a seek
+    lane.setPointerCapture(event.pointerId);
+    from = { x: event.clientX, offsetMs: t.offsetMs };
+  });
+  lane.addEventListener('pointermove', (event) => {
+    if (!from) return;
+    event.stopImmediatePropagation();
+    const msPerPx = (ui.engine.duration * 1000) / Math.max(1, lane.clientWidth);
+    ui.setOffset(t, Math.round(((event.clientX - from.x) * msPerPx + from.offsetMs) / OFFSET_STEP_MS) * OFFSET_STEP_MS);
+  });
+  const end = (event: PointerEvent) => {
+    if (!from) return;
+    event.stopImmediatePropagation();
+    from = null;
+  };
+  lane.addEventListener('pointerup', end);
+  lane.addEventListener('pointercancel', end);
+  lane.addEventListener('keydown', (event) => {
+    const step = event.shiftKey ? 10 * OFFSET_STEP_MS : OFFSET_STEP_MS;
+    const by: Record<string, number> = { ArrowLeft: -step, ArrowDown: -step, ArrowRight: step, ArrowUp: step };
+    if (event.key === 'Home') {
+      event.preventDefault();
+      ui.setOffset(t, 0);
+    } else if (by[event.key] !== undefined) {
+      event.preventDefault();
+      ui.setOffset(t, t.offsetMs + by[event.key]!);
+    }
+  });
+  t.view.offset.addEventListener('change', () => {
+    const ms = Number(t.view.offset.value);
+    ui.setOffset(t, Number.isFinite(ms) ? ms : t.offsetMs);
+  });
 }
 
 /** Click or drag on the ruler or a waveform: the playhead follows, the audio jumps on release. */
@@ -73,12 +119,15 @@ export function bindTrackControls(ui: MixerUi): void {
       t.gainDb = db;
       showGain(gain, db);
       engine.applyLevels();
+      ui.showSaveState();
     };
     const setPan = (value: number) => {
       t.pan = value;
       showPan(pan, value);
       engine.applyLevels();
+      ui.showSaveState();
     };
+    t.view.inMix?.addEventListener('click', () => ui.setIncluded(t, !t.included));
     gain.input.addEventListener('input', () => setGain(Number(gain.input.value)));
     gain.input.addEventListener('dblclick', () => setGain(t.data.gainDb)); // back to where it started
     pan.input.addEventListener('input', () => setPan(Number(pan.input.value)));
@@ -101,8 +150,9 @@ export function bindTrackControls(ui: MixerUi): void {
 }
 
 /**
- * "Save mix" sends the levels of the tracks in the mix (solo and the master fader are for
- * listening only), then follows the master the worker renders until it is ready or failed.
+ * "Save mix" sends every track's levels, offset and whether it is in the mix (solo and the
+ * master fader are for listening only), then follows the master the worker renders until it
+ * is ready or failed. Leaving with unsaved changes asks first.
  */
 export function bindSave(ui: MixerUi): { followPending(): Promise<void> } | null {
   const button = ui.view.save;
@@ -110,12 +160,20 @@ export function bindSave(ui: MixerUi): { followPending(): Promise<void> } | null
   const { root, data } = ui;
   let followed = 0; // only the newest save reports in the status line
 
+  window.addEventListener('beforeunload', (event) => {
+    if (ui.dirty) event.preventDefault();
+  });
+
   async function follow(version: Pick<MasterVersion, 'id' | 'number'>): Promise<void> {
     const mine = ++followed;
     root.dataset.saveState = 'rendering';
+    ui.rendering = true;
+    ui.showSaveState();
     ui.say(`Rendering master v${version.number}…`);
     const done = await waitForVersion(data.versionsUrl, version.number);
     if (mine !== followed) return;
+    ui.rendering = false;
+    ui.showSaveState();
     if (!done) {
       root.dataset.saveState = 'slow';
       ui.say(`Master v${version.number} is still rendering. Reload the page in a while to hear it.`);
@@ -132,17 +190,40 @@ export function bindSave(ui: MixerUi): { followPending(): Promise<void> } | null
   const save = async (): Promise<void> => {
     button.disabled = true;
     ui.say('Saving the mix…');
-    const tracks = ui.tracks.filter((t) => t.data.included).map((t) => ({ trackId: t.trackId, gainDb: t.gainDb, pan: t.pan, muted: t.muted }));
-    const outcome = await saveMix(data.saveUrl, tracks);
-    button.disabled = false;
+    const sent = ui.settings();
+    const outcome = await saveMix(data.saveUrl, sent);
     if (!outcome.ok) {
       root.dataset.saveState = 'error';
+      ui.showSaveState();
       ui.say(outcome.message, 'error');
       return;
     }
+    ui.version = outcome.version.number;
+    ui.markSaved();
     void follow(outcome.version);
   };
   button.addEventListener('click', () => void save());
+
+  // "Make this the master" on an older version: the server switches, the mixer loads its recipe.
+  document.addEventListener('submit', (event) => {
+    const form = (event.target as Element).closest<HTMLFormElement>('form[data-make-current]');
+    if (!form) return;
+    event.preventDefault();
+    const number = Number(form.dataset.makeCurrent);
+    if (ui.dirty && !window.confirm(`Load v${number} into the mixer? Your unsaved changes in the mixer are lost.`)) return;
+    void (async () => {
+      ui.say(`Making v${number} the master…`);
+      const made = await makeCurrent(form.action);
+      const version = made.ok ? await fetchVersion(data.versionsUrl, number) : null;
+      if (!made.ok || !version) {
+        ui.say(made.ok ? `v${number} is the master; reload the page to load it into the mixer.` : made.message, 'error');
+        return;
+      }
+      ui.applyRecipe(number, version.recipe);
+      await refreshMasterSections().catch(() => undefined);
+      ui.say(`v${number} is the master again, and the mixer holds it.`, 'ok');
+    })();
+  });
 
   return {
     /** A master still rendering from an earlier save (the page was reloaded): follow it too. */

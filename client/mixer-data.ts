@@ -19,8 +19,10 @@ export interface MixerTrackData {
   gainDb: number;
   pan: number;
   muted: boolean;
-  /** False for a contribution the author has not put in the mix: shown, never saved. */
+  /** False for a part outside the mix: it starts muted, marked "not in the mix". */
   included: boolean;
+  /** Where the track starts against the song's 0:00 (+ later), −5000..5000 ms. */
+  offsetMs: number;
 }
 
 export interface MixerData {
@@ -28,11 +30,14 @@ export interface MixerData {
   canSave: boolean;
   saveUrl: string;
   versionsUrl: string;
+  /** The master version the mixer starts from; null before the first save. */
+  version: number | null;
   tracks: MixerTrackData[];
 }
 
 export const GAIN_MIN_DB = -24;
 export const GAIN_MAX_DB = 12;
+export const OFFSET_MAX_MS = 5000;
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
@@ -58,6 +63,7 @@ function parseTrack(raw: unknown): MixerTrackData | null {
     pan: clamp(num(t.pan) ?? 0, -1, 1),
     muted: t.muted === true,
     included: t.included !== false,
+    offsetMs: Math.round(clamp(num(t.offsetMs) ?? 0, -OFFSET_MAX_MS, OFFSET_MAX_MS)),
   };
 }
 
@@ -80,6 +86,7 @@ export function readMixerData(root: ParentNode): MixerData | null {
     canSave: d.canSave === true,
     saveUrl: str(d.saveUrl),
     versionsUrl: str(d.versionsUrl),
+    version: num(d.version),
     tracks,
   };
 }
@@ -107,6 +114,12 @@ export function describePan(pan: number): string {
   const percent = Math.round(Math.abs(pan) * 100);
   if (percent === 0) return 'centre';
   return `${percent}% ${pan < 0 ? 'left' : 'right'}`;
+}
+
+/** "+120 ms", "−40 ms", "0 ms". */
+export function formatOffset(ms: number): string {
+  if (ms === 0) return '0 ms';
+  return `${ms > 0 ? '+' : '−'}${Math.abs(ms)} ms`;
 }
 
 export const dbToGain = (db: number) => Math.pow(10, db / 20);

@@ -6,6 +6,11 @@
  * are started with the same `when` on the AudioContext clock, so they stay sample-aligned
  * however long the song is (HTML <audio> elements drift apart by tens of milliseconds).
  *
+ * Each track's offset (ms, + later) moves its start on that clock: a late track's source
+ * starts `offset` after the others, an early one starts playing `offset` into its buffer, so
+ * offsets are exact to the sample. A track whose audio arrives while the song plays joins
+ * at the current position.
+ *
  * Buffer sources play once: pausing or seeking stops them and starts new ones at the new
  * offset. The position is read from `ctx.currentTime`, the clock the audio is scheduled on.
  */
@@ -18,6 +23,7 @@ export interface ChannelSettings {
   pan: number;
   muted: boolean;
   solo: boolean;
+  offsetMs: number;
   buffer: AudioBuffer | null;
 }
 
@@ -40,15 +46,49 @@ const RAMP_S = 0.015;
 let decoder: OfflineAudioContext | undefined;
 
 /**
- * Fetches and decodes one track. Decoding runs in an OfflineAudioContext, because an
- * AudioContext may only start after a user gesture and we want the audio ready before it.
+ * Fetches and decodes one track, reporting the share downloaded. Decoding runs in an
+ * OfflineAudioContext at the playback rate, so the decoded samples are held once, at the
+ * rate they play at; the compressed bytes are let go as soon as they are decoded.
  */
-export async function loadAudio(url: string, signal?: AbortSignal): Promise<AudioBuffer> {
-  const res = await fetch(url, { credentials: 'same-origin', signal: signal ?? null });
-  if (!res.ok) throw new Error(`the server answered ${res.status}`);
-  const bytes = await res.arrayBuffer();
+export async function loadAudio(url: string, onProgress?: (share: number) => void): Promise<AudioBuffer> {
+  const res = await fetch(url, { credentials: 'same-origin' });
+  if (!res.ok || !res.body) throw new Error(`the server answered ${res.status}`);
+  const total = Number(res.headers.get('Content-Length')) || 0;
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.byteLength;
+    if (total) onProgress?.(Math.min(1, received / total));
+  }
+  const bytes = new Uint8Array(received);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  chunks.length = 0;
+  onProgress?.(1);
   decoder ??= new OfflineAudioContext({ numberOfChannels: 2, length: 1, sampleRate: SAMPLE_RATE });
-  return decoder.decodeAudioData(bytes);
+  return compact(await decoder.decodeAudioData(bytes.buffer));
+}
+
+/**
+ * A part recorded in mono arrives as stereo with two equal channels (the stream rendition is
+ * stereo): keep one, which halves its memory (about 10 MB per minute instead of 21). The
+ * panner spreads a mono source over both sides, so it sounds the same.
+ */
+function compact(buffer: AudioBuffer): AudioBuffer {
+  if (buffer.numberOfChannels !== 2) return buffer;
+  const left = buffer.getChannelData(0);
+  const right = buffer.getChannelData(1);
+  for (let i = 0; i < left.length; i++) if (left[i] !== right[i]) return buffer;
+  const mono = new AudioBuffer({ numberOfChannels: 1, length: buffer.length, sampleRate: buffer.sampleRate });
+  mono.copyToChannel(left, 0);
+  return mono;
 }
 
 interface Channel {
@@ -88,6 +128,12 @@ export class MixerEngine {
     if (!this.playing || !this.ctx) return this.offset;
     const t = this.ctx.currentTime - this.startedAt;
     return Math.min(this.duration, Math.max(this.offset, t));
+  }
+
+  /** Creates and resumes the AudioContext; call it inside the first play's gesture. */
+  async unlock(): Promise<void> {
+    const ctx = this.context();
+    if (ctx.state !== 'running') await ctx.resume();
   }
 
   /** Must be called from a user gesture the first time (autoplay policy). */
@@ -171,32 +217,52 @@ export class MixerEngine {
     return ctx;
   }
 
+  /** A track's audio (or offset) changed while playing: (re)start it at the song's position. */
+  restartTrack(settings: ChannelSettings): void {
+    const ch = this.channels.find((c) => c.settings === settings);
+    if (!ch || !this.playing || !this.ctx || this.ctx.state !== 'running') return;
+    stopSource(ch);
+    this.startSource(ch, this.startedAt);
+  }
+
   private startSources(offset: number): void {
     const ctx = this.ctx!;
     const when = ctx.currentTime + START_AHEAD_S;
-    for (const ch of this.channels) {
-      const buffer = ch.settings.buffer;
-      if (!buffer || offset >= buffer.duration) continue; // this part has already ended
-      const source = ctx.createBufferSource();
-      source.buffer = buffer;
-      source.connect(ch.gain);
-      source.start(when, offset);
-      ch.source = source;
-    }
     this.offset = offset;
     this.startedAt = when - offset;
+    for (const ch of this.channels) this.startSource(ch, this.startedAt);
+  }
+
+  /** Starts one track so its 0:00 plays at `zeroAt + offset` on the context clock. */
+  private startSource(ch: Channel, zeroAt: number): void {
+    const ctx = this.ctx!;
+    const buffer = ch.settings.buffer;
+    if (!buffer) return;
+    const earliest = ctx.currentTime + 0.005;
+    const trackZero = zeroAt + ch.settings.offsetMs / 1000;
+    // Starting in the past means starting now, that far into the buffer.
+    const when = Math.max(earliest, trackZero);
+    const into = when - trackZero;
+    if (into >= buffer.duration) return; // this part has already ended
+    const source = ctx.createBufferSource();
+    source.buffer = buffer;
+    source.connect(ch.gain);
+    source.start(when, into);
+    ch.source = source;
   }
 
   private stopSources(): void {
-    for (const ch of this.channels) {
-      if (!ch.source) continue;
-      try {
-        ch.source.stop();
-      } catch {
-        // already stopped
-      }
-      ch.source.disconnect();
-      ch.source = null;
-    }
+    for (const ch of this.channels) stopSource(ch);
   }
+}
+
+function stopSource(ch: Channel): void {
+  if (!ch.source) return;
+  try {
+    ch.source.stop();
+  } catch {
+    // already stopped
+  }
+  ch.source.disconnect();
+  ch.source = null;
 }

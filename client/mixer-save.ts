@@ -4,19 +4,14 @@
  * that version is ready or failed (one version, not the whole history).
  */
 import { csrfToken } from './csrf.js';
-
-export interface SavedTrack {
-  trackId: string;
-  gainDb: number;
-  pan: number;
-  muted: boolean;
-}
+import type { RecipeEntry, SavedSetting } from './mixer-ui.js';
 
 export interface MasterVersion {
   id: number;
   number: number;
   status: 'rendering' | 'ready' | 'failed';
   failureReason: string | null;
+  recipe: RecipeEntry[];
 }
 
 interface VersionsResponse {
@@ -46,7 +41,17 @@ async function errorMessage(res: Response): Promise<string> {
   return `The mix could not be saved (the server answered ${res.status}).`;
 }
 
-export async function saveMix(url: string, tracks: SavedTrack[]): Promise<SaveOutcome> {
+/** POST /posts/:id/versions/:n/current as JSON: the server makes that version the master. */
+export async function makeCurrent(url: string): Promise<{ ok: true } | { ok: false; message: string }> {
+  try {
+    const res = await fetch(url, { method: 'POST', credentials: 'same-origin', headers: { Accept: 'application/json', 'X-CSRF-Token': csrfToken() } });
+    return res.ok ? { ok: true } : { ok: false, message: await errorMessage(res) };
+  } catch {
+    return { ok: false, message: 'Could not reach SoundHub. Check your connection and try again.' };
+  }
+}
+
+export async function saveMix(url: string, tracks: SavedSetting[]): Promise<SaveOutcome> {
   let res: Response;
   try {
     res = await fetch(url, {

@@ -2,16 +2,43 @@
  * The mixer's state on the page: the tracks and their settings, the engine that plays
  * them, and what the screen shows (playhead, time, waveforms, status line).
  */
-import { formatTime, type MixerData, type MixerTrackData } from './mixer-data.js';
+import { OFFSET_MAX_MS, formatTime, type MixerData, type MixerTrackData } from './mixer-data.js';
 import { MixerEngine, isAudible, loadAudio, type ChannelSettings } from './mixer-engine.js';
-import { PAUSE_ICON, PLAY_ICON, buildMixer, drawTicks, setIcon, showGain, showPan, type MixerView, type TrackView } from './mixer-view.js';
+import { PAUSE_ICON, PLAY_ICON, buildMixer, drawTicks, setIcon, showGain, showInMix, showOffset, showPan, type MixerView, type TrackView } from './mixer-view.js';
 import { drawPeaks, loadPeaks, peaksFromBuffer, type Peaks } from './mixer-waveform.js';
 
 export interface TrackState extends ChannelSettings {
   data: MixerTrackData;
   view: TrackView;
   peaks: Peaks | null;
+  /** In the master the author saves (the author track always is). */
+  included: boolean;
+  /** Its audio on the way (fetch + decode), so it is asked for once. */
+  loading: Promise<void> | null;
 }
+
+/** What a save stores for one track; the mixer compares these to know if anything changed. */
+export interface SavedSetting {
+  trackId: string;
+  gainDb: number;
+  pan: number;
+  muted: boolean;
+  offsetMs: number;
+  included: boolean;
+}
+
+/** One track of a saved version's recipe, as GET /posts/:id/versions/:number gives it. */
+export interface RecipeEntry {
+  trackId: string | null;
+  gainDb: number;
+  pan: number;
+  muted: boolean;
+  offsetMs: number;
+  withdrawn: boolean;
+}
+
+/** At most this many tracks fetch and decode at once: a phone keeps its memory and network. */
+const LOADS_AT_ONCE = 3;
 
 export type MixerState = 'loading' | 'ready' | 'playing' | 'paused' | 'error';
 
@@ -28,7 +55,18 @@ export class MixerUi {
   state: MixerState = 'loading';
   /** Song time under the pointer while the playhead is dragged; null otherwise. */
   scrubbing: number | null = null;
+  /** The version the mixer holds (saved or restored); null before the first save. */
+  version: number | null;
+  /** A master renders: no save until it is done. */
+  rendering = false;
+  /** Set once play was pressed: from then on, tracks that become audible load their audio. */
+  audioWanted = false;
+  private baseline: SavedSetting[] = [];
   private lastSecond = -1;
+  private queue: Array<() => void> = [];
+  private active = 0;
+  private loaded = 0;
+  private wanted = 0;
 
   constructor(
     readonly root: HTMLElement,
@@ -43,11 +81,101 @@ export class MixerUi {
       pan: t.pan,
       muted: startsMuted(t),
       solo: false,
+      offsetMs: t.offsetMs,
+      included: t.included,
       buffer: null,
       peaks: null,
+      loading: null,
     }));
-    this.engine = new MixerEngine(this.tracks, Math.max(0, ...this.tracks.map(durationOf)));
+    this.version = data.version;
+    this.engine = new MixerEngine(this.tracks, 0);
+    this.engine.duration = this.timelineLength();
+    this.markSaved();
     new ResizeObserver(() => this.layout()).observe(this.view.ruler);
+  }
+
+  // ---- what is saved -----------------------------------------------------------------------
+
+  /** Exactly what the author hears, as the save sends it (solo is for listening only). */
+  settings(): SavedSetting[] {
+    return this.tracks.map((t) => ({ trackId: t.trackId, gainDb: t.gainDb, pan: t.pan, muted: t.muted, offsetMs: t.offsetMs, included: t.included }));
+  }
+
+  get dirty(): boolean {
+    return JSON.stringify(this.settings()) !== JSON.stringify(this.baseline);
+  }
+
+  /** What the mixer holds now is saved (page load, a save, a restored version). */
+  markSaved(): void {
+    this.baseline = this.settings();
+    this.showSaveState();
+  }
+
+  /** "Mixer: v2, unsaved changes", and whether "Save mix" can be pressed and why not. */
+  showSaveState(): void {
+    const dirty = this.dirty;
+    const name = this.version === null ? 'Mixer: not saved yet' : `Mixer: v${this.version}`;
+    this.view.holds.textContent = dirty ? `${name}, unsaved changes` : name;
+    this.root.dataset.dirty = String(dirty);
+    this.root.dataset.version = this.version === null ? '' : String(this.version);
+    const save = this.view.save;
+    if (!save) return;
+    const reason = this.rendering ? 'A master is rendering.' : this.state === 'error' ? '' : !dirty && this.version !== null ? 'No changes to save.' : '';
+    save.disabled = this.state === 'error' || reason !== '';
+    this.view.saveReason.textContent = reason;
+  }
+
+  /** Puts a saved version's parts and levels into the mixer; parts not in it go out (muted). */
+  applyRecipe(version: number, recipe: RecipeEntry[]): void {
+    for (const t of this.tracks) {
+      const r = recipe.find((e) => e.trackId === t.trackId && !e.withdrawn);
+      if (r) Object.assign(t, { included: true, gainDb: r.gainDb, pan: r.pan, muted: r.muted, offsetMs: r.offsetMs });
+      else Object.assign(t, { included: t.data.role === 'author', muted: t.data.role === 'author' ? t.muted : true });
+      showGain(t.view.gain, t.gainDb);
+      showPan(t.view.pan, t.pan);
+      showOffset(t.view, t.offsetMs);
+      showInMix(t.view, t.included);
+    }
+    this.version = version;
+    this.timelineChanged();
+    if (this.engine.isPlaying) this.engine.seek(this.engine.position()); // new offsets: restart in sync
+    this.showLevels();
+    this.markSaved();
+  }
+
+  setIncluded(t: TrackState, included: boolean): void {
+    t.included = included;
+    t.muted = !included;
+    showInMix(t.view, included);
+    this.timelineChanged();
+    this.showLevels();
+  }
+
+  setOffset(t: TrackState, ms: number): void {
+    const next = Math.round(Math.min(OFFSET_MAX_MS, Math.max(-OFFSET_MAX_MS, ms)));
+    if (next === t.offsetMs && t.view.offset.value === String(next)) return;
+    t.offsetMs = next;
+    showOffset(t.view, next);
+    this.timelineChanged();
+    this.engine.restartTrack(t);
+    this.showSaveState();
+  }
+
+  /** The timeline spans the longest track in the mix (with its offset), not every part. */
+  timelineLength(): number {
+    const inMix = this.tracks.filter((t) => t.included);
+    return Math.max(0, ...(inMix.length ? inMix : this.tracks).map((t) => durationOf(t) + Math.max(0, t.offsetMs / 1000)));
+  }
+
+  private timelineChanged(): void {
+    const next = this.timelineLength();
+    if (Math.abs(next - this.engine.duration) > 0.001) {
+      this.engine.duration = next;
+      this.root.dataset.durationMs = String(Math.round(next * 1000));
+      this.layout();
+    } else {
+      for (const t of this.tracks) this.layoutTrack(t);
+    }
   }
 
   setState(next: MixerState): void {
@@ -73,6 +201,19 @@ export class MixerUi {
       this.setState('paused');
       this.frame();
       return;
+    }
+    if (!this.audioWanted) {
+      this.audioWanted = true;
+      const unlocking = this.engine.unlock(); // inside the gesture: the browser lets audio start
+      this.setState('loading');
+      await Promise.all(this.tracks.filter((t) => isAudible(t, this.tracks)).map((t) => this.wantAudio(t)));
+      await unlocking.catch(() => undefined);
+      if (!this.tracks.some((t) => t.buffer)) {
+        this.setState('error');
+        this.say('The tracks could not be loaded. Reload the page to try again.', 'error');
+        return;
+      }
+      this.say('');
     }
     const starting = this.engine.play(); // synchronous up to ctx.resume(): still inside the gesture
     this.setState('playing');
@@ -106,18 +247,26 @@ export class MixerUi {
     for (const t of this.tracks) {
       t.view.mute.setAttribute('aria-pressed', String(t.muted));
       t.view.solo.setAttribute('aria-pressed', String(t.solo));
-      t.view.row.classList.toggle('is-silent', !isAudible(t, this.tracks));
+      const audible = isAudible(t, this.tracks);
+      t.view.row.classList.toggle('is-silent', !audible);
+      if (audible && this.audioWanted) void this.wantAudio(t);
     }
     this.engine.applyLevels();
+    this.showSaveState();
   }
 
-  /** Back to the levels the page loaded with. */
+  /** Back to what the mixer holds (the version saved or restored last). */
   reset(): void {
     for (const t of this.tracks) {
-      Object.assign(t, { gainDb: t.data.gainDb, pan: t.data.pan, muted: startsMuted(t.data), solo: false });
+      const saved = this.baseline.find((b) => b.trackId === t.trackId)!;
+      Object.assign(t, { gainDb: saved.gainDb, pan: saved.pan, muted: saved.muted, included: saved.included, offsetMs: saved.offsetMs, solo: false });
       showGain(t.view.gain, t.gainDb);
       showPan(t.view.pan, t.pan);
+      showOffset(t.view, t.offsetMs);
+      showInMix(t.view, t.included);
     }
+    this.timelineChanged();
+    if (this.engine.isPlaying) this.engine.seek(this.engine.position());
     showGain(this.view.master, 0);
     this.engine.setMasterDb(0);
     this.showLevels();
@@ -145,12 +294,17 @@ export class MixerUi {
     this.showPosition(this.scrubbing ?? this.engine.position());
   }
 
-  /** A track's waveform spans its own length on the shared timeline (all start at 0:00). */
-  private layoutTrack(t: TrackState): void {
-    const share = this.engine.duration ? Math.min(1, durationOf(t) / this.engine.duration) : 1;
-    const width = `${Math.round(t.view.lane.clientWidth * share)}px`;
-    t.view.wave.style.width = width;
-    t.view.waveHot.style.width = width;
+  /** A track's waveform spans its own length on the shared timeline, moved by its offset. */
+  layoutTrack(t: TrackState): void {
+    const { duration } = this.engine;
+    const lane = t.view.lane.clientWidth;
+    const share = duration ? durationOf(t) / duration : 1;
+    const width = `${Math.round(lane * share)}px`;
+    const left = `${Math.round(duration ? (lane * t.offsetMs) / 1000 / duration : 0)}px`;
+    for (const canvas of [t.view.wave, t.view.waveHot]) {
+      canvas.style.width = width;
+      canvas.style.left = left;
+    }
     if (!t.peaks) return;
     drawPeaks(t.view.wave, t.peaks, WAVE_COLOR);
     drawPeaks(t.view.waveHot, t.peaks, WAVE_PLAYED_COLOR);
@@ -158,47 +312,80 @@ export class MixerUi {
 
   // ---- loading -----------------------------------------------------------------------------
 
-  /** Fetches and decodes every track; waveforms show as soon as their peaks arrive. */
+  /**
+   * Draws the waveforms from the server's peaks; no audio is fetched until the first play
+   * (a phone opening the page downloads a few kilobytes per part, not the parts).
+   */
   async load(): Promise<void> {
-    this.say(`Loading ${this.tracks.length === 1 ? 'the track' : `${this.tracks.length} tracks`}…`);
     this.setState('loading');
+    this.root.dataset.durationMs = String(Math.round(this.engine.duration * 1000));
     this.showLevels();
     this.layout();
-    await Promise.all(this.tracks.map((t) => this.loadTrack(t)));
-    if (!this.tracks.some((t) => t.buffer)) {
-      this.setState('error');
-      this.say('The tracks could not be loaded. Reload the page to try again.', 'error');
-      return;
-    }
-    this.engine.duration = Math.max(...this.tracks.map(durationOf));
-    this.root.dataset.durationMs = String(Math.round(this.engine.duration * 1000));
-    this.layout();
+    await Promise.all(
+      this.tracks.map(async (t) => {
+        t.peaks = t.data.peaksUrl ? await loadPeaks(t.data.peaksUrl).catch(() => null) : null;
+        t.view.message.textContent = t.peaks ? '' : 'Waveform after the first play';
+        this.layoutTrack(t);
+      }),
+    );
     this.view.play.disabled = false;
-    if (this.view.save) this.view.save.disabled = false;
     this.setState('ready');
-    this.say('');
+    this.showSaveState();
+  }
+
+  /** Asks for a track's audio: queued, at most LOADS_AT_ONCE fetching and decoding at a time. */
+  wantAudio(t: TrackState): Promise<void> {
+    if (!this.audioWanted) return Promise.resolve();
+    t.loading ??= new Promise<void>((resolve) => {
+      this.wanted++;
+      this.queue.push(() => {
+        void this.loadTrack(t).finally(resolve);
+      });
+      queueMicrotask(() => this.pump()); // after every track asked at once is counted
+
+    });
+    return t.loading;
+  }
+
+  private pump(): void {
+    while (this.active < LOADS_AT_ONCE && this.queue.length) {
+      this.active++;
+      this.queue.shift()!();
+    }
+  }
+
+  private showProgress(): void {
+    const wanted = this.wanted;
+    this.root.dataset.loadedTracks = String(this.loaded);
+    if (this.loaded < wanted) this.say(`Loading audio: ${this.loaded} of ${wanted} tracks ready…`);
+    else if (this.state === 'loading' || this.view.status.textContent?.startsWith('Loading audio')) this.say('');
   }
 
   private async loadTrack(t: TrackState): Promise<void> {
-    const peaks = t.data.peaksUrl ? loadPeaks(t.data.peaksUrl).catch(() => null) : Promise.resolve(null);
-    void peaks.then((p) => {
-      if (p && !t.peaks) {
-        t.peaks = p;
+    t.view.message.textContent = 'Loading… 0%';
+    this.showProgress();
+    try {
+      t.buffer = await loadAudio(t.data.streamUrl, (share) => {
+        t.view.message.textContent = share < 1 ? `Loading… ${Math.round(share * 100)}%` : 'Decoding…';
+      });
+      t.view.message.textContent = '';
+      if (!t.peaks) {
+        t.peaks = peaksFromBuffer(t.buffer);
         this.layoutTrack(t);
       }
-    });
-    try {
-      t.buffer = await loadAudio(t.data.streamUrl);
+      this.engine.restartTrack(t); // joins a song already playing, in sync
     } catch {
       t.view.message.textContent = 'This track could not be loaded.';
       t.view.row.classList.add('has-error');
-      return;
+    } finally {
+      this.active--;
+      this.loaded++;
+      this.showProgress();
+      this.pump();
     }
-    t.peaks ??= (await peaks) ?? peaksFromBuffer(t.buffer);
-    t.view.message.textContent = '';
   }
 }
 
-function durationOf(t: TrackState): number {
+function durationOf(t: Pick<TrackState, 'buffer' | 'data'>): number {
   return t.buffer?.duration ?? (t.data.durationMs ?? 0) / 1000;
 }

@@ -2,7 +2,7 @@
  * The mixer's markup, built from the page's data. Names from users only ever go into
  * textContent and attributes, never into HTML.
  */
-import { GAIN_MAX_DB, GAIN_MIN_DB, describePan, formatGain, formatPan, formatTime, type MixerData, type MixerTrackData } from './mixer-data.js';
+import { GAIN_MAX_DB, GAIN_MIN_DB, OFFSET_MAX_MS, describePan, formatGain, formatOffset, formatPan, formatTime, type MixerData, type MixerTrackData } from './mixer-data.js';
 
 type Attrs = Record<string, string | number | boolean | undefined>;
 
@@ -73,13 +73,32 @@ export interface TrackView {
   solo: HTMLButtonElement;
   gain: RangeControl;
   pan: RangeControl;
+  offset: HTMLInputElement;
+  /** The author's in/out-of-the-mix switch; null for the author track and for visitors. */
+  inMix: HTMLButtonElement | null;
+  outTag: HTMLElement;
+}
+
+export function showOffset(t: TrackView, ms: number): void {
+  t.offset.value = String(ms);
+  t.lane.setAttribute('aria-valuenow', String(ms));
+  t.lane.setAttribute('aria-valuetext', formatOffset(ms));
+}
+
+/** "Not in the mix" on the row, and the author's switch saying which way it is. */
+export function showInMix(t: TrackView, included: boolean): void {
+  t.row.classList.toggle('is-excluded', !included);
+  t.outTag.hidden = included;
+  if (!t.inMix) return;
+  t.inMix.setAttribute('aria-pressed', String(included));
+  t.inMix.textContent = included ? 'In the mix' : 'Out of the mix';
 }
 
 function toggle(text: string, name: string, cls: string): HTMLButtonElement {
   return h('button', { type: 'button', class: `mixer-toggle ${cls}`, 'aria-pressed': 'false', 'aria-label': name, title: name }, text);
 }
 
-function trackView(t: MixerTrackData): TrackView {
+function trackView(t: MixerTrackData, canSave: boolean): TrackView {
   const gain = range('Gain', `Gain, ${t.label}`, GAIN_MIN_DB, GAIN_MAX_DB, 0.5, t.gainDb);
   const pan = range('Pan', `Pan, ${t.label}`, -1, 1, 0.05, t.pan);
   showGain(gain, t.gainDb);
@@ -88,21 +107,37 @@ function trackView(t: MixerTrackData): TrackView {
   const solo = toggle('S', `Solo ${t.label}`, 'solo');
   const badges = h('span', { class: 'track-badges' });
   if (t.role === 'author') badges.append(h('span', { class: 'tag' }, 'Author'));
-  if (!t.included) badges.append(h('span', { class: 'tag muted' }, 'Not in the mix'));
+  const outTag = h('span', { class: 'tag muted' }, 'Not in the mix');
+  badges.append(outTag);
   if (t.loudnessLufs !== null) badges.append(h('span', { class: 'track-lufs', title: 'Integrated loudness of the part as uploaded' }, `${t.loudnessLufs.toFixed(1)} LUFS`));
 
   const wave = h('canvas', { class: 'wave' });
   const waveHot = h('canvas', { class: 'wave' });
   const message = h('p', { class: 'lane-message' }, 'Loading…');
-  const lane = h('div', { class: 'track-lane' }, wave, h('div', { class: 'wave-played' }, waveHot), h('div', { class: 'lane-cursor' }), message);
+  // The lane is the track's offset slider for the keyboard (arrows: 10 ms); a click seeks.
+  const lane = h(
+    'div',
+    { class: 'track-lane', role: 'slider', tabindex: 0, 'aria-label': `Offset, ${t.label}`, 'aria-valuemin': -OFFSET_MAX_MS, 'aria-valuemax': OFFSET_MAX_MS, 'aria-valuenow': t.offsetMs, title: 'Click to seek · drag sideways with Shift, or use the arrow keys, to move the part in time' },
+    wave,
+    h('div', { class: 'wave-played' }, waveHot),
+    h('div', { class: 'lane-cursor' }),
+    message,
+  );
+  const offsetId = `mixer-ctl-${++uid}`;
+  const offset = h('input', { type: 'number', id: offsetId, class: 'offset-input', min: -OFFSET_MAX_MS, max: OFFSET_MAX_MS, step: 10, value: t.offsetMs, 'aria-label': `Offset in milliseconds, ${t.label}` });
+  const offsetField = h('div', { class: 'mixer-control mixer-offset' }, h('label', { for: offsetId }, 'Offset'), offset, h('span', { class: 'small muted', 'aria-hidden': 'true' }, 'ms'));
+  const inMix = canSave && t.role !== 'author' ? h('button', { type: 'button', class: 'mixer-inmix', 'aria-pressed': String(t.included), 'aria-label': `In the mix: ${t.label}` }, '') : null;
   const row = h(
     'li',
     { class: `mixer-track${t.included ? '' : ' is-excluded'}`, 'data-track-id': t.trackId },
     h('div', { class: 'track-head' }, h('span', { class: 'track-name', title: t.label }, t.label), h('div', { class: 'track-meta' }, badges, h('div', { class: 'track-buttons' }, mute, solo))),
     lane,
-    h('div', { class: 'track-controls' }, gain.wrap, pan.wrap),
+    h('div', { class: 'track-controls' }, gain.wrap, pan.wrap, offsetField, ...(inMix ? [inMix] : [])),
   );
-  return { row, lane, wave, waveHot, message, mute, solo, gain, pan };
+  const view = { row, lane, wave, waveHot, message, mute, solo, gain, pan, offset, inMix, outTag };
+  showInMix(view, t.included);
+  showOffset(view, t.offsetMs);
+  return view;
 }
 
 export interface MixerView {
@@ -112,6 +147,10 @@ export interface MixerView {
   ticks: HTMLElement;
   master: RangeControl;
   save: HTMLButtonElement | null;
+  /** Why "Save mix" is off (no changes, a master rendering), next to it. */
+  saveReason: HTMLElement;
+  /** "Mixer: v2, unsaved changes". */
+  holds: HTMLElement;
   reset: HTMLButtonElement;
   status: HTMLElement;
   tracks: TrackView[];
@@ -123,9 +162,12 @@ export function buildMixer(root: HTMLElement, data: MixerData): MixerView {
   const master = range('Master', 'Master volume', -24, 6, 0.5, 0);
   master.wrap.classList.add('mixer-master');
   showGain(master, 0);
-  const reset = h('button', { type: 'button', class: 'button ghost small', title: 'Back to the levels the page loaded with' }, 'Reset');
+  const reset = h('button', { type: 'button', class: 'button ghost small', title: 'Back to the version the mixer holds' }, 'Reset');
   const save = data.canSave ? h('button', { type: 'button', class: 'button small', disabled: true }, 'Save mix') : null;
-  const actions = h('div', { class: 'mixer-actions' }, reset, ...(save ? [save] : []));
+  const saveReason = h('span', { class: 'mixer-save-reason muted small', id: 'mixer-save-reason' });
+  if (save) save.setAttribute('aria-describedby', saveReason.id);
+  const holds = h('span', { class: 'mixer-holds small', 'data-mixer-holds': '' });
+  const actions = h('div', { class: 'mixer-actions' }, holds, saveReason, reset, ...(save ? [save] : []));
   const transport = h('div', { class: 'mixer-transport' }, play, time, master.wrap, actions);
 
   const ticks = h('div', { class: 'ruler-ticks', 'aria-hidden': 'true' });
@@ -137,16 +179,16 @@ export function buildMixer(root: HTMLElement, data: MixerData): MixerView {
   );
   const timeline = h('div', { class: 'mixer-timeline' }, h('div', { class: 'mixer-timeline-label muted small', 'aria-hidden': 'true' }, 'Tracks'), ruler);
 
-  const tracks = data.tracks.map(trackView);
+  const tracks = data.tracks.map((t) => trackView(t, data.canSave));
   const list = h('ol', { class: 'mixer-tracks', 'aria-label': 'Tracks' }, ...tracks.map((t) => t.row));
   const status = h('p', { class: 'mixer-status', role: 'status', 'aria-live': 'polite' });
   const note = data.canSave
-    ? h('p', { class: 'mixer-note muted small' }, 'Set the levels, then “Save mix” renders a new master. Solo and the master fader are for listening only.')
+    ? h('p', { class: 'mixer-note muted small' }, 'Set the levels, offsets and which parts are in, then “Save mix” renders a new master of exactly what you hear. Solo and the master fader are for listening only.')
     : h('p', { class: 'mixer-note muted small' }, 'This is your private playground: mute a part and play along — only the author’s mix is saved.');
 
   root.querySelector('.mixer-fallback')?.remove();
   root.append(transport, note, timeline, list, status);
-  return { play, time, ruler, ticks, master, save, reset, status, tracks };
+  return { play, time, ruler, ticks, master, save, saveReason, holds, reset, status, tracks };
 }
 
 /** Time labels along the ruler, about one per 70 px. */

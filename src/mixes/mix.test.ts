@@ -180,6 +180,43 @@ describe('the master', { timeout: 240_000 }, () => {
   });
 });
 
+describe('saving from the mixer', () => {
+  it('takes parts in and out of the mix with the save, with their offsets, as the author heard them', async () => {
+    const { id: postId } = await buildPost(author, { title: 'In and out' }, { buffer: tones.a440, name: 'a440.wav' });
+    const authorTrackId = (await ctx.db('posts').where({ id: postId }).first()).author_track_id as string;
+    const part = await addContribution(bassist, postId, { buffer: tones.e660, name: 'e660.wav' }, { note: 'out at first' });
+    await waitForTrack(ctx, part.trackId);
+    expect((await ctx.db('contributions').where({ id: part.id }).first()).included).toBe(false);
+    const send = (tracks: object[]) => author.agent.post(`/posts/${postId}/mix`).set('X-CSRF-Token', author.csrf).set('Accept', 'application/json').send({ tracks });
+    const recipeOf = async (versionId: number) =>
+      (await ctx.db('mix_version_tracks').where({ mix_version_id: versionId }).orderBy('position')).map((r) => ({ trackId: r.track_id, gainDb: r.gain_db, muted: r.muted, offsetMs: r.offset_ms }));
+
+    const saved = await send([
+      { trackId: authorTrackId, gainDb: -1, pan: 0, muted: false, offsetMs: 0, included: true },
+      { trackId: part.trackId, gainDb: -4.5, pan: 0.2, muted: false, offsetMs: 120, included: true },
+    ]);
+    expect(saved.status).toBe(202);
+    expect(await recipeOf(saved.body.version.id)).toEqual([
+      { trackId: authorTrackId, gainDb: -1, muted: false, offsetMs: 0 },
+      { trackId: part.trackId, gainDb: -4.5, muted: false, offsetMs: 120 },
+    ]);
+    expect((await ctx.db('contributions').where({ id: part.id }).first()).included).toBe(true);
+
+    const out = await send([
+      { trackId: authorTrackId, gainDb: -1, pan: 0, muted: false, offsetMs: -30, included: true },
+      { trackId: part.trackId, gainDb: -4.5, pan: 0.2, muted: true, offsetMs: 120, included: false },
+    ]);
+    expect(out.status).toBe(202);
+    expect(await recipeOf(out.body.version.id)).toEqual([{ trackId: authorTrackId, gainDb: -1, muted: false, offsetMs: -30 }]);
+    expect((await ctx.db('contributions').where({ id: part.id }).first()).included).toBe(false);
+
+    // A part sent without "included" must already be in the mix; a bad flag is refused whole.
+    expect((await send([{ trackId: part.trackId, gainDb: 0, pan: 0, muted: false }])).status).toBe(422);
+    expect((await send([{ trackId: authorTrackId, gainDb: 0, pan: 0, muted: false, included: 'yes' }])).status).toBe(422);
+    expect((await ctx.db('mix_versions').where({ post_id: postId })).length).toBe(2);
+  });
+});
+
 describe('who may do what', () => {
   it('only the author includes, excludes, saves and picks the current master', async () => {
     const authorId = await userId(author);

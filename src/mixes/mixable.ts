@@ -14,19 +14,21 @@ export interface MixableTrack {
   loudnessLufs: number | null;
   /** Where the track starts when the mixer sends no offset: the part's proposed alignment. */
   defaultOffsetMs: number;
+  /** Whether the author has the part in the mix (the author track always is). */
+  included: boolean;
 }
 
-/** The author track and every contribution the author included (failed uploads never). */
+/** The author track and every contribution, in the mix or not (failed uploads never). */
 export async function listMixableTracks(db: Db, post: PostSummary): Promise<MixableTrack[]> {
   const author = await findTrackById(db, post.author_track_id);
   const contributions = await listContributionsOfPost(db, post.id);
   const tracks: MixableTrack[] = [];
   if (author && author.status !== 'failed') {
-    tracks.push({ trackId: author.id, contributionId: null, role: 'author', musician: post.author_nickname, instrument: post.instrument_name, loudnessLufs: author.loudness_lufs, defaultOffsetMs: 0 });
+    tracks.push({ trackId: author.id, contributionId: null, role: 'author', musician: post.author_nickname, instrument: post.instrument_name, loudnessLufs: author.loudness_lufs, defaultOffsetMs: 0, included: true });
   }
   for (const c of contributions) {
-    if (!c.included || c.track.status === 'failed') continue;
-    tracks.push({ trackId: c.track_id, contributionId: c.id, role: 'contribution', musician: c.contributor_nickname, instrument: c.instrument_name, loudnessLufs: c.track.loudness_lufs, defaultOffsetMs: proposedOffset(c) });
+    if (c.track.status === 'failed') continue;
+    tracks.push({ trackId: c.track_id, contributionId: c.id, role: 'contribution', musician: c.contributor_nickname, instrument: c.instrument_name, loudnessLufs: c.track.loudness_lufs, defaultOffsetMs: proposedOffset(c), included: c.included });
   }
   return tracks;
 }

@@ -7,6 +7,8 @@ const trackSetting = z.object({
   pan: z.coerce.number().min(-1, 'Pan goes from −1 (left) to 1 (right).').max(1, 'Pan goes from −1 (left) to 1 (right).'),
   muted: z.preprocess((v) => v === true || v === 'true' || v === 'on' || v === '1', z.boolean()),
   /** Milliseconds the track starts after (+) or before (−) the song's 0:00; absent keeps the part's proposed offset. */
+  /** In (true) or out (false) of the mix, as the author set it in the mixer; absent keeps the part where it is. */
+  included: z.boolean({ error: '"included" is true or false.' }).optional(),
   offsetMs: z.coerce.number().int('Offsets are whole milliseconds.').min(-5000, 'An offset can be at most 5000 ms early.').max(5000, 'An offset can be at most 5000 ms late.').optional(),
 });
 

@@ -1,4 +1,4 @@
-import { formatDate } from '../web/format.js';
+import { formatDate, formatDateTime } from '../web/format.js';
 import { credits, describeChanges } from './changes.js';
 import type { MixVersionRow, RecipeTrack } from './queries.js';
 
@@ -11,6 +11,7 @@ export function presentMixVersions(postId: number, versions: Array<MixVersionRow
     failureReason: v.failure_reason,
     createdAt: v.created_at.toISOString(),
     createdOn: formatDate(v.created_at),
+    createdAtText: formatDateTime(v.created_at),
     isCurrent: v.id === currentVersionId,
     /** Only a rendered version can be made current again; a retired one lost its audio. */
     restorable: v.status === 'ready' && Boolean(v.master_track_id),

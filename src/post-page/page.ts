@@ -24,7 +24,9 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer) {
   ]);
   // The foreign key keeps the author track as long as its post.
   if (!authorTrack) throw new Error(`post ${post.id} has no author track`);
-  const newestRecipe = history.rows[0]?.recipe ?? [];
+  // The mixer starts from the master that plays (the current version), else the newest.
+  const mixerVersion = history.rows.find((v) => v.id === post.current_mix_version_id) ?? history.rows[0];
+  const newestRecipe = mixerVersion?.recipe ?? [];
   const canMix = canMixPost(viewer, post);
   const trackView = (t: TrackRow) => ({ ...presentTrack(t), warnings: canSeeTrackWarnings(viewer, t) ? t.warnings : [] });
 
@@ -55,10 +57,13 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer) {
     canSave: canMix,
     saveUrl: `/posts/${post.id}/mix`,
     versionsUrl: `/posts/${post.id}/versions`,
+    /** The version whose recipe the mixer starts from ("Mixer: v2"); null before the first save. */
+    version: mixerVersion ? mixerVersion.number : null,
+    // Every ready part for every visitor: parts outside the mix start muted, marked so.
     tracks: [
       mixerTrack(authorTrack, { role: 'author', label: `${post.instrument_name} · ${post.author_nickname}`, instrument: post.instrument_name, musician: post.author_nickname, included: true, proposedOffsetMs: 0 }, newestRecipe),
       ...contributions
-        .filter((c) => c.track.status !== 'failed' && (c.included || canMix))
+        .filter((c) => c.track.status === 'ready')
         .map((c) =>
           mixerTrack(c.track, { role: 'contribution', label: `${c.instrument_name} · ${c.contributor_nickname}`, instrument: c.instrument_name, musician: c.contributor_nickname, included: c.included, proposedOffsetMs: proposedOffset(c) }, newestRecipe),
         ),

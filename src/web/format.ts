@@ -11,6 +11,12 @@ export function formatDate(date: Date): string {
   return date.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 }
 
+/** "1 Dec 2026, 21:40 UTC": a version list tells apart two saves of one day. */
+export function formatDateTime(date: Date): string {
+  const time = date.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+  return `${formatDate(date)}, ${time} UTC`;
+}
+
 export function timeAgo(date: Date, now = new Date()): string {
   const s = Math.max(0, Math.round((now.getTime() - date.getTime()) / 1000));
   if (s < 60) return 'just now';
