@@ -81,10 +81,12 @@ function trackChain(track: MixTrack, frames: number): string {
  * A late part is delayed with silence (adelay, in ms: at 48 kHz that is a whole number of
  * samples, and ffmpeg 4.0 has no sample unit); an early one loses its first samples (atrim
  * counts samples). Both act after the resample, so the shift is exact at the master's rate.
+ * adelay drops the channel layout on some builds (Debian's ffmpeg 5.1), which amerge then
+ * refuses ("No channel layout for input"): the layout is stated again after it.
  */
 export function offsetSteps(offsetMs: number): string[] {
   const ms = Math.round(offsetMs);
-  if (ms > 0) return [`adelay=delays=${ms}|${ms}`];
+  if (ms > 0) return [`adelay=delays=${ms}|${ms}`, 'aformat=channel_layouts=stereo'];
   if (ms < 0) return [`atrim=start_sample=${offsetFrames(-ms)}`, 'asetpts=PTS-STARTPTS'];
   return [];
 }

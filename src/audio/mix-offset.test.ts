@@ -30,4 +30,20 @@ describe.each(audioToolSets())('offsets in the mixdown with $name ffmpeg', ({ to
     // Alone in the mix, the track's shifted end is the master's end.
     expect(Math.abs(result.durationMs - (2000 + offsetMs))).toBeLessThanOrEqual(2);
   });
+
+  it('moves one track of several later (adelay beside amerge), each side starting at its own sample', async () => {
+    // Hard left as it is, hard right 37 ms later: with two tracks the sum goes through amerge,
+    // which refused adelay's output on Debian's ffmpeg 5.1 ("No channel layout for input").
+    const outputPath = join(temp.dir, 'two-tracks.wav');
+    await renderMixdown(tools, {
+      inputs: [
+        { path: burst, gainDb: 0, pan: -1, muted: false, offsetMs: 0 },
+        { path: burst, gainDb: 0, pan: 1, muted: false, offsetMs: 37 },
+      ],
+      outputPath,
+    });
+    const master = await decodeToFloat32(tools, outputPath, { sampleRate: 48000, channels: 2 });
+    expect(Math.abs(firstSound(channelSamples(master, 0)) - 24000)).toBeLessThanOrEqual(2);
+    expect(Math.abs(firstSound(channelSamples(master, 1)) - (24000 + 37 * 48))).toBeLessThanOrEqual(2);
+  });
 });
