@@ -103,7 +103,11 @@ export type VersionWithRecipe = MixVersionRow & { recipe: RecipeTrack[] };
 
 /** A page of versions, newest first, each with its recipe; the page costs the same however long the history. */
 export async function listMixVersions(db: Db, postId: number, page: { before?: number | undefined; limit: number }): Promise<VersionWithRecipe[]> {
-  const versions: MixVersionRow[] = await mixVersionsQuery(db, postId, page);
+  return withRecipes(db, await mixVersionsQuery(db, postId, page));
+}
+
+/** The versions with their recipes, in one query for all of them. */
+async function withRecipes(db: Db, versions: MixVersionRow[]): Promise<VersionWithRecipe[]> {
   if (!versions.length) return [];
   const rows: Array<RecipeTrack & { mix_version_id: number }> = await recipesQuery(
     db,
@@ -119,12 +123,7 @@ export async function listMixVersionsWithTrack(db: Db, postId: number, trackId: 
     .where('v.post_id', postId)
     .whereExists(db('mix_version_tracks as t').select(db.raw('1')).whereRaw('t.mix_version_id = v.id').where({ 't.track_id': trackId, 't.muted': false }))
     .orderBy('v.number', 'desc');
-  if (!versions.length) return [];
-  const rows: Array<RecipeTrack & { mix_version_id: number }> = await recipesQuery(
-    db,
-    versions.map((v) => v.id),
-  );
-  return versions.map((v) => ({ ...v, recipe: rows.filter((r) => r.mix_version_id === v.id).map(({ mix_version_id: _id, ...r }) => r) }));
+  return withRecipes(db, versions);
 }
 
 export async function newestMixVersion(db: Db, postId: number): Promise<MixVersionRow | undefined> {
