@@ -186,6 +186,14 @@ try {
   const access = (await readText(live.accessLog)).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { status: string; uri?: string });
   const fives = access.filter((l) => Number(l.status) >= 500);
   check(fives.length === 0, `no 5xx in nginx's access log (${access.length} requests, ${fives.length} 5xx)`);
+  const byKind = fives.reduce<Record<string, number>>((m, l) => {
+    const k = `${l.status} ${(l.uri ?? '').replace(/\d+/g, ':id')}`;
+    return { ...m, [k]: (m[k] ?? 0) + 1 };
+  }, {});
+  for (const [k, n] of Object.entries(byKind)) console.log(`  ${n} × ${k}`);
+  // A web process that died mid-burst explains both 5xx and objects without rows: say so.
+  const deaths = live.output().split('\n').filter((l) => /exited with code|restart|heap|out of memory|SIGKILL|SIGABRT/i.test(l));
+  for (const l of deaths.slice(0, 10)) console.log(`  pm2: ${l.slice(0, 200)}`);
 
   const trackIds = ok.map((r) => r.trackId!);
   check(new Set(trackIds).size === expected, `every upload got its own track (${new Set(trackIds).size} of ${expected})`);

@@ -133,7 +133,7 @@ if (uploaded) {
     note.className = 'notice small';
     note.setAttribute('role', 'status');
     note.dataset.uploadedNote = '';
-    note.textContent = 'Your part is uploaded. It is being processed and joins the mixer when it is ready (reload to see it there).';
+    note.textContent = 'Your part is uploaded. It is being processed and joins the mixer by itself when it is ready.';
     part.prepend(note);
     part.scrollIntoView({ block: 'center' });
   }

@@ -37,10 +37,13 @@ export function bindTransport(ui: MixerUi): void {
   });
 
   scrubOn(ui, view.ruler);
-  for (const t of ui.tracks) {
-    nudgeOn(ui, t);
-    scrubOn(ui, t.view.lane);
-  }
+  for (const t of ui.tracks) bindTrackTransport(ui, t);
+}
+
+/** A track's lane: seek by click, move in time by Shift-drag or arrow keys. */
+export function bindTrackTransport(ui: MixerUi, t: TrackState): void {
+  nudgeOn(ui, t);
+  scrubOn(ui, t.view.lane);
 }
 
 /** Shift-drag on a waveform moves the part in time; arrow keys on the lane move it 10 ms (Shift: 100 ms). */
@@ -113,40 +116,44 @@ function scrubOn(ui: MixerUi, el: HTMLElement): void {
 
 export function bindTrackControls(ui: MixerUi): void {
   const { engine, view } = ui;
-  for (const t of ui.tracks) {
-    const { gain, pan, mute, solo } = t.view;
-    const setGain = (db: number) => {
-      t.gainDb = db;
-      showGain(gain, db);
-      engine.applyLevels();
-      ui.showSaveState();
-    };
-    const setPan = (value: number) => {
-      t.pan = value;
-      showPan(pan, value);
-      engine.applyLevels();
-      ui.showSaveState();
-    };
-    t.view.inMix?.addEventListener('click', () => ui.setIncluded(t, !t.included));
-    gain.input.addEventListener('input', () => setGain(Number(gain.input.value)));
-    gain.input.addEventListener('dblclick', () => setGain(t.data.gainDb)); // back to where it started
-    pan.input.addEventListener('input', () => setPan(Number(pan.input.value)));
-    pan.input.addEventListener('dblclick', () => setPan(0));
-    mute.addEventListener('click', () => {
-      t.muted = !t.muted;
-      ui.showLevels();
-    });
-    solo.addEventListener('click', () => {
-      t.solo = !t.solo;
-      ui.showLevels();
-    });
-  }
+  for (const t of ui.tracks) bindTrack(ui, t);
   view.master.input.addEventListener('input', () => {
     const db = Number(view.master.input.value);
     showGain(view.master, db);
     engine.setMasterDb(db);
   });
   view.reset.addEventListener('click', () => ui.reset());
+}
+
+/** One track's faders and buttons. */
+export function bindTrack(ui: MixerUi, t: TrackState): void {
+  const { engine } = ui;
+  const { gain, pan, mute, solo } = t.view;
+  const setGain = (db: number) => {
+    t.gainDb = db;
+    showGain(gain, db);
+    engine.applyLevels();
+    ui.showSaveState();
+  };
+  const setPan = (value: number) => {
+    t.pan = value;
+    showPan(pan, value);
+    engine.applyLevels();
+    ui.showSaveState();
+  };
+  t.view.inMix?.addEventListener('click', () => ui.setIncluded(t, !t.included));
+  gain.input.addEventListener('input', () => setGain(Number(gain.input.value)));
+  gain.input.addEventListener('dblclick', () => setGain(t.data.gainDb)); // back to where it started
+  pan.input.addEventListener('input', () => setPan(Number(pan.input.value)));
+  pan.input.addEventListener('dblclick', () => setPan(0));
+  mute.addEventListener('click', () => {
+    t.muted = !t.muted;
+    ui.showLevels();
+  });
+  solo.addEventListener('click', () => {
+    t.solo = !t.solo;
+    ui.showLevels();
+  });
 }
 
 /**

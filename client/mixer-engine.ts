@@ -204,17 +204,24 @@ export class MixerEngine {
     const master = ctx.createGain();
     master.gain.value = dbToGain(this.masterDb);
     master.connect(ctx.destination);
-    this.channels = this.tracks.map((settings) => {
-      const gain = ctx.createGain();
-      const panner = ctx.createStereoPanner();
-      gain.gain.value = isAudible(settings, this.tracks) ? dbToGain(settings.gainDb) : 0;
-      panner.pan.value = settings.pan;
-      gain.connect(panner).connect(master);
-      return { settings, gain, panner, source: null };
-    });
     this.ctx = ctx;
     this.master = master;
+    this.channels = this.tracks.map((settings) => this.channel(ctx, master, settings));
     return ctx;
+  }
+
+  private channel(ctx: AudioContext, master: GainNode, settings: ChannelSettings): Channel {
+    const gain = ctx.createGain();
+    const panner = ctx.createStereoPanner();
+    gain.gain.value = isAudible(settings, this.tracks) ? dbToGain(settings.gainDb) : 0;
+    panner.pan.value = settings.pan;
+    gain.connect(panner).connect(master);
+    return { settings, gain, panner, source: null };
+  }
+
+  /** A track added to the list after audio started (a part that became ready): give it a channel. */
+  trackAdded(settings: ChannelSettings): void {
+    if (this.ctx && this.master && !this.channels.some((c) => c.settings === settings)) this.channels.push(this.channel(this.ctx, this.master, settings));
   }
 
   /** A track's audio (or offset) changed while playing: (re)start it at the song's position. */

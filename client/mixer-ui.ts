@@ -4,7 +4,7 @@
  */
 import { OFFSET_MAX_MS, formatTime, type MixerData, type MixerTrackData } from './mixer-data.js';
 import { MixerEngine, isAudible, loadAudio, type ChannelSettings } from './mixer-engine.js';
-import { PAUSE_ICON, PLAY_ICON, buildMixer, drawTicks, setIcon, showGain, showInMix, showOffset, showPan, type MixerView, type TrackView } from './mixer-view.js';
+import { PAUSE_ICON, PLAY_ICON, buildMixer, drawTicks, setIcon, showGain, showInMix, showOffset, showPan, trackView, type MixerView, type TrackView } from './mixer-view.js';
 import { drawPeaks, loadPeaks, peaksFromBuffer, type Peaks } from './mixer-waveform.js';
 
 export interface TrackState extends ChannelSettings {
@@ -73,20 +73,7 @@ export class MixerUi {
     readonly data: MixerData,
   ) {
     this.view = buildMixer(root, data);
-    this.tracks = data.tracks.map((t, i) => ({
-      data: t,
-      view: this.view.tracks[i]!,
-      trackId: t.trackId,
-      gainDb: t.gainDb,
-      pan: t.pan,
-      muted: startsMuted(t),
-      solo: false,
-      offsetMs: t.offsetMs,
-      included: t.included,
-      buffer: null,
-      peaks: null,
-      loading: null,
-    }));
+    this.tracks = data.tracks.map((t, i) => trackState(t, this.view.tracks[i]!));
     this.version = data.version;
     this.engine = new MixerEngine(this.tracks, 0);
     this.engine.duration = this.timelineLength();
@@ -272,6 +259,38 @@ export class MixerUi {
     this.showLevels();
   }
 
+  /**
+   * A part that finished processing while the page was open joins the mixer as the page
+   * would have shown it (outside the mix, muted, unless a saved mix holds it). What the
+   * mixer holds does not change: the new part is part of the saved state, not an edit.
+   */
+  async addTrack(data: MixerTrackData): Promise<TrackState | null> {
+    const known = this.tracks.find((t) => t.trackId === data.trackId);
+    if (known) {
+      // A track that was still processing (the author's) now has its waveform.
+      if (!known.peaks && !known.data.peaksUrl && data.peaksUrl) {
+        known.peaks = await loadPeaks(data.peaksUrl).catch(() => null);
+        if (known.peaks) known.view.message.textContent = '';
+        this.layoutTrack(known);
+      }
+      return null;
+    }
+    const view = trackView(data, this.data.canSave);
+    const t = trackState(data, view);
+    this.view.tracks.push(view);
+    this.view.list.append(view.row);
+    this.tracks.push(t);
+    this.engine.trackAdded(t);
+    // Same order as settings(): the new part is saved state, so "unsaved changes" stays as it was.
+    this.baseline.push({ trackId: t.trackId, gainDb: t.gainDb, pan: t.pan, muted: t.muted, offsetMs: t.offsetMs, included: t.included });
+    t.peaks = data.peaksUrl ? await loadPeaks(data.peaksUrl).catch(() => null) : null;
+    view.message.textContent = t.peaks ? '' : 'Waveform after the first play';
+    this.timelineChanged();
+    this.layoutTrack(t);
+    this.showLevels();
+    return t;
+  }
+
   // ---- drawing -----------------------------------------------------------------------------
 
   showPosition(seconds: number): void {
@@ -384,6 +403,10 @@ export class MixerUi {
       this.pump();
     }
   }
+}
+
+function trackState(t: MixerTrackData, view: TrackView): TrackState {
+  return { data: t, view, trackId: t.trackId, gainDb: t.gainDb, pan: t.pan, muted: startsMuted(t), solo: false, offsetMs: t.offsetMs, included: t.included, buffer: null, peaks: null, loading: null };
 }
 
 function durationOf(t: Pick<TrackState, 'buffer' | 'data'>): number {

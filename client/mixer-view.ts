@@ -98,7 +98,7 @@ function toggle(text: string, name: string, cls: string): HTMLButtonElement {
   return h('button', { type: 'button', class: `mixer-toggle ${cls}`, 'aria-pressed': 'false', 'aria-label': name, title: name }, text);
 }
 
-function trackView(t: MixerTrackData, canSave: boolean): TrackView {
+export function trackView(t: MixerTrackData, canSave: boolean): TrackView {
   const gain = range('Gain', `Gain, ${t.label}`, GAIN_MIN_DB, GAIN_MAX_DB, 0.5, t.gainDb);
   const pan = range('Pan', `Pan, ${t.label}`, -1, 1, 0.05, t.pan);
   showGain(gain, t.gainDb);
@@ -153,6 +153,8 @@ export interface MixerView {
   holds: HTMLElement;
   reset: HTMLButtonElement;
   status: HTMLElement;
+  /** The track rows' list, where a part that becomes ready is added. */
+  list: HTMLOListElement;
   tracks: TrackView[];
 }
 
@@ -188,7 +190,7 @@ export function buildMixer(root: HTMLElement, data: MixerData): MixerView {
 
   root.querySelector('.mixer-fallback')?.remove();
   root.append(transport, note, timeline, list, status);
-  return { play, time, ruler, ticks, master, save, saveReason, holds, reset, status, tracks };
+  return { play, time, ruler, ticks, master, save, saveReason, holds, reset, status, list, tracks };
 }
 
 /** Time labels along the ruler, about one per 70 px. */

@@ -9,15 +9,16 @@
  * AudioContext's state, "none" before the first play) and `data-save-state` (rendering |
  * ready | failed | slow | error); `window.soundhubMixer` has the same values as getters.
  */
-import { bindSave, bindTrackControls, bindTransport } from './mixer-controls.js';
-import { readMixerData } from './mixer-data.js';
+import { bindSave, bindTrack, bindTrackControls, bindTrackTransport, bindTransport } from './mixer-controls.js';
+import { parseTrack, readMixerData } from './mixer-data.js';
 import { MixerUi } from './mixer-ui.js';
+import { followParts } from './part-status.js';
 
-async function start(root: HTMLElement): Promise<void> {
+function start(root: HTMLElement): MixerUi | null {
   const data = readMixerData(root);
   if (!data) {
     root.dataset.state = 'error';
-    return;
+    return null;
   }
   const ui = new MixerUi(root, data);
   bindTransport(ui);
@@ -32,9 +33,27 @@ async function start(root: HTMLElement): Promise<void> {
   };
   Object.defineProperty(window, 'soundhubMixer', { value: Object.freeze(hook), configurable: true });
 
-  await ui.load();
-  if (ui.state === 'ready') await save?.followPending();
+  void ui.load().then(() => (ui.state === 'ready' ? save?.followPending() : undefined));
+  return ui;
+}
+
+/** Parts that became ready since the page was printed join the mixer, controls and all. */
+async function joinReadyParts(ui: MixerUi, mixer: unknown): Promise<void> {
+  const raw = mixer && typeof mixer === 'object' ? (mixer as { tracks?: unknown }).tracks : undefined;
+  if (!Array.isArray(raw)) return;
+  for (const data of raw.map(parseTrack)) {
+    if (!data) continue;
+    const t = await ui.addTrack(data);
+    if (!t) continue;
+    bindTrack(ui, t);
+    bindTrackTransport(ui, t);
+    ui.say(`${data.label} is ready and joined the mixer${data.included ? '' : ', outside the mix'}.`, 'ok');
+  }
+  const count = ui.root.querySelector('[data-track-count]');
+  if (count) count.textContent = `· ${ui.tracks.length} ${ui.tracks.length === 1 ? 'track' : 'tracks'}`;
 }
 
 const root = document.getElementById('mixer');
-if (root) void start(root);
+const ui = root ? start(root) : null;
+const parts = document.querySelector<HTMLElement>('[data-parts-url]');
+if (parts) followParts(parts, (mixer) => (ui ? joinReadyParts(ui, mixer) : undefined));

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Application } from 'express';
 import type { Deps } from '../deps.js';
 import { loadPost } from '../posts/load.js';
 import { buildPostPage } from './page.js';
@@ -15,5 +15,27 @@ export function postPageRoutes({ db }: Deps): Router {
     res.render('posts/show', { title: post.title, ...(await buildPostPage(db, post, req.user)) });
   });
 
+  // What the post page polls while a part is processing: each track's status line, rendered
+  // by the same partial as the page, and the mixer's tracks, so a part that becomes ready
+  // joins the mixer without a reload.
+  router.get('/posts/:id/parts.json', async (req, res) => {
+    const post = await loadPost(db, req.params.id);
+    const page = await buildPostPage(db, post, req.user);
+    const tracks = [page.authorTrack, ...page.contributionGroups.flatMap((g) => g.items.map((c) => ({ ...c.track, alignment: c.alignment })))];
+    const parts = await Promise.all(
+      tracks.map(async (track) => ({
+        trackId: track.id,
+        status: track.status,
+        alignment: 'alignment' in track ? track.alignment : null,
+        statusHtml: await renderPartial(req.app, 'posts/_track-status', { track }),
+      })),
+    );
+    res.set('Cache-Control', 'no-store').json({ parts, mixer: page.mixer });
+  });
+
   return router;
+}
+
+function renderPartial(app: Application, view: string, locals: object): Promise<string> {
+  return new Promise((resolve, reject) => app.render(view, locals, (err: Error | null, html?: string) => (err ? reject(err) : resolve(html ?? ''))));
 }

@@ -145,6 +145,7 @@ const table: Record<string, Entry> = {
       state: () => count('mix_versions', { post_id: post.id }),
     }),
   },
+  'GET /posts/:id/parts.json': { who: 'public', changes: false, url: () => `/posts/${post.id}/parts.json` },
   'GET /posts/:id/versions': { who: 'public', changes: false, url: () => `/posts/${post.id}/versions` },
   'GET /posts/:id/versions/:number': { who: 'public', changes: false, url: () => `/posts/${post.id}/versions/1` },
   'GET /posts/:id/stems.zip': { who: 'public', changes: false, url: () => `/posts/${post.id}/stems.zip` },
