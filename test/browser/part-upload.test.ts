@@ -68,7 +68,7 @@ describe('the part form', () => {
     await expect(form.locator('select[name="instrument"]').inputValue()).resolves.toBe('drums');
     await expect(form.locator('textarea[name="note"]').inputValue()).resolves.toBe('brushes, quiet');
     await expect(form.locator('input[name="audio"]').evaluate((i: HTMLInputElement) => i.files?.[0]?.name)).resolves.toBe('drums.mp3');
-    await expect(page.url()).toBe(`${web.baseUrl}/posts/${postId}`);
+    expect(page.url()).toBe(`${web.baseUrl}/posts/${postId}`);
     await page.screenshot({ path: `${SHOTS}/part-form-refused-390.png`, fullPage: false });
 
     // Too short to play along to (422): the same place, the same values kept.
