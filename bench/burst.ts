@@ -24,6 +24,7 @@ import { startEmbeddedPostgres, startLocalS3 } from '../src/embedded.js';
 import { startQueue } from '../src/jobs/queue.js';
 import { quantile } from '../src/metrics/emf.js';
 import { createStorage } from '../src/storage/s3.js';
+import { sweepAbandonedUploads } from '../src/tracks/pending-uploads.js';
 import { freePort } from '../test/ports.js';
 import { Browser, makeTempDir, readText, removeDir, request, sleep, startStack, tail, type Stack } from '../test/stack/harness.js';
 
@@ -192,8 +193,11 @@ try {
   }, {});
   for (const [k, n] of Object.entries(byKind)) console.log(`  ${n} × ${k}`);
   // A web process that died mid-burst explains both 5xx and objects without rows: say so.
-  const deaths = live.output().split('\n').filter((l) => /exited with code|restart|heap|out of memory|SIGKILL|SIGABRT/i.test(l));
-  for (const l of deaths.slice(0, 10)) console.log(`  pm2: ${l.slice(0, 200)}`);
+  const troubles = live.output().split('\n').filter((l) => /exited with code|restart|heap|out of memory|SIGKILL|SIGABRT|\[(error|crit|alert)\]/i.test(l));
+  // One line per kind of trouble (nginx's lines differ only in client and request).
+  const kinds = new Map<string, string>();
+  for (const l of troubles) kinds.set(l.replace(/^.*?\[(error|crit|alert)\] \d+#\d+: \*\d+ /, '').replace(/, client:.*$/, '').slice(0, 160), l);
+  for (const [kind] of [...kinds].slice(0, 10)) console.log(`  log: ${kind} (${troubles.filter((l) => l.includes(kind.slice(0, 60))).length}×)`);
 
   const trackIds = ok.map((r) => r.trackId!);
   check(new Set(trackIds).size === expected, `every upload got its own track (${new Set(trackIds).size} of ${expected})`);
@@ -204,6 +208,10 @@ try {
   const statuses = rows.reduce<Record<string, number>>((m, r) => ({ ...m, [r.status]: (m[r.status] ?? 0) + 1 }), {});
   check(rows.every((r) => r.status === 'ready'), `every track ends ready within ${READY_TIMEOUT_MS / 1000} s (${JSON.stringify(statuses)})`);
 
+  // What the worker's sweep does an hour on for an upload whose web process died, done now
+  // (nothing is in flight any more): the count says whether any process died mid-upload.
+  const abandoned = await sweepAbandonedUploads(db, storage, 0);
+  check(abandoned === 0, `no upload was abandoned by a dying web process (${abandoned} swept)`);
   const keys: string[] = [];
   for (let token: string | undefined; ; ) {
     const page = await storage.client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'tracks/', ContinuationToken: token }));

@@ -42,6 +42,11 @@ const schema = z.object({
   SESSION_TOUCH_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** Largest accepted upload in megabytes (nginx's client_max_body_size must match). */
   MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(2048).default(200),
+  /**
+   * Uploads whose audio a web process checks (ffprobe + a decode) at the same time; the rest
+   * wait their turn. Bounds the CPU and memory a burst of uploads takes from page requests.
+   */
+  UPLOAD_CHECKS_AT_ONCE: z.coerce.number().int().min(1).max(64).default(2),
   /** ffmpeg / ffprobe binaries; default: the system's, else the ones shipped on npm. */
   FFMPEG_PATH: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).optional(),
@@ -106,6 +111,7 @@ export interface Config {
   sessionSecret: string | undefined;
   sessionTouchSeconds: number;
   maxUploadBytes: number;
+  uploadChecksAtOnce: number;
   audio: { ffmpegPath: string; ffprobePath: string };
   trustProxy: string;
   requestTimeoutMs: number;
@@ -179,6 +185,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     sessionSecret: e.SESSION_SECRET,
     sessionTouchSeconds: e.SESSION_TOUCH_SECONDS,
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
+    uploadChecksAtOnce: e.UPLOAD_CHECKS_AT_ONCE,
     audio: resolveAudioTools(source),
     trustProxy: e.TRUST_PROXY,
     requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,

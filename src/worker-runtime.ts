@@ -12,6 +12,7 @@ import { refundMixVersionAttempt, startMixVersionAttempt, takeStaleRenderingVers
 import { detectTempoAndKey } from './posts/detect.js';
 import { giveUpOnTrack, processTrack } from './tracks/process.js';
 import { refundTrackAttempt, startTrackAttempt, takeStaleProcessingTracks } from './tracks/queries.js';
+import { sweepAbandonedUploads } from './tracks/pending-uploads.js';
 
 type Job<T> = PgBoss.JobWithMetadata<T>;
 
@@ -75,6 +76,8 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
   const staleAfter = 2 * config.jobs.expireSeconds;
   // A handler takes its lock within milliseconds of the fetch; 15 s leaves room for a busy machine.
   const orphanAfter = Math.max(15, 2 * config.jobs.maintenanceSeconds);
+  // No upload can still be running once its request's time limit is past (plus a margin).
+  const abandonedAfter = config.uploadTimeoutMs / 1000 + 600;
   const sweep = async () => {
     // A job whose worker was killed: retried now rather than at its expiry.
     for (const job of await listJobsWithoutLock(db, [QUEUES.processTrack, QUEUES.renderMix], orphanAfter)) {
@@ -89,6 +92,9 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
       if (attempts >= maxAttempts) await giveUpOnMixVersion(db, id, 'failed');
       else await jobs.renderMix(id);
     }
+    // Objects of uploads whose web process died before it could keep or remove them.
+    const removed = await sweepAbandonedUploads(db, deps.storage, abandonedAfter);
+    if (removed) log.warn({ removed }, 'removed the objects of uploads abandoned by a web process');
   };
   const timer = setInterval(() => void sweep().catch((err) => log.warn({ err }, 'sweep failed')), config.jobs.maintenanceSeconds * 1000);
   timer.unref();

@@ -2,7 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.js';
 import { loadPost } from '../posts/load.js';
 import type { PostSummary } from '../posts/queries.js';
-import { discardUpload, receiveAudio, uploadedAudio } from '../web/upload.js';
+import { discardUpload, uploadedAudio } from '../web/upload.js';
+import { receiveTrackAudio } from '../tracks/receive.js';
 import { requireUser } from '../web/auth-guard.js';
 import { ValidationFailed } from '../web/errors.js';
 import { uploadRoute } from '../web/csrf.js';
@@ -40,8 +41,8 @@ export function contributionRoutes(deps: Deps): Router {
 
 /** POST /posts/:id/contributions reads its own multipart body: the CSRF token is checked when multer meets the file. */
 export function contributionUploadRoutes(deps: Deps): Router {
-  const { db, storage, config } = deps;
-  return uploadRoute('/posts/:id/contributions', requireUser, receiveAudio(storage, { field: 'audio', maxBytes: config.maxUploadBytes }), async (req, res, next) => {
+  const { db, storage } = deps;
+  return uploadRoute('/posts/:id/contributions', requireUser, receiveTrackAudio(deps), async (req, res, next) => {
     const audio = uploadedAudio(req);
     try {
       const post = await loadPost(db, req.params.id);

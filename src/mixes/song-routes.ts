@@ -3,7 +3,8 @@ import { loadContribution } from '../contributions/load.js';
 import type { Deps } from '../deps.js';
 import { loadPost } from '../posts/load.js';
 import { canDeletePost } from '../posts/policies.js';
-import { discardUpload, receiveAudio, uploadedAudio } from '../web/upload.js';
+import { discardUpload, uploadedAudio } from '../web/upload.js';
+import { receiveTrackAudio } from '../tracks/receive.js';
 import { requireUser } from '../web/auth-guard.js';
 import { uploadRoute } from '../web/csrf.js';
 import { authorize, ValidationFailed } from '../web/errors.js';
@@ -60,8 +61,8 @@ export function songRoutes(deps: Deps): Router {
 
 /** A new take of a part: multipart, the file in `audio`; the CSRF token is checked when multer meets the file. */
 export function takeUploadRoutes(deps: Deps): Router {
-  const { db, storage, config } = deps;
-  return uploadRoute('/contributions/:id/replace', requireUser, receiveAudio(storage, { field: 'audio', maxBytes: config.maxUploadBytes }), async (req, res, next) => {
+  const { db, storage } = deps;
+  return uploadRoute('/contributions/:id/replace', requireUser, receiveTrackAudio(deps), async (req, res, next) => {
     try {
       const { contribution, post } = await loadContribution(db, req.params.id);
       const audio = uploadedAudio(req);

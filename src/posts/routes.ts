@@ -2,7 +2,8 @@ import { Router, type Response } from 'express';
 import type { Deps } from '../deps.js';
 import { requireUser } from '../web/auth-guard.js';
 import { authorize, ValidationFailed } from '../web/errors.js';
-import { discardUpload, receiveAudio, uploadedAudio } from '../web/upload.js';
+import { discardUpload, uploadedAudio } from '../web/upload.js';
+import { receiveTrackAudio } from '../tracks/receive.js';
 import { uploadRoute } from '../web/csrf.js';
 import { validate } from '../web/validate.js';
 import { createPost } from './create.js';
@@ -54,8 +55,8 @@ export function postRoutes(deps: Deps): Router {
 
 /** POST /posts reads its own multipart body: the CSRF token is checked when multer meets the file. */
 export function postUploadRoutes(deps: Deps): Router {
-  const { storage, config } = deps;
-  return uploadRoute('/posts', requireUser, receiveAudio(storage, { field: 'audio', maxBytes: config.maxUploadBytes }), async (req, res, next) => {
+  const { storage } = deps;
+  return uploadRoute('/posts', requireUser, receiveTrackAudio(deps), async (req, res, next) => {
     const audio = uploadedAudio(req);
     try {
       const input = validate(postSchema, req.body);

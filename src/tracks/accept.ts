@@ -1,3 +1,4 @@
+import pLimit, { type LimitFunction } from 'p-limit';
 import { AudioError, reasonSentence } from '../audio/audio-error.js';
 import { decodedDurationMs } from '../audio/decode.js';
 import { probeAudio, type AudioProbe } from '../audio/probe.js';
@@ -17,6 +18,14 @@ export const MIN_DURATION_MS = 1000;
  */
 export const ACCEPT_CHECK_MS = 240_000;
 
+/** One queue per process (and per limit, for tests that build apps with different configs). */
+const checkQueues = new Map<number, LimitFunction>();
+function checkQueue(limit: number): LimitFunction {
+  let queue = checkQueues.get(limit);
+  if (!queue) checkQueues.set(limit, (queue = pLimit(limit)));
+  return queue;
+}
+
 /**
  * Checks that an upload already in S3 is decodable audio (ffprobe reads it through a
  * presigned URL, so nothing is downloaded whole) and returns the row to insert for it.
@@ -28,9 +37,13 @@ export async function acceptUploadedAudio(audio: UploadedAudio, kind: TrackKind,
   let durationMs: number;
   try {
     const url = await presignGet(storage, audio.key);
-    const tools = { ...config.audio, signal: AbortSignal.timeout(ACCEPT_CHECK_MS) };
-    probe = await probeAudio(tools, url);
-    durationMs = await decodedDurationMs(tools, url);
+    // A burst of uploads waits in line here rather than starting hundreds of ffmpegs at once,
+    // which would starve every other request of this process (sign-ups time out).
+    ({ probe, durationMs } = await checkQueue(config.uploadChecksAtOnce)(async () => {
+      const tools = { ...config.audio, signal: AbortSignal.timeout(ACCEPT_CHECK_MS) };
+      const probe = await probeAudio(tools, url);
+      return { probe, durationMs: await decodedDurationMs(tools, url) };
+    }));
   } catch (err) {
     if (err instanceof ToolInterrupted) {
       throw new ValidationFailed({ audio: `Reading “${audio.originalName}” took too long. Upload a compressed file (MP3, AAC, FLAC) or a shorter take.` });

@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex.js';
+import { settlePendingUpload } from './pending-uploads.js';
 
 export type TrackKind = 'author' | 'contribution' | 'master';
 export type TrackStatus = 'processing' | 'ready' | 'failed';
@@ -70,9 +71,11 @@ export const trackColumns = [
   'created_at',
 ] as const satisfies ReadonlyArray<keyof TrackRow>;
 
+/** Inserts the row of an upload (or a rendered master) and settles its pending upload. */
 export async function insertTrack(db: Db, track: NewTrack): Promise<TrackRow> {
   const [row] = await db<TrackRow>('tracks').insert(track).returning(trackColumns);
   if (!row) throw new Error('insert into tracks returned no row');
+  await settlePendingUpload(db, track.id);
   return row;
 }
 

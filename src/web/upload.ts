@@ -22,7 +22,10 @@ export interface UploadedAudio {
  * on disk). The CSRF token is checked when the file part begins, so a forged request
  * writes nothing. On any failure every object the request started is deleted.
  */
-export function receiveAudio(storage: Storage, { field, maxBytes }: { field: string; maxBytes: number }): RequestHandler {
+export function receiveAudio(
+  storage: Storage,
+  { field, maxBytes, reserve }: { field: string; maxBytes: number; /** Records the track id before any byte is stored (see src/tracks/pending-uploads.ts). */ reserve: (trackId: string) => Promise<void> },
+): RequestHandler {
   const upload = multer({
     storage: multerS3({
       s3: storage.client,
@@ -31,7 +34,7 @@ export function receiveAudio(storage: Storage, { field, maxBytes }: { field: str
       key: (req, file, cb) => {
         const trackId = randomUUID();
         (req.uploadTrackIds ??= []).push(trackId);
-        cb(null, originalKey(trackId, file.originalname));
+        reserve(trackId).then(() => cb(null, originalKey(trackId, file.originalname)), cb);
       },
     }),
     // Browsers send UTF-8 file names without saying so; busboy's default would garble them.
