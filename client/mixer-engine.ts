@@ -11,9 +11,14 @@
  * offsets are exact to the sample. A track whose audio arrives while the song plays joins
  * at the current position.
  *
- * Buffer sources play once: pausing or seeking stops them and starts new ones at the new
- * offset. The position is read from `ctx.currentTime`, the clock the audio is scheduled on.
+ * Audio is held compactly (16-bit, mono when mono: mixer-audio.ts) and played in segments:
+ * a few seconds ahead of the playhead, each track's next segment becomes an AudioBuffer and
+ * a source started exactly where the previous one ends (frame-exact times on the context
+ * clock, so they join without a gap). Pausing or seeking stops what is scheduled and starts
+ * again at the new position. The position is read from `ctx.currentTime`, the clock the
+ * audio is scheduled on.
  */
+import { CompactAudio } from './mixer-audio.js';
 import { dbToGain } from './mixer-data.js';
 
 /** What the engine needs to know about one track; the UI owns and mutates these. */
@@ -24,7 +29,7 @@ export interface ChannelSettings {
   muted: boolean;
   solo: boolean;
   offsetMs: number;
-  buffer: AudioBuffer | null;
+  buffer: CompactAudio | null;
 }
 
 /** Solo wins over everything: if any track is soloed, only soloed tracks sound. */
@@ -42,15 +47,21 @@ const SAMPLE_RATE = 44_100;
 const START_AHEAD_S = 0.06;
 /** Smooths fader moves so they do not click. */
 const RAMP_S = 0.015;
+/** Segments of this length are made from the compact audio just before they play. */
+const SEGMENT_S = 2;
+/** How far ahead of the playhead segments are scheduled; a background tab's timers run once a second. */
+const LOOKAHEAD_S = 3;
+const PUMP_EVERY_MS = 250;
 
 let decoder: OfflineAudioContext | undefined;
 
 /**
  * Fetches and decodes one track, reporting the share downloaded. Decoding runs in an
  * OfflineAudioContext at the playback rate, so the decoded samples are held once, at the
- * rate they play at; the compressed bytes are let go as soon as they are decoded.
+ * rate they play at, then kept as 16-bit samples; the compressed bytes and the decoded floats
+ * are let go as soon as they are converted.
  */
-export async function loadAudio(url: string, onProgress?: (share: number) => void): Promise<AudioBuffer> {
+export async function loadAudio(url: string, onProgress?: (share: number) => void): Promise<CompactAudio> {
   const res = await fetch(url, { credentials: 'same-origin' });
   if (!res.ok || !res.body) throw new Error(`the server answered ${res.status}`);
   const total = Number(res.headers.get('Content-Length')) || 0;
@@ -73,29 +84,19 @@ export async function loadAudio(url: string, onProgress?: (share: number) => voi
   chunks.length = 0;
   onProgress?.(1);
   decoder ??= new OfflineAudioContext({ numberOfChannels: 2, length: 1, sampleRate: SAMPLE_RATE });
-  return compact(await decoder.decodeAudioData(bytes.buffer));
+  return CompactAudio.fromBuffer(await decoder.decodeAudioData(bytes.buffer));
 }
 
-/**
- * A part recorded in mono arrives as stereo with two equal channels (the stream rendition is
- * stereo): keep one, which halves its memory (about 10 MB per minute instead of 21). The
- * panner spreads a mono source over both sides, so it sounds the same.
- */
-function compact(buffer: AudioBuffer): AudioBuffer {
-  if (buffer.numberOfChannels !== 2) return buffer;
-  const left = buffer.getChannelData(0);
-  const right = buffer.getChannelData(1);
-  for (let i = 0; i < left.length; i++) if (left[i] !== right[i]) return buffer;
-  const mono = new AudioBuffer({ numberOfChannels: 1, length: buffer.length, sampleRate: buffer.sampleRate });
-  mono.copyToChannel(left, 0);
-  return mono;
-}
 
 interface Channel {
   settings: ChannelSettings;
   gain: GainNode;
   panner: StereoPannerNode;
-  source: AudioBufferSourceNode | null;
+  /** Sources scheduled and not yet ended, oldest first. */
+  sources: AudioBufferSourceNode[];
+  /** While playing: where the track's 0:00 sits on the context clock, and its next frame to schedule. */
+  zero: number;
+  nextFrame: number;
 }
 
 export class MixerEngine {
@@ -108,6 +109,8 @@ export class MixerEngine {
   /** ctx.currentTime at which song time 0 would have played. */
   private startedAt = 0;
   private playing = false;
+  /** Tops up every track's scheduled segments while playing. */
+  private pump: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly tracks: readonly ChannelSettings[],
@@ -216,7 +219,7 @@ export class MixerEngine {
     gain.gain.value = isAudible(settings, this.tracks) ? dbToGain(settings.gainDb) : 0;
     panner.pan.value = settings.pan;
     gain.connect(panner).connect(master);
-    return { settings, gain, panner, source: null };
+    return { settings, gain, panner, sources: [], zero: 0, nextFrame: 0 };
   }
 
   /** A track added to the list after audio started (a part that became ready): give it a channel. */
@@ -238,38 +241,68 @@ export class MixerEngine {
     this.offset = offset;
     this.startedAt = when - offset;
     for (const ch of this.channels) this.startSource(ch, this.startedAt);
+    this.pump ??= setInterval(() => {
+      for (const c of this.channels) this.schedule(c);
+    }, PUMP_EVERY_MS);
   }
 
   /** Starts one track so its 0:00 plays at `zeroAt + offset` on the context clock. */
   private startSource(ch: Channel, zeroAt: number): void {
     const ctx = this.ctx!;
-    const buffer = ch.settings.buffer;
-    if (!buffer) return;
+    const audio = ch.settings.buffer;
+    if (!audio) return;
     const earliest = ctx.currentTime + 0.005;
-    const trackZero = zeroAt + ch.settings.offsetMs / 1000;
-    // Starting in the past means starting now, that far into the buffer.
-    const when = Math.max(earliest, trackZero);
-    const into = when - trackZero;
-    if (into >= buffer.duration) return; // this part has already ended
-    const source = ctx.createBufferSource();
-    source.buffer = buffer;
-    source.connect(ch.gain);
-    source.start(when, into);
-    ch.source = source;
+    ch.zero = zeroAt + ch.settings.offsetMs / 1000;
+    // Starting in the past means starting now, that far into the track.
+    ch.nextFrame = Math.max(0, Math.ceil((earliest - ch.zero) * audio.sampleRate));
+    this.schedule(ch);
+  }
+
+  /** Schedules the track's segments up to LOOKAHEAD_S ahead, each where the last one ends. */
+  private schedule(ch: Channel): void {
+    const ctx = this.ctx;
+    const audio = ch.settings.buffer;
+    if (!ctx || !audio || !this.playing) return;
+    const horizon = ctx.currentTime + LOOKAHEAD_S;
+    const segment = Math.round(SEGMENT_S * audio.sampleRate);
+    while (ch.nextFrame < audio.length) {
+      // Times come from the track's 0:00 and a whole frame count: no rounding builds up.
+      const when = ch.zero + ch.nextFrame / audio.sampleRate;
+      if (when > horizon) break;
+      const frames = Math.min(segment, audio.length - ch.nextFrame);
+      const source = ctx.createBufferSource();
+      source.buffer = audio.segment(ch.nextFrame, frames);
+      source.connect(ch.gain);
+      source.onended = () => {
+        const i = ch.sources.indexOf(source);
+        if (i >= 0) ch.sources.splice(i, 1);
+        source.disconnect();
+      };
+      // A timer that ran late (a busy or hidden tab): join in step, that far into the segment.
+      const late = ctx.currentTime - when;
+      if (late > 0) source.start(ctx.currentTime, late);
+      else source.start(when);
+      ch.sources.push(source);
+      ch.nextFrame += frames;
+    }
   }
 
   private stopSources(): void {
     for (const ch of this.channels) stopSource(ch);
+    if (this.pump !== undefined) clearInterval(this.pump);
+    this.pump = undefined;
   }
 }
 
 function stopSource(ch: Channel): void {
-  if (!ch.source) return;
-  try {
-    ch.source.stop();
-  } catch {
-    // already stopped
+  for (const source of ch.sources) {
+    source.onended = null;
+    try {
+      source.stop();
+    } catch {
+      // not started yet or already stopped
+    }
+    source.disconnect();
   }
-  ch.source.disconnect();
-  ch.source = null;
+  ch.sources = [];
 }

@@ -9,6 +9,7 @@
  * its click-to-seek would fight ours. What we need from it — min/max bars on a canvas — is
  * the short function below.
  */
+import type { CompactAudio } from './mixer-audio.js';
 
 /** Min/max pairs in -1..1, one pair per point along the whole track. */
 export interface Peaks {
@@ -35,19 +36,18 @@ export async function loadPeaks(url: string, signal?: AbortSignal): Promise<Peak
 }
 
 /** The envelope of every channel, `points` pairs long. */
-export function peaksFromBuffer(buffer: AudioBuffer, points = 2000): Peaks {
+export function peaksFromBuffer(buffer: CompactAudio, points = 2000): Peaks {
   const n = Math.max(1, Math.min(points, buffer.length));
   const min = new Float32Array(n).fill(Infinity);
   const max = new Float32Array(n).fill(-Infinity);
   for (let c = 0; c < buffer.numberOfChannels; c++) {
-    const samples = buffer.getChannelData(c);
     for (let p = 0; p < n; p++) {
-      const from = Math.floor((p * samples.length) / n);
-      const to = Math.floor(((p + 1) * samples.length) / n);
+      const from = Math.floor((p * buffer.length) / n);
+      const to = Math.floor(((p + 1) * buffer.length) / n);
       let lo = min[p]!;
       let hi = max[p]!;
       for (let i = from; i < to; i++) {
-        const x = samples[i]!;
+        const x = buffer.sample(c, i);
         if (x < lo) lo = x;
         if (x > hi) hi = x;
       }
