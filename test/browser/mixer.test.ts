@@ -119,14 +119,16 @@ describe('the mixer on the post page', () => {
     await expect(mixer.locator('[data-mixer-holds]').textContent()).resolves.toBe('Mixer: not saved yet, unsaved changes');
 
     // Keys into the mix with the switch (no reload, nothing saved yet), moved with the
-    // arrow keys on its lane (30 ms early); the bass 40 ms early with the number field.
+    // arrow keys on its lane (120 ms later: Shift+→ is 100 ms, → 10 ms); the bass 40 ms early
+    // with the number field. One part each way: the renderer delays one and trims the other.
     const marker = await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
     await mixer.getByRole('button', { name: `In the mix: ${keysLabel}` }).click();
     await expect(keysRow.getAttribute('class')).resolves.not.toContain('is-excluded');
     expect((await ctx.db('contributions').where({ id: keysId }).first()).included).toBe(false);
     const keysLane = mixer.getByRole('slider', { name: `Offset, ${keysLabel}` });
-    for (let i = 0; i < 3; i++) await keysLane.press('ArrowLeft');
-    await expect(keysLane.getAttribute('aria-valuenow')).resolves.toBe('-30');
+    await keysLane.press('Shift+ArrowRight');
+    for (let i = 0; i < 2; i++) await keysLane.press('ArrowRight');
+    await expect(keysLane.getAttribute('aria-valuenow')).resolves.toBe('120');
     await mixer.getByRole('spinbutton', { name: `Offset in milliseconds, ${bassLabel}` }).fill('-40');
     await mixer.getByRole('spinbutton', { name: `Offset in milliseconds, ${bassLabel}` }).press('Tab');
 
@@ -143,7 +145,7 @@ describe('the mixer on the post page', () => {
     expect(await recipeOf(version.id)).toEqual([
       { trackId: authorTrackId, gainDb: authorGain, pan: 0, muted: false, offsetMs: 0 },
       { trackId: partTrackId, gainDb: -6, pan: 0, muted: false, offsetMs: -40 },
-      { trackId: keysTrackId, gainDb: expect.any(Number), pan: 0, muted: false, offsetMs: -30 },
+      { trackId: keysTrackId, gainDb: expect.any(Number), pan: 0, muted: false, offsetMs: 120 },
     ]);
     expect((await ctx.db('contributions').where({ id: keysId }).first()).included).toBe(true);
 
@@ -195,7 +197,7 @@ describe('the mixer on the post page', () => {
     await versions.locator(`form[data-make-current="1"] button`).click();
     await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-mixer-holds]')!.textContent === 'Mixer: v1');
     await expect(keysRow.getAttribute('class')).resolves.not.toContain('is-excluded');
-    await expect(keysLane.getAttribute('aria-valuenow')).resolves.toBe('-30');
+    await expect(keysLane.getAttribute('aria-valuenow')).resolves.toBe('120');
     await expect(mixer.getByRole('spinbutton', { name: `Offset in milliseconds, ${bassLabel}` }).inputValue()).resolves.toBe('-40');
     await expect(gain.inputValue()).resolves.toBe('-6');
     expect((await ctx.db('posts').where({ id: postId }).first()).current_mix_version_id).toBe(version.id);
