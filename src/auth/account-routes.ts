@@ -60,12 +60,12 @@ export function accountRoutes(deps: Deps): Router {
   router.post('/settings/delete-account', requireUser, passwordCheckLimiter, async (req, res, next) => {
     try {
       const { password } = validate(deleteAccountSchema, req.body ?? {});
-      await deleteAccount(req.user!, password, deps);
+      await deleteAccount(req.user!, password, { ...deps, sessionId: req.sessionID });
     } catch (err) {
       if (!(err instanceof ValidationFailed) || wantsJson(req)) throw err;
       return render(res, 422, err.fields);
     }
-    // The session row is gone already (every session ended); this clears the cookie and req.user.
+    // Every session row is gone already; this clears the cookie and req.user.
     req.logout((err) => {
       if (err) return next(err);
       req.session.destroy(() => {
