@@ -19,6 +19,9 @@ import * as indexPostsCurrentMixVersion from './20261201041000_index_posts_curre
 import * as createWorkerHeartbeats from './20261201060000_create_worker_heartbeats.js';
 import * as addOffsetsAlignmentDetection from './20261201070000_add_offsets_alignment_detection.js';
 import * as createPendingUploads from './20261202000000_create_pending_uploads.js';
+import * as createNicknameHistory from './20261202040000_create_nickname_history.js';
+import * as createMusicianTags from './20261202040100_create_musician_tags.js';
+import * as indexSessionsUser from './20261202040200_index_sessions_user.js';
 
 /** Every migration in order; a new file is added here and never edited after it lands. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -42,4 +45,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261201060000_create_worker_heartbeats': createWorkerHeartbeats,
   '20261201070000_add_offsets_alignment_detection': addOffsetsAlignmentDetection,
   '20261202000000_create_pending_uploads': createPendingUploads,
+  '20261202040000_create_nickname_history': createNicknameHistory,
+  '20261202040100_create_musician_tags': createMusicianTags,
+  '20261202040200_index_sessions_user': indexSessionsUser,
 };

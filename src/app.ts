@@ -6,6 +6,7 @@ import session from 'express-session';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { configurePassport } from './auth/passport.js';
+import { accountRoutes } from './auth/account-routes.js';
 import { authRoutes } from './auth/routes.js';
 import type { Deps } from './deps.js';
 import { touchSessionEvery } from './auth/session-touch.js';
@@ -18,6 +19,7 @@ import { postPageRoutes } from './post-page/routes.js';
 import { postRoutes, postUploadRoutes } from './posts/routes.js';
 import { trackRoutes } from './tracks/routes.js';
 import { userRoutes } from './users/routes.js';
+import { profileSettingsRoutes } from './users/settings-routes.js';
 import { loadAssets } from './web/assets.js';
 import { csrfLocals, csrfProtection } from './web/csrf.js';
 import { errorHandler, notFound } from './web/handler.js';
@@ -125,6 +127,8 @@ export function createApp(deps: Deps): express.Express {
   app.use(contributionEditRoutes(deps));
   app.use(trackRoutes(deps));
   app.use(userRoutes(deps));
+  app.use(profileSettingsRoutes(deps));
+  app.use(accountRoutes(deps));
   // 10. Nothing matched: 404; anything thrown: the error page or JSON.
   app.use(notFound);
   app.use(errorHandler);

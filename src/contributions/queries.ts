@@ -135,3 +135,8 @@ function withDates<T extends { track: TrackRow }>(row: T): T {
   const { created_at, processed_at } = row.track;
   return { ...row, track: { ...row.track, created_at: new Date(created_at), processed_at: processed_at === null ? null : new Date(processed_at) } };
 }
+
+/** Every part a musician played, on any song, for deleting their account. */
+export async function listContributionIdsByContributor(db: Db, contributorId: number): Promise<number[]> {
+  return db('contributions').where({ contributor_id: contributorId }).orderBy('id').pluck('id');
+}

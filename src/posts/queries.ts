@@ -180,3 +180,8 @@ export async function moveContributionsCount(db: Db, id: number, by: 1 | -1): Pr
 export async function setCurrentMaster(trx: Db, id: number, version: { id: number; master_track_id: string }): Promise<void> {
   await trx('posts').where({ id }).update({ current_mix_version_id: version.id, master_track_id: version.master_track_id, updated_at: trx.fn.now() });
 }
+
+/** Every song a musician posted, for deleting their account. */
+export async function listPostIdsByAuthor(db: Db, authorId: number): Promise<number[]> {
+  return db('posts').where({ author_id: authorId }).orderBy('id').pluck('id');
+}

@@ -140,3 +140,8 @@ export function staleProcessingTracksQuery(db: Db, olderThanSeconds: number) {
 export async function deleteTrackRow(db: Db, id: string): Promise<void> {
   await db('tracks').where({ id }).delete();
 }
+
+/** The tracks a musician still owns (after their songs and parts are gone: stray uploads). */
+export async function listTrackIdsOfOwner(db: Db, ownerId: number): Promise<string[]> {
+  return db('tracks').where({ owner_id: ownerId }).orderBy('id').pluck('id');
+}

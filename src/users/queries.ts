@@ -39,5 +39,7 @@ export async function emailOrNicknameTaken(db: Db, email: string, nickname: stri
     .select(db.raw('bool_or(lower(email) = lower(?)) as email', [email]), db.raw('bool_or(lower(nickname) = lower(?)) as nickname', [nickname]))
     .whereRaw('lower(email) = lower(?) or lower(nickname) = lower(?)', [email, nickname])
     .first();
-  return { email: Boolean(row?.email), nickname: Boolean(row?.nickname) };
+  // A name someone gave up stays theirs while their account exists (profile-queries.ts).
+  const given = await db('nickname_history').whereRaw('lower(nickname) = lower(?)', [nickname]).first('id');
+  return { email: Boolean(row?.email), nickname: Boolean(row?.nickname) || given !== undefined };
 }

@@ -14,10 +14,14 @@ import { buildPost, buildUser, csrfFrom, makeTone, uniq, type SignedIn } from '.
  *
  * Actors: `anonymous` (a visitor with a session and its token, so the try reaches the guard
  * behind the CSRF check), `stranger` (signed in, owns nothing here), `contributor` (owner of
- * the part) and `author` (the post's author, who owns the post and its mix).
+ * the part) and `author` (the post's author, who owns the post and its mix). Routes on the
+ * musician's own account (`self`: password, sessions, deleting it) are tried by `anonymous` and
+ * by a musician signed up for the try, so deleting an account never takes a fixture with it.
  */
 type ActorName = 'anonymous' | 'stranger' | 'contributor' | 'author';
-type Who = 'public' | 'signed-in' | Array<'contributor' | 'author'>;
+type Who = 'public' | 'signed-in' | 'self' | Array<'contributor' | 'author'>;
+/** Who sends a try; a visitor has no account (nickname, email and password unset). */
+type Actor = { agent: ReturnType<typeof supertest.agent>; csrf: string } & Partial<Pick<SignedIn, 'nickname' | 'email' | 'password'>>;
 
 /** One request that would change something, built fresh for each try. */
 interface Try {
@@ -37,8 +41,8 @@ interface Entry {
   changes: boolean;
   /** GET routes: a URL that exists, to try anonymous and signed in. */
   url?: () => string;
-  /** State-changing routes: a fresh try. For public ones it runs as a fresh visitor. */
-  attempt?: () => Promise<Try>;
+  /** State-changing routes: a fresh try, for the actor who will send it. For public ones it runs as a fresh visitor. */
+  attempt?: (actor: Actor) => Promise<Try>;
 }
 
 let ctx: TestContext;
@@ -202,6 +206,41 @@ const table: Record<string, Entry> = {
   'GET /tracks/:id/download': { who: 'public', changes: false, url: () => `/tracks/${post.authorTrackId}/download` },
   'GET /tracks/:id/peaks.json': { who: 'public', changes: false, url: () => `/tracks/${post.authorTrackId}/peaks.json` },
   'GET /users/:nickname': { who: 'public', changes: false, url: () => `/users/${author.nickname}` },
+  'GET /settings': { who: 'signed-in', changes: false, url: () => '/settings' },
+  'POST /settings': {
+    who: 'self',
+    changes: true,
+    attempt: (actor) => Promise.resolve({ url: '/settings', fields: { nickname: actor.nickname ?? uniq('nobody'), bio: uniq('bio '), instruments: 'bass' }, state: () => ctx.db('users').orderBy('id').pluck('bio') }),
+  },
+  'GET /settings/account': { who: 'signed-in', changes: false, url: () => '/settings/account' },
+  'POST /settings/password': {
+    who: 'self',
+    changes: true,
+    attempt: (actor) => Promise.resolve({
+      url: '/settings/password',
+      fields: { currentPassword: actor.password ?? 'a long enough secret', newPassword: uniq('a new long secret ') },
+      state: () => ctx.db('users').orderBy('id').pluck('password_hash'),
+    }),
+  },
+  'POST /settings/logout-everywhere': {
+    who: 'self',
+    changes: true,
+    attempt: async (actor) => {
+      // A second device of the musician's, for the route to log out.
+      if (actor.email) {
+        const device = supertest.agent(ctx.app);
+        const csrf = await csrfFrom(device, '/login');
+        expect((await device.post('/login').type('form').send({ _csrf: csrf, email: actor.email, password: actor.password })).status).toBe(303);
+      }
+      return { url: '/settings/logout-everywhere', fields: {}, state: () => count('sessions') };
+    },
+  },
+  'POST /settings/delete-account': {
+    who: 'self',
+    changes: true,
+    attempt: (actor) => Promise.resolve({ url: '/settings/delete-account', fields: { password: actor.password ?? 'a long enough secret' }, state: () => count('users') }),
+  },
+  'GET /account/deleted': { who: 'public', changes: false, url: () => '/account/deleted' },
 };
 
 type Layer = { route?: { path: unknown; methods: Record<string, boolean> }; handle: { stack?: Layer[] }; rawPath?: unknown };
@@ -225,7 +264,7 @@ function registeredRoutes(app: Express): string[] {
 }
 
 const actorsOf = (): Record<ActorName, { agent: ReturnType<typeof supertest.agent>; csrf: string }> => ({ anonymous, stranger, contributor, author });
-const allowed = (who: Who, actor: ActorName) => (who === 'public' ? true : who === 'signed-in' ? actor !== 'anonymous' : (who as string[]).includes(actor));
+const allowed = (who: Who, actor: ActorName) => (who === 'public' ? true : who === 'signed-in' || who === 'self' ? actor !== 'anonymous' : (who as string[]).includes(actor));
 
 /** A multipart body by hand, so the Content-Type can be spelled in any case. */
 function multipart(fields: Record<string, string>, file?: Buffer) {
@@ -291,14 +330,14 @@ describe('the route walk', () => {
 for (const [route, entry] of Object.entries(table)) {
   if (!entry.changes) {
     const who = entry.who;
-    const text = who === 'public' ? 'answers anyone' : who === 'signed-in' ? 'answers a signed-in musician and sends others to log in' : `answers only the ${who.join(' or the ')}`;
+    const text = who === 'public' ? 'answers anyone' : who === 'signed-in' || who === 'self' ? 'answers a signed-in musician and sends others to log in' : `answers only the ${who.join(' or the ')}`;
     it(`${route}: ${text}`, async () => {
       const url = entry.url!();
       const anon = await supertest(ctx.app).get(url);
       if (who === 'public') return expect(anon.status, url).toBe(200);
       expect(anon.status, url).toBe(302);
       expect(anon.headers.location).toBe(`/login?next=${encodeURIComponent(url)}`);
-      if (who === 'signed-in') return expect((await stranger.agent.get(url)).status, url).toBe(200);
+      if (who === 'signed-in' || who === 'self') return expect((await stranger.agent.get(url)).status, url).toBe(200);
       const actors = actorsOf();
       for (const name of ['stranger', 'contributor', 'author'] as const) {
         expect((await actors[name].agent.get(url)).status, `${name}: ${url}`).toBe(who.includes(name as 'contributor' | 'author') ? 200 : 403);
@@ -307,14 +346,16 @@ for (const [route, entry] of Object.entries(table)) {
     continue;
   }
 
-  const whoText = entry.who === 'public' ? 'anyone' : entry.who === 'signed-in' ? 'any signed-in musician' : `only the ${entry.who.join(' or the ')}`;
+  const whoText = entry.who === 'public' ? 'anyone' : entry.who === 'signed-in' ? 'any signed-in musician' : entry.who === 'self' ? 'a musician, on their own account' : `only the ${entry.who.join(' or the ')}`;
   it(`${route}: ${whoText} may, and the others change nothing`, async () => {
-    const tries: Array<[string, { agent: ReturnType<typeof supertest.agent>; csrf: string }, boolean]> =
+    const tries: Array<[string, Actor, boolean]> =
       entry.who === 'public'
         ? [['a visitor', await visitor(), true]]
-        : Object.entries(actorsOf()).map(([name, actor]) => [name, actor, allowed(entry.who, name as ActorName)]);
+        : entry.who === 'self'
+          ? [['anonymous', anonymous, false], ['a musician of their own', await buildUser(ctx.app), true]]
+          : Object.entries(actorsOf()).map(([name, actor]) => [name, actor, allowed(entry.who, name as ActorName)]);
     for (const [name, actor, mayDo] of tries) {
-      const t = await entry.attempt!();
+      const t = await entry.attempt!(actor);
       const before = await t.state();
       const res = await send(actor.agent, t, actor.csrf, 'natural');
       const after = await t.state();
@@ -331,11 +372,11 @@ for (const [route, entry] of Object.entries(table)) {
 
   it(`${route}: refuses a missing or another session's CSRF token, urlencoded or multipart in any case`, async () => {
     // Sent by someone allowed to, so only the token can stop it.
-    const sender = entry.who === 'public' ? await visitor() : author;
+    const sender: Actor = entry.who === 'public' ? await visitor() : entry.who === 'self' ? await buildUser(ctx.app) : author;
     const foreign = entry.who === 'public' ? (await visitor()).csrf : stranger.csrf;
     for (const body of ['urlencoded', 'multipart/form-data', 'Multipart/Form-Data'] as const) {
       for (const token of [undefined, foreign]) {
-        const t = await entry.attempt!();
+        const t = await entry.attempt!(sender);
         const before = await t.state();
         const res = await send(sender.agent, t, token, body);
         const what = `${body}, ${token ? "another session's token" : 'no token'}`;
