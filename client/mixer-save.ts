@@ -119,6 +119,16 @@ export async function refreshMasterSections(): Promise<void> {
     const next = fresh.getElementById(el.id);
     if (next) el.replaceWith(document.importNode(next, true));
   }
+  // Which parts are in the mix now ("In the mix" and the marked row), without replacing the
+  // list: a part playing in it or a note shown on it stays as it is.
+  for (const part of fresh.querySelectorAll<HTMLElement>('.part[id^="contribution-"]')) {
+    const here = document.getElementById(part.id);
+    const head = here?.querySelector('.part-head');
+    const freshHead = part.querySelector('.part-head');
+    if (!here || !head || !freshHead) continue;
+    here.className = part.className;
+    head.replaceWith(document.importNode(freshHead, true));
+  }
   // The first master ever: the versions section did not exist yet. Put it where the
   // server renders it: after the element that precedes it there, else under the mixer.
   const section = fresh.getElementById('versions');

@@ -157,6 +157,9 @@ describe('the mixer on the post page', () => {
     await expect(mixer.locator('[data-mixer-holds]').textContent()).resolves.toBe('Mixer: v1');
     await expect(mixer.getByRole('button', { name: 'Save mix' }).isDisabled()).resolves.toBe(true);
     await expect(mixer.locator('.mixer-save-reason').textContent()).resolves.toBe('No changes to save.');
+    // The part list says the keys part is in the mix now, without a reload.
+    await expect(page.locator(`#contribution-${keysId} .part-head`).textContent()).resolves.toContain('In the mix');
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
     const versions = page.locator('#versions');
     await expect(versions.locator(`li[data-version-id="${version.id}"]`).textContent()).resolves.toContain('v1');
     await expect(versions.locator('audio').count()).resolves.toBe(0);
