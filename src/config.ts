@@ -71,6 +71,8 @@ const schema = z.object({
    */
   JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   /** Attempts at a track or master before it is `failed` with a reason its musician sees. */
+  /** Uploaded tracks one worker processes at the same time (each runs its ffmpeg steps one by one). */
+  WORKER_TRACK_JOBS: z.coerce.number().int().min(1).max(16).default(2),
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
   /** How often the worker looks for lost jobs and tracks left without one. */
   JOB_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
@@ -124,7 +126,7 @@ export interface Config {
   metrics: { host: string; port: number; instance: number };
   readyzCacheSeconds: number;
   workerHeartbeatSeconds: number;
-  jobs: { expireSeconds: number; maxAttempts: number; maintenanceSeconds: number; retryDelaySeconds: number };
+  jobs: { expireSeconds: number; maxAttempts: number; maintenanceSeconds: number; retryDelaySeconds: number; trackJobsAtOnce: number };
 }
 
 /**
@@ -197,7 +199,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT, instance: e.NODE_APP_INSTANCE },
     readyzCacheSeconds: e.READYZ_CACHE_SECONDS,
     workerHeartbeatSeconds: e.WORKER_HEARTBEAT_SECONDS,
-    jobs: { expireSeconds: e.JOB_EXPIRE_SECONDS, maxAttempts: e.JOB_MAX_ATTEMPTS, maintenanceSeconds: e.JOB_MAINTENANCE_SECONDS, retryDelaySeconds: e.JOB_RETRY_DELAY_SECONDS },
+    jobs: { expireSeconds: e.JOB_EXPIRE_SECONDS, maxAttempts: e.JOB_MAX_ATTEMPTS, maintenanceSeconds: e.JOB_MAINTENANCE_SECONDS, retryDelaySeconds: e.JOB_RETRY_DELAY_SECONDS, trackJobsAtOnce: e.WORKER_TRACK_JOBS },
   });
 }
 

@@ -34,15 +34,19 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
   const stopping = new AbortController();
   const { maxAttempts } = config.jobs;
 
-  const consume = <T>(name: string, workFor: (data: T) => JobWork) =>
-    boss.work<T>(name, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]: Job<T>[]) => {
-      const started = performance.now();
-      try {
-        await runAttempt(workFor(job!.data), { maxAttempts, expireInSeconds: job!.expireInSeconds, stopping: stopping.signal }, deps);
-      } finally {
-        deps.metrics?.job(name, performance.now() - started);
-      }
-    });
+  // pg-boss 10 runs one job at a time per work() call: `atOnce` calls, `atOnce` jobs.
+  const consume = async <T>(name: string, workFor: (data: T) => JobWork, atOnce = 1) => {
+    for (let i = 0; i < atOnce; i++) {
+      await boss.work<T>(name, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]: Job<T>[]) => {
+        const started = performance.now();
+        try {
+          await runAttempt(workFor(job!.data), { maxAttempts, expireInSeconds: job!.expireInSeconds, stopping: stopping.signal }, deps);
+        } finally {
+          deps.metrics?.job(name, performance.now() - started);
+        }
+      });
+    }
+  };
 
   // After processing, what the audio tells: a song's tempo and key, a part's alignment (each quiet for other tracks).
   const processAndAnalyse = async (trackId: string, signal: AbortSignal) => {
@@ -58,7 +62,7 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
     refundAttempt: () => refundTrackAttempt(db, trackId),
     run: (signal) => processAndAnalyse(trackId, signal),
     giveUp: (why) => giveUpOnTrack(db, trackId, why),
-  }));
+  }), config.jobs.trackJobsAtOnce);
   await consume<{ versionId: number }>(QUEUES.renderMix, ({ versionId }) => ({
     queue: QUEUES.renderMix,
     key: String(versionId),

@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { loadConfigOrExit } from './config.js';
 import { metricsAddress, startMetricsServer } from './metrics/server.js';
 import { createLogger } from './logger.js';
@@ -5,8 +6,17 @@ import { openRuntime } from './runtime.js';
 import { startWorker } from './worker-runtime.js';
 
 /** The worker process: config → runtime → job handlers, and a graceful stop. */
+const WORKER_NICENESS = 10;
 const base = loadConfigOrExit();
 const log = createLogger(base, 'worker');
+// The worker and its ffmpeg runs yield the CPU to the web processes on the same instance: a
+// burst of uploads is answered first and processed in the time left over (the niceness is
+// inherited by every child). Raising one's own niceness needs no privilege.
+try {
+  setPriority(WORKER_NICENESS);
+} catch (err) {
+  log.warn({ err }, 'could not lower the worker priority');
+}
 const runtime = await openRuntime(base, log);
 const worker = await startWorker(runtime);
 const metricsAt = metricsAddress(runtime.config, 'worker');
