@@ -29,7 +29,10 @@ export interface OidcProvider {
   name: string;
   /** The provider's authorization URL for a new flow, with PKCE (S256), state and nonce. */
   start(next: string): Promise<{ url: string; flow: SignInFlow }>;
-  /** Checks the callback against its flow (state, then code + PKCE verifier at the token endpoint, then the ID token's nonce) and returns the claims. */
+  /**
+   * Checks the callback against its flow (state, then code + PKCE verifier at the token
+   * endpoint, then the ID token's issuer, audience, expiry and nonce) and returns the claims.
+   */
   finish(callbackUrl: URL, flow: SignInFlow): Promise<ProviderClaims>;
 }
 
