@@ -22,6 +22,9 @@ import * as createPendingUploads from './20261202000000_create_pending_uploads.j
 import * as createNicknameHistory from './20261202040000_create_nickname_history.js';
 import * as createMusicianTags from './20261202040100_create_musician_tags.js';
 import * as indexSessionsUser from './20261202040200_index_sessions_user.js';
+import * as allowAccountsWithoutPassword from './20261202030000_allow_accounts_without_password.js';
+import * as createOidcIdentities from './20261202030100_create_oidc_identities.js';
+import * as createRateLimits from './20261202030200_create_rate_limits.js';
 
 /** Every migration in order; a new file is added here and never edited after it lands. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -48,4 +51,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261202040000_create_nickname_history': createNicknameHistory,
   '20261202040100_create_musician_tags': createMusicianTags,
   '20261202040200_index_sessions_user': indexSessionsUser,
+  '20261202030000_allow_accounts_without_password': allowAccountsWithoutPassword,
+  '20261202030100_create_oidc_identities': createOidcIdentities,
+  '20261202030200_create_rate_limits': createRateLimits,
 };

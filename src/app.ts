@@ -7,6 +7,8 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { configurePassport } from './auth/passport.js';
 import { accountRoutes } from './auth/account-routes.js';
+import { createOidcProviders } from './auth/oidc-client.js';
+import { oidcRoutes } from './auth/oidc-routes.js';
 import { authRoutes } from './auth/routes.js';
 import type { Deps } from './deps.js';
 import { touchSessionEvery } from './auth/session-touch.js';
@@ -38,6 +40,7 @@ export function createApp(deps: Deps): express.Express {
   const { config, db, log } = deps;
   const app = express();
   const passport = configurePassport(db);
+  const oidcProviders = createOidcProviders(config.oidcProviders, config.oidcRedirectOrigin, log);
 
   app.set('trust proxy', config.trustProxy); // real client IP and https from the container's nginx
   app.set('view engine', 'ejs');
@@ -117,7 +120,8 @@ export function createApp(deps: Deps): express.Express {
   app.use(takeUploadRoutes(deps));
   app.use(csrfProtection);
   // 9. The product, one router per part.
-  app.use(authRoutes(deps, passport));
+  app.use(authRoutes(deps, passport, oidcProviders));
+  app.use(oidcRoutes(deps, oidcProviders));
   app.use(feedRoutes(deps));
   app.use(postRoutes(deps));
   app.use(postPageRoutes(deps)); // after postRoutes: /posts/new is not a post id

@@ -57,3 +57,30 @@ describe('start-up with a bad variable', () => {
     expect(result.stderr).toContain('MAX_UPLOAD_MB');
   });
 });
+
+describe('sign-in providers', () => {
+  const provider = { id: 'corp', name: 'Corp ID', issuer: 'https://id.corp.example', clientId: 'c', clientSecret: 's' };
+
+  it('has none unless configured; Google comes from its two variables, first', () => {
+    expect(loadConfig({}).oidcProviders).toEqual([]);
+    const config = loadConfig({ GOOGLE_CLIENT_ID: 'g-id', GOOGLE_CLIENT_SECRET: 'g-secret', OIDC_PROVIDERS: JSON.stringify([provider]), PUBLIC_URL: 'https://soundhub.example/' });
+    expect(config.oidcProviders.map((p) => [p.id, p.issuer, p.scope])).toEqual([
+      ['google', 'https://accounts.google.com', 'openid email profile'],
+      ['corp', 'https://id.corp.example', 'openid email profile'],
+    ]);
+    expect(config.oidcRedirectOrigin).toBe('https://soundhub.example');
+    expect(loadConfig({ PORT: '4000' }).oidcRedirectOrigin).toBe('http://localhost:4000');
+  });
+
+  it('names what is wrong with a provider list', () => {
+    expect(() => loadConfig({ OIDC_PROVIDERS: '{not json' })).toThrowError(/OIDC_PROVIDERS: must be a JSON array/);
+    expect(() => loadConfig({ OIDC_PROVIDERS: JSON.stringify([{ ...provider, issuer: 'http://id.corp.example' }]) })).toThrowError(/OIDC_PROVIDERS\.0\.issuer: issuer must be https/);
+    expect(() => loadConfig({ OIDC_PROVIDERS: JSON.stringify([{ ...provider, id: 'welcome' }]) })).toThrowError(/OIDC_PROVIDERS\.0\.id/);
+    expect(() => loadConfig({ OIDC_PROVIDERS: JSON.stringify([{ ...provider, clientSecret: '' }]) })).toThrowError(/OIDC_PROVIDERS\.0\.clientSecret/);
+    expect(() => loadConfig({ OIDC_PROVIDERS: JSON.stringify([provider, provider]) })).toThrowError(/"corp" is configured twice/);
+    expect(() => loadConfig({ GOOGLE_CLIENT_ID: 'only-the-id' })).toThrowError(/GOOGLE_CLIENT_SECRET: set both or neither/);
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://h/db', S3_BUCKET: 'bucket', OIDC_PROVIDERS: JSON.stringify([provider]) })).toThrowError(/PUBLIC_URL: required in production/);
+    // Plain http only for a provider on this machine (the tests' own).
+    expect(loadConfig({ OIDC_PROVIDERS: JSON.stringify([{ ...provider, issuer: 'http://127.0.0.1:9000' }]) }).oidcProviders).toHaveLength(1);
+  });
+});

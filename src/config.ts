@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { z } from 'zod';
 import { resolveAudioTools } from './audio/tools.js';
+import { oidcProvidersSchema, type OidcProviderConfig } from './auth/oidc-config.js';
 
 /**
  * Every environment variable SoundHub reads, checked once at start. Nothing else in the
@@ -40,6 +41,25 @@ const schema = z.object({
    * request (sessions still end after 30 days without a visit). Tests set a few seconds.
    */
   SESSION_TOUCH_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /**
+   * OpenID Connect providers musicians may sign in with, as a JSON array of
+   * `{"id","name","issuer","clientId","clientSecret"}` (optional `"scope"`). Each one's
+   * redirect URI is `<PUBLIC_URL>/auth/<id>/callback`. Unset: no provider buttons.
+   */
+  OIDC_PROVIDERS: oidcProvidersSchema.optional(),
+  /** Google sign-in (a "Web application" OAuth client); the same as a `google` entry in OIDC_PROVIDERS. */
+  GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+  GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Length of the window the sign-in and sign-up limits count in. */
+  AUTH_LIMIT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** Wrong passwords for one email (from any address) before it is refused with 429 until the window ends. */
+  AUTH_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Wrong passwords from one address (IPv6: its /56) before its further wrong ones get 429; a right password still signs in. */
+  AUTH_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** Sign-up attempts from one address in a window (accounts made with a provider count too). */
+  SIGNUPS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** Sign-up attempts for one email address in a window. */
+  SIGNUPS_PER_EMAIL: z.coerce.number().int().min(1).max(10_000).default(5),
   /** Largest accepted upload in megabytes (nginx's client_max_body_size must match). */
   MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(2048).default(200),
   /**
@@ -112,6 +132,11 @@ export interface Config {
   mediaOrigin: string | undefined;
   sessionSecret: string | undefined;
   sessionTouchSeconds: number;
+  /** Configured OpenID Connect providers (Google first when set), in sign-in page order. */
+  oidcProviders: readonly OidcProviderConfig[];
+  /** Origin the OIDC redirect URIs are built on: PUBLIC_URL, else http://localhost:PORT. */
+  oidcRedirectOrigin: string;
+  authLimits: { windowSeconds: number; failuresPerAccount: number; failuresPerAddress: number; signUpsPerAddress: number; signUpsPerEmail: number };
   maxUploadBytes: number;
   uploadChecksAtOnce: number;
   audio: { ffmpegPath: string; ffprobePath: string };
@@ -166,6 +191,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
   if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) {
     problems.push('  S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY: set both or neither');
   }
+  if (Boolean(e.GOOGLE_CLIENT_ID) !== Boolean(e.GOOGLE_CLIENT_SECRET)) problems.push('  GOOGLE_CLIENT_ID / GOOGLE_CLIENT_SECRET: set both or neither');
+  const oidcProviders = [...(e.GOOGLE_CLIENT_ID && e.GOOGLE_CLIENT_SECRET ? [googleProvider(e.GOOGLE_CLIENT_ID, e.GOOGLE_CLIENT_SECRET)] : []), ...(e.OIDC_PROVIDERS ?? [])];
+  const duplicate = oidcProviders.find((p, i) => oidcProviders.findIndex((q) => q.id === p.id) !== i);
+  if (duplicate) problems.push(`  OIDC_PROVIDERS: provider id "${duplicate.id}" is configured twice (GOOGLE_CLIENT_ID makes "google")`);
+  // Redirect URIs must name the site's real origin; only local runs may guess it.
+  if (e.NODE_ENV === 'production' && oidcProviders.length && !e.PUBLIC_URL) problems.push('  PUBLIC_URL: required in production when sign-in providers are configured');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
 
   return Object.freeze({
@@ -186,6 +217,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     mediaOrigin: e.MEDIA_ORIGIN,
     sessionSecret: e.SESSION_SECRET,
     sessionTouchSeconds: e.SESSION_TOUCH_SECONDS,
+    oidcProviders,
+    oidcRedirectOrigin: new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).origin,
+    authLimits: {
+      windowSeconds: e.AUTH_LIMIT_WINDOW_MINUTES * 60,
+      failuresPerAccount: e.AUTH_FAILURES_PER_ACCOUNT,
+      failuresPerAddress: e.AUTH_FAILURES_PER_ADDRESS,
+      signUpsPerAddress: e.SIGNUPS_PER_ADDRESS,
+      signUpsPerEmail: e.SIGNUPS_PER_EMAIL,
+    },
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
     uploadChecksAtOnce: e.UPLOAD_CHECKS_AT_ONCE,
     audio: resolveAudioTools(source),
@@ -201,6 +241,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     workerHeartbeatSeconds: e.WORKER_HEARTBEAT_SECONDS,
     jobs: { expireSeconds: e.JOB_EXPIRE_SECONDS, maxAttempts: e.JOB_MAX_ATTEMPTS, maintenanceSeconds: e.JOB_MAINTENANCE_SECONDS, retryDelaySeconds: e.JOB_RETRY_DELAY_SECONDS, trackJobsAtOnce: e.WORKER_TRACK_JOBS },
   });
+}
+
+function googleProvider(clientId: string, clientSecret: string): OidcProviderConfig {
+  return { id: 'google', name: 'Google', issuer: 'https://accounts.google.com', clientId, clientSecret, scope: 'openid email profile' };
 }
 
 /** For entry points: load the config or print why not and exit 1. */

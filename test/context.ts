@@ -50,6 +50,8 @@ export function testConfig(overrides: Record<string, string> = {}, databaseUrl =
     FFPROBE_PATH: process.env.FFPROBE_PATH ?? '',
     JOB_RETRY_DELAY_SECONDS: '1',
     JOB_MAINTENANCE_SECONDS: '2',
+    // Every test musician signs up from loopback; the limit's own test sets a small one.
+    SIGNUPS_PER_ADDRESS: '100000',
     ...overrides,
   });
   const resolved = asRuntimeConfig(config);

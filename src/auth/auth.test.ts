@@ -118,3 +118,60 @@ describe('CSRF', () => {
     expect((await user.agent.get('/')).text).not.toContain('Log out');
   });
 });
+
+describe('where a musician goes next', () => {
+  it('sends a signed-in musician on from /login and /signup, only ever inside the site', async () => {
+    const user = await buildUser(ctx.app);
+    for (const page of ['/login', '/signup']) {
+      const plain = await user.agent.get(page);
+      expect(plain.status).toBe(303);
+      expect(plain.headers.location).toBe('/');
+      const on = await user.agent.get(`${page}?next=${encodeURIComponent('/genres/rock?sort=new')}`);
+      expect(on.headers.location).toBe('/genres/rock?sort=new');
+      for (const evil of ['//evil.example', '/\\evil.example', 'https://evil.example/', '/\t/evil.example']) {
+        expect((await user.agent.get(`${page}?next=${encodeURIComponent(evil)}`)).headers.location, evil).toBe('/');
+      }
+    }
+  });
+
+  it('keeps next from the log-in page to sign-up and back, and follows it after signing up', async () => {
+    const next = '/genres/jazz?sort=new';
+    const agent = supertest.agent(ctx.app);
+    const login = await agent.get(`/login?next=${encodeURIComponent(next)}`);
+    // The page's own link (the header's plain one comes first).
+    const signupHref = /href="(\/signup[^"]*)"/.exec(login.text.slice(login.text.indexOf('<main')))![1]!;
+    expect(signupHref).toBe(`/signup?next=${encodeURIComponent(next)}`);
+    const signup = await agent.get(signupHref);
+    expect(signup.text).toContain(`name="next" value="${next}"`);
+    expect(/href="(\/login[^"]*)"/.exec(signup.text.slice(signup.text.indexOf('<main')))![1]).toBe(`/login?next=${encodeURIComponent(next)}`);
+
+    const nickname = uniq('follower');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(signup.text)![1]!;
+    const made = await agent.post('/signup').type('form').send({ email: `${nickname}@example.test`, nickname, password: 'a long enough secret', next, _csrf: csrf });
+    expect(made.status).toBe(303);
+    expect(made.headers.location).toBe(next);
+  });
+
+  it('drops a next that leaves the site on every page that carries it', async () => {
+    const agent = supertest.agent(ctx.app);
+    const login = await agent.get(`/login?next=${encodeURIComponent('//evil.example')}`);
+    expect(login.text).toContain('name="next" value="/"');
+    expect(login.text).not.toContain('evil.example');
+    const signup = await agent.get(`/signup?next=${encodeURIComponent('/\\evil.example')}`);
+    expect(signup.text).not.toContain('evil.example');
+  });
+});
+
+describe('an idle session', () => {
+  it('ends once its row has expired (30 days without a visit), and the cookie no longer signs in', async () => {
+    const user = await buildUser(ctx.app);
+    const sessionOf = () => ctx.db('sessions').whereRaw(`sess->'passport'->>'user' = (select id::text from users where nickname = ?)`, [user.nickname]);
+    const [row] = await sessionOf().select('expire');
+    // Sign-up set the 30-day expiry; an idle session keeps it (sessions.test.ts: each visit extends it).
+    expect(Math.abs(row.expire.getTime() - (Date.now() + 30 * 24 * 3600 * 1000))).toBeLessThan(60_000);
+    await sessionOf().update({ expire: new Date(Date.now() - 1000) });
+    const home = await user.agent.get('/');
+    expect(home.text).toContain('Log in');
+    expect(home.text).not.toContain(user.nickname);
+  });
+});

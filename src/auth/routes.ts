@@ -1,58 +1,82 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import rateLimit from 'express-rate-limit';
 import type { PassportStatic } from 'passport';
 import type { Deps } from '../deps.js';
 import { requireFormBody } from '../web/clean-input.js';
 import { issueCsrfToken } from '../web/csrf.js';
-import { ValidationFailed } from '../web/errors.js';
+import { RateLimited, ValidationFailed } from '../web/errors.js';
 import { validate } from '../web/validate.js';
+import { addressOf, countFailedSignIn, countSignUp, forgiveSignInFailures, refuseLimitedAccount } from './attempt-limits.js';
+import { safeNext, withNext } from './next-path.js';
+import type { OidcProvider } from './oidc-client.js';
 import { loginSchema, signupSchema } from './schemas.js';
+import { logIn, sendSignedInOn, sessionUser } from './sign-in.js';
 import { signUp } from './signup.js';
 
-// Per-process limit; a shared store is a later step (ISSUES: rate limits across instances).
-const authLimiter = rateLimit({ windowMs: 15 * 60_000, limit: 30, standardHeaders: 'draft-8', legacyHeaders: false });
-
-/** Only same-site paths: `next` must never send someone to another origin. */
-export function safeNext(value: unknown): string {
-  return typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : '/';
-}
-
-export function authRoutes({ db }: Deps, passport: PassportStatic): Router {
+export function authRoutes({ db, config }: Deps, passport: PassportStatic, providers: Map<string, OidcProvider>): Router {
   const router = Router();
+  const limits = config.authLimits;
+  /** What both pages show besides the form: the provider buttons and the link to the other page, all keeping `next`. */
+  const page = (next: string) => ({
+    next,
+    providers: [...providers.values()].map((p) => ({ name: p.name, url: withNext(`/auth/${p.id}`, next) })),
+    loginUrl: withNext('/login', next),
+    signupUrl: withNext('/signup', next),
+  });
+  const signupPage = (res: Response, status: number, next: string, values: Record<string, string>, errors: Record<string, string>) =>
+    res.status(status).render('auth/signup', { title: 'Sign up', values, errors, ...page(next) });
+  const loginPage = (res: Response, status: number, next: string, values: Record<string, string>, errors: Record<string, string>) =>
+    res.status(status).render('auth/login', { title: 'Log in', values, errors, ...page(next) });
 
-  router.get('/signup', issueCsrfToken, (req, res) => res.render('auth/signup', { title: 'Sign up', values: {}, errors: {}, next: safeNext(req.query.next) }));
+  router.get('/signup', sendSignedInOn, issueCsrfToken, (req, res) => signupPage(res, 200, safeNext(req.query.next), {}, {}));
 
-  router.post('/signup', authLimiter, requireFormBody, async (req, res, next) => {
+  router.post('/signup', requireFormBody, async (req, res, next) => {
     const values = { email: req.body.email ?? '', nickname: req.body.nickname ?? '' };
+    const after = safeNext(req.body.next);
     try {
+      await countSignUp(db, limits, { email: typeof req.body.email === 'string' ? req.body.email : undefined, address: addressOf(req.ip) });
       const input = validate(signupSchema, req.body);
       const user = await signUp(input, { db });
-      await logIn(req, { id: user.id, nickname: user.nickname, email: user.email });
-      res.redirect(303, safeNext(req.body.next));
+      await logIn(req, sessionUser(user));
+      res.redirect(303, after);
     } catch (err) {
+      if (err instanceof RateLimited) return signupPage(res.set('Retry-After', String(err.retryAfterSeconds)), 429, after, values, { form: err.message });
       if (!(err instanceof ValidationFailed)) return next(err);
-      res.status(422).render('auth/signup', { title: 'Sign up', values, errors: err.fields, next: safeNext(req.body.next) });
+      signupPage(res, 422, after, values, err.fields);
     }
   });
 
-  router.get('/login', issueCsrfToken, (req, res) => res.render('auth/login', { title: 'Log in', values: {}, errors: {}, next: safeNext(req.query.next) }));
+  router.get('/login', sendSignedInOn, issueCsrfToken, (req, res) => loginPage(res, 200, safeNext(req.query.next), {}, {}));
 
-  router.post('/login', authLimiter, requireFormBody, (req: Request, res: Response, next: NextFunction) => {
+  router.post('/login', requireFormBody, (req: Request, res: Response, next: NextFunction) => {
     const values = { email: req.body.email ?? '' };
-    const again = (status: number, errors: Record<string, string>) =>
-      res.status(status).render('auth/login', { title: 'Log in', values, errors, next: safeNext(req.body.next) });
-    try {
-      validate(loginSchema, req.body);
-    } catch (err) {
+    const after = safeNext(req.body.next);
+    const again = (status: number, errors: Record<string, string>) => loginPage(res, status, after, values, errors);
+    const limited = (err: RateLimited) => {
+      res.set('Retry-After', String(err.retryAfterSeconds));
+      again(429, { form: err.message });
+    };
+    (async () => {
+      const input = validate(loginSchema, req.body);
+      // A full account count refuses before the password is even checked, from any address.
+      await refuseLimitedAccount(db, limits, input.email);
+      passport.authenticate('local', (err: unknown, user: Express.User | false, info?: { message?: string }) => {
+        if (err) return next(err);
+        if (!user) {
+          return countFailedSignIn(db, limits, { email: input.email, address: addressOf(req.ip) }, (msg) => req.log.warn(msg)).then(
+            (refusal) => (refusal ? limited(refusal) : again(401, { form: info?.message ?? 'Wrong email or password.' })),
+            next,
+          );
+        }
+        // A right password signs in even when this address is over its count (see attempt-limits.ts).
+        forgiveSignInFailures(db, input.email)
+          .then(() => logIn(req, user))
+          .then(() => res.redirect(303, after), next);
+      })(req, res, next);
+    })().catch((err: unknown) => {
       if (err instanceof ValidationFailed) return again(422, err.fields);
-      return next(err);
-    }
-    passport.authenticate('local', (err: unknown, user: Express.User | false, info?: { message?: string }) => {
-      if (err) return next(err);
-      if (!user) return again(401, { form: info?.message ?? 'Wrong email or password.' });
-      // req.login regenerates the session id (passport ≥ 0.6), defeating session fixation.
-      logIn(req, user).then(() => res.redirect(303, safeNext(req.body.next)), next);
-    })(req, res, next);
+      if (err instanceof RateLimited) return limited(err);
+      next(err);
+    });
   });
 
   router.post('/logout', (req, res, next) => {
@@ -66,8 +90,4 @@ export function authRoutes({ db }: Deps, passport: PassportStatic): Router {
   });
 
   return router;
-}
-
-function logIn(req: Request, user: Express.User): Promise<void> {
-  return new Promise((resolve, reject) => req.login(user, (err?: unknown) => (err ? reject(err instanceof Error ? err : new Error('could not start the session')) : resolve())));
 }

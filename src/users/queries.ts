@@ -29,8 +29,14 @@ export async function findUserByNickname(db: Db, nickname: string): Promise<User
   return row;
 }
 
-export async function findLoginByEmail(db: Db, email: string): Promise<(UserRow & { password_hash: string }) | undefined> {
-  const row: (UserRow & { password_hash: string }) | undefined = await db('users').select([...columns, 'password_hash']).whereRaw('lower(email) = lower(?)', [email]).first();
+/** `password_hash` is null for an account made through a sign-in provider that has set no password. */
+export async function findLoginByEmail(db: Db, email: string): Promise<(UserRow & { password_hash: string | null }) | undefined> {
+  const row: (UserRow & { password_hash: string | null }) | undefined = await db('users').select([...columns, 'password_hash']).whereRaw('lower(email) = lower(?)', [email]).first();
+  return row;
+}
+
+export async function findLoginById(db: Db, id: number): Promise<(UserRow & { password_hash: string | null }) | undefined> {
+  const row: (UserRow & { password_hash: string | null }) | undefined = await db('users').select([...columns, 'password_hash']).where({ id }).first();
   return row;
 }
 
@@ -42,4 +48,11 @@ export async function emailOrNicknameTaken(db: Db, email: string, nickname: stri
   // A name someone gave up stays theirs while their account exists (profile-queries.ts).
   const given = await db('nickname_history').whereRaw('lower(nickname) = lower(?)', [nickname]).first('id');
   return { email: Boolean(row?.email), nickname: Boolean(row?.nickname) || given !== undefined };
+}
+
+/** An account made by signing in with a provider that vouched for the email: verified, no password yet. */
+export async function insertUserWithoutPassword(db: Db, user: { email: string; nickname: string }): Promise<UserRow> {
+  const [row] = await db<UserRow>('users').insert({ email: user.email, nickname: user.nickname, verified: true }).returning(columns);
+  if (!row) throw new Error('insert into users returned no row');
+  return row;
 }

@@ -56,6 +56,14 @@ export class ValidationFailed extends HttpError {
     this.fields = fields;
   }
 }
+export class RateLimited extends HttpError {
+  /** Seconds until the limit lifts, sent as Retry-After. */
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number, message: string) {
+    super(429, 'rate_limited', message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
 export class Unavailable extends HttpError {
   constructor(message = 'The service is unavailable right now. Please try again shortly.') {
     super(503, 'unavailable', message);

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { HttpError, NotFound, unavailableFrom } from './errors.js';
+import { HttpError, NotFound, RateLimited, unavailableFrom } from './errors.js';
 
 export const notFound: RequestHandler = (_req, _res, next) => next(new NotFound());
 
@@ -32,12 +32,13 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   for (const h of ['Content-Type', 'Content-Length', 'Content-Range', 'Content-Disposition', 'Accept-Ranges', 'ETag', 'Cache-Control']) res.removeHeader(h);
   res.status(status);
   if (status === 503) res.set({ 'Retry-After': String(RETRY_AFTER_SECONDS), 'Cache-Control': 'no-store' });
+  if (known instanceof RateLimited) res.set('Retry-After', String(known.retryAfterSeconds));
   const wantsJson = req.path.startsWith('/api/') || (req.accepts(['html', 'json']) === 'json');
   if (wantsJson) {
     res.json({ error: { code, message, ...(known && 'fields' in known ? { fields: known.fields } : {}), requestId: req.id } });
     return;
   }
-  const title = status === 404 ? 'Not found' : status === 503 ? 'Briefly unavailable' : 'Error';
+  const title = status === 404 ? 'Not found' : status === 503 ? 'Briefly unavailable' : status === 429 ? 'Too many tries' : 'Error';
   res.render('error', { title, status, message, requestId: req.id }, (renderErr, html) => {
     // If the error page itself fails, still answer something readable.
     if (renderErr) res.type('text').send(`${status} ${message}`);

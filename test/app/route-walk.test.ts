@@ -6,6 +6,7 @@ import { headObject } from '../../src/storage/s3.js';
 import { createTestContext, type TestContext } from '../context.js';
 import { addContribution, saveMix, waitForTrack, waitForVersion } from '../coproduction.js';
 import { buildPost, buildUser, csrfFrom, makeTone, uniq, type SignedIn } from '../factories.js';
+import { startIdentityProvider, type TestIdentityProvider } from '../identity-provider.js';
 
 /**
  * Every route the app registers, read from its Express router, with who may use it. A route
@@ -41,11 +42,18 @@ interface Entry {
   changes: boolean;
   /** GET routes: a URL that exists, to try anonymous and signed in. */
   url?: () => string;
+  /** Public GET routes: the status a fresh visitor gets when it is not 200 (a redirect, a refusal). */
+  answers?: number;
+  /** Public state-changing routes that need a visitor part-way through something (a provider sign-in). */
+  visitor?: () => Promise<{ agent: ReturnType<typeof supertest.agent>; csrf: string }>;
   /** State-changing routes: a fresh try, for the actor who will send it. For public ones it runs as a fresh visitor. */
   attempt?: (actor: Actor) => Promise<Try>;
 }
 
 let ctx: TestContext;
+let idp: TestIdentityProvider;
+let linkTarget: SignedIn;
+const SITE = 'http://soundhub.test';
 let author: SignedIn;
 let contributor: SignedIn;
 let stranger: SignedIn;
@@ -72,6 +80,18 @@ async function freshPart() {
   return { ...added, state };
 }
 
+/** A visitor who signed in at the provider and was sent to `page` (/auth/welcome or /auth/link) to finish. */
+async function providerVisitor(page: '/auth/welcome' | '/auth/link', email: string) {
+  const subject = uniq('walk-sub-');
+  idp.accounts.set(subject, { email, email_verified: true, name: 'Walker' });
+  const agent = supertest.agent(ctx.app);
+  const start = await agent.get('/auth/walk');
+  const callback = await idp.signIn(start.headers.location!, subject);
+  const back = await agent.get(callback.pathname + callback.search);
+  expect(back.headers.location, 'the provider sign-in leads to the page under test').toBe(page);
+  return { agent, csrf: await csrfFrom(agent, page) };
+}
+
 let sparePart: Awaited<ReturnType<typeof freshPart>> | undefined;
 let takePart: Awaited<ReturnType<typeof freshPart>> | undefined;
 let sparePost: { id: number } | undefined;
@@ -93,6 +113,22 @@ const table: Record<string, Entry> = {
     who: 'public',
     changes: true,
     attempt: () => Promise.resolve({ url: '/login', fields: { email: loginTarget.email, password: loginTarget.password }, state: () => sessionsOf(loginTarget) }),
+  },
+  'GET /auth/:provider': { who: 'public', changes: false, url: () => '/auth/walk', answers: 303 },
+  'GET /auth/:provider/callback': { who: 'public', changes: false, url: () => '/auth/walk/callback?code=x&state=y', answers: 400 },
+  'GET /auth/welcome': { who: 'public', changes: false, url: () => '/auth/welcome', answers: 303 },
+  'POST /auth/welcome': {
+    who: 'public',
+    changes: true,
+    visitor: () => providerVisitor('/auth/welcome', `${uniq('walk')}@example.test`),
+    attempt: () => Promise.resolve({ url: '/auth/welcome', fields: { nickname: uniq('walker') }, state: async () => ({ users: await count('users'), identities: await count('oidc_identities') }) }),
+  },
+  'GET /auth/link': { who: 'public', changes: false, url: () => '/auth/link', answers: 303 },
+  'POST /auth/link': {
+    who: 'public',
+    changes: true,
+    visitor: () => providerVisitor('/auth/link', linkTarget.email),
+    attempt: () => Promise.resolve({ url: '/auth/link', fields: { password: linkTarget.password }, state: async () => count('oidc_identities', { user_id: (await ctx.db('users').where({ nickname: linkTarget.nickname }).first('id')).id }) }),
   },
   'POST /logout': { who: 'public', changes: true, attempt: () => Promise.resolve({ url: '/logout', fields: {}, state: () => count('sessions') }) },
   'GET /': { who: 'public', changes: false, url: () => '/' },
@@ -294,9 +330,11 @@ async function visitor() {
 }
 
 beforeAll(async () => {
-  ctx = await createTestContext();
+  idp = await startIdentityProvider(`${SITE}/auth/walk/callback`);
+  const provider = { id: 'walk', name: 'Walk ID', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret };
+  ctx = await createTestContext({ PUBLIC_URL: SITE, OIDC_PROVIDERS: JSON.stringify([provider]) });
   const worker = await ctx.startWorker();
-  [author, contributor, stranger, loginTarget] = await Promise.all([buildUser(ctx.app), buildUser(ctx.app), buildUser(ctx.app), buildUser(ctx.app)]);
+  [author, contributor, stranger, loginTarget, linkTarget] = await Promise.all([buildUser(ctx.app), buildUser(ctx.app), buildUser(ctx.app), buildUser(ctx.app), buildUser(ctx.app)]);
   anonymous = await visitor();
   tone = await makeTone({ seconds: 2 });
   const built = await buildPost(author, { genre: 'rock', instrument: 'guitar' }, { buffer: tone, name: 'idea.mp3' });
@@ -312,7 +350,10 @@ beforeAll(async () => {
   // From here on nothing renders: a save in a try stays a row, and no render moves the current version.
   await worker.stop();
 }, 180_000);
-afterAll(() => ctx?.close());
+afterAll(async () => {
+  await ctx?.close();
+  await idp?.close();
+});
 
 describe('the route walk', () => {
   it('has an entry for every route the app registers, and none for a route that is gone', () => {
@@ -330,11 +371,11 @@ describe('the route walk', () => {
 for (const [route, entry] of Object.entries(table)) {
   if (!entry.changes) {
     const who = entry.who;
-    const text = who === 'public' ? 'answers anyone' : who === 'signed-in' || who === 'self' ? 'answers a signed-in musician and sends others to log in' : `answers only the ${who.join(' or the ')}`;
+    const text = who === 'public' ? `answers anyone${entry.answers ? ` with ${entry.answers}` : ''}` : who === 'signed-in' || who === 'self' ? 'answers a signed-in musician and sends others to log in' : `answers only the ${who.join(' or the ')}`;
     it(`${route}: ${text}`, async () => {
       const url = entry.url!();
       const anon = await supertest(ctx.app).get(url);
-      if (who === 'public') return expect(anon.status, url).toBe(200);
+      if (who === 'public') return expect(anon.status, url).toBe(entry.answers ?? 200);
       expect(anon.status, url).toBe(302);
       expect(anon.headers.location).toBe(`/login?next=${encodeURIComponent(url)}`);
       if (who === 'signed-in' || who === 'self') return expect((await stranger.agent.get(url)).status, url).toBe(200);
@@ -350,7 +391,7 @@ for (const [route, entry] of Object.entries(table)) {
   it(`${route}: ${whoText} may, and the others change nothing`, async () => {
     const tries: Array<[string, Actor, boolean]> =
       entry.who === 'public'
-        ? [['a visitor', await visitor(), true]]
+        ? [['a visitor', await (entry.visitor ?? visitor)(), true]]
         : entry.who === 'self'
           ? [['anonymous', anonymous, false], ['a musician of their own', await buildUser(ctx.app), true]]
           : Object.entries(actorsOf()).map(([name, actor]) => [name, actor, allowed(entry.who, name as ActorName)]);
@@ -372,7 +413,7 @@ for (const [route, entry] of Object.entries(table)) {
 
   it(`${route}: refuses a missing or another session's CSRF token, urlencoded or multipart in any case`, async () => {
     // Sent by someone allowed to, so only the token can stop it.
-    const sender: Actor = entry.who === 'public' ? await visitor() : entry.who === 'self' ? await buildUser(ctx.app) : author;
+    const sender: Actor = entry.who === 'public' ? await (entry.visitor ?? visitor)() : entry.who === 'self' ? await buildUser(ctx.app) : author;
     const foreign = entry.who === 'public' ? (await visitor()).csrf : stranger.csrf;
     for (const body of ['urlencoded', 'multipart/form-data', 'Multipart/Form-Data'] as const) {
       for (const token of [undefined, foreign]) {
