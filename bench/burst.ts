@@ -12,7 +12,7 @@
  * does it), Debian's nginx and ffmpeg.
  */
 import { ListObjectsV2Command, HeadObjectCommand } from '@aws-sdk/client-s3';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -20,7 +20,7 @@ import { resolveAudioTools } from '../src/audio/tools.js';
 import { loadConfig } from '../src/config.js';
 import { createDb } from '../src/db/knex.js';
 import { migrateLatest } from '../src/db/migrate.js';
-import { startEmbeddedPostgres, startLocalS3 } from '../src/embedded.js';
+import { startEmbeddedPostgres } from '../src/embedded.js';
 import { startQueue } from '../src/jobs/queue.js';
 import { quantile } from '../src/metrics/emf.js';
 import { createStorage } from '../src/storage/s3.js';
@@ -122,8 +122,14 @@ try {
   const pg = await startEmbeddedPostgres(path.join(dir, 'pg'), pgPort, 'burst');
   stops.push(() => pg.stop());
   const s3Port = await freePort();
-  const s3 = await startLocalS3(path.join(dir, 's3'), s3Port, BUCKET);
-  stops.push(() => s3.close());
+  const s3 = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'local-s3.ts'), path.join(dir, 's3'), String(s3Port), BUCKET], { stdio: ['ignore', 'pipe', 'inherit'] });
+  stops.push(async () => {
+    if (s3.exitCode === null) await new Promise((resolve) => s3.once('exit', resolve).kill('SIGTERM'));
+  });
+  await new Promise<void>((resolve, reject) => {
+    s3.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+    s3.once('exit', (code) => reject(new Error(`the local S3 endpoint exited with ${code}`)));
+  });
   const databaseUrl = `postgres://soundhub:soundhub-local@127.0.0.1:${pgPort}/burst`;
   const db = createDb({ url: databaseUrl });
   stops.push(() => db.destroy());
