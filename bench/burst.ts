@@ -128,8 +128,8 @@ try {
   stops.push(() => db.destroy());
   await migrateLatest(db);
   // pg-boss makes its schema once here, not in every process at the same moment.
-  const { jobs, database } = loadConfig({ DATABASE_URL: databaseUrl });
-  await (await startQueue({ jobs, database: { ...database, url: databaseUrl } }, { supervise: false, log: console })).stop();
+  const { jobs, database, mail } = loadConfig({ DATABASE_URL: databaseUrl });
+  await (await startQueue({ jobs, mail, database: { ...database, url: databaseUrl } }, { supervise: false, log: console })).stop();
   const storage = createStorage({ bucket: BUCKET, endpoint: `http://127.0.0.1:${s3Port}`, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
 
   const parts = await makeParts(dir);

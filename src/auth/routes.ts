@@ -17,7 +17,7 @@ export function safeNext(value: unknown): string {
   return typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : '/';
 }
 
-export function authRoutes({ db }: Deps, passport: PassportStatic): Router {
+export function authRoutes({ db, jobs }: Deps, passport: PassportStatic): Router {
   const router = Router();
 
   router.get('/signup', issueCsrfToken, (req, res) => res.render('auth/signup', { title: 'Sign up', values: {}, errors: {}, next: safeNext(req.query.next) }));
@@ -26,9 +26,9 @@ export function authRoutes({ db }: Deps, passport: PassportStatic): Router {
     const values = { email: req.body.email ?? '', nickname: req.body.nickname ?? '' };
     try {
       const input = validate(signupSchema, req.body);
-      const user = await signUp(input, { db });
-      await logIn(req, { id: user.id, nickname: user.nickname, email: user.email });
-      res.redirect(303, safeNext(req.body.next));
+      // Not signed in yet: a taken email must get the very same answer (src/auth/signup.ts).
+      await signUp(input, { db, jobs });
+      res.redirect(303, `/signup/sent?next=${encodeURIComponent(safeNext(req.body.next))}`);
     } catch (err) {
       if (!(err instanceof ValidationFailed)) return next(err);
       res.status(422).render('auth/signup', { title: 'Sign up', values, errors: err.fields, next: safeNext(req.body.next) });
@@ -68,6 +68,6 @@ export function authRoutes({ db }: Deps, passport: PassportStatic): Router {
   return router;
 }
 
-function logIn(req: Request, user: Express.User): Promise<void> {
+export function logIn(req: Request, user: Express.User): Promise<void> {
   return new Promise((resolve, reject) => req.login(user, (err?: unknown) => (err ? reject(err instanceof Error ? err : new Error('could not start the session')) : resolve())));
 }

@@ -103,6 +103,9 @@ export function stackEnv(o: { port: number; webPort: number; dir: string; databa
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     // Off unless a test asks: several stacks at once would want the same ports.
     METRICS_PORT: '0',
+    // Production names its mail transport; the stack keeps its mail in its own folder.
+    MAIL_TRANSPORT: 'outbox',
+    MAIL_OUTBOX_DIR: path.join(o.dir, 'mail'),
   };
 }
 
