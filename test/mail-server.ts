@@ -58,7 +58,7 @@ export async function startMailServer() {
     },
     /** The first message to `to` whose subject matches, once it has arrived. */
     async next(to: string, subject: RegExp, { after = 0 } = {}) {
-      return eventually(async () => received.slice(after).find((m) => m.to.toLowerCase() === to.toLowerCase() && subject.test(m.subject)), { what: `a mail to ${to} about ${subject}` });
+      return eventually(() => Promise.resolve(received.slice(after).find((m) => m.to.toLowerCase() === to.toLowerCase() && subject.test(m.subject))), { what: `a mail to ${to} about ${subject}` });
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
