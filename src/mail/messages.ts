@@ -12,7 +12,9 @@ interface Letter {
   after?: string[];
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' } as const)[c as '&']};`);
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** Nicknames and addresses are text in the HTML body, never markup. */
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 
 function compose(to: string, letter: Letter): Mail {
   const after = letter.after ?? [];
