@@ -26,7 +26,7 @@ import { quantile } from '../src/metrics/emf.js';
 import { createStorage } from '../src/storage/s3.js';
 import { sweepAbandonedUploads } from '../src/tracks/pending-uploads.js';
 import { freePort } from '../test/ports.js';
-import { Browser, makeTempDir, readText, removeDir, request, sleep, startStack, tail, type Stack } from '../test/stack/harness.js';
+import { Browser, mailDirOf, makeTempDir, readText, removeDir, request, sleep, startStack, tail, type Stack } from '../test/stack/harness.js';
 
 const env = process.env;
 const MUSICIANS = Number(env.BURST_MUSICIANS ?? 100);
@@ -84,7 +84,7 @@ async function musician(stack: Stack, n: number, postId: number, parts: string[]
   // As long as nginx lets a request wait (proxy_read_timeout 300 s): a slow answer is measured, not dropped.
   browser.timeoutMs = 300_000;
   const signUp = await timed('sign-up', async () => {
-    await browser.signUp();
+    await browser.signUp([mailDirOf(stack)]);
     return { status: 303 };
   });
   if (signUp.error) return [signUp];
@@ -135,8 +135,8 @@ try {
   stops.push(() => db.destroy());
   await migrateLatest(db);
   // pg-boss makes its schema once here, not in every process at the same moment.
-  const { jobs, database } = loadConfig({ DATABASE_URL: databaseUrl });
-  await (await startQueue({ jobs, database: { ...database, url: databaseUrl } }, { supervise: false, log: console })).stop();
+  const { jobs, database, mail } = loadConfig({ DATABASE_URL: databaseUrl });
+  await (await startQueue({ jobs, mail, database: { ...database, url: databaseUrl } }, { supervise: false, log: console })).stop();
   const storage = createStorage({ bucket: BUCKET, endpoint: `http://127.0.0.1:${s3Port}`, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
 
   const parts = await makeParts(dir);
@@ -155,7 +155,7 @@ try {
   const songs: number[] = [];
   for (let i = 0; i < Math.ceil(MUSICIANS / PER_SONG); i++) {
     const author = new Browser(live.port, `198.19.0.${i + 1}`);
-    await author.signUp();
+    await author.signUp([mailDirOf(live)]);
     const res = await author.uploadPost(parts[0]!, { title: `Burst song ${i + 1}` });
     if (res.status !== 303) throw new Error(`seed post answered ${res.status}: ${res.text().slice(0, 300)}`);
     songs.push(Number(res.headers.location!.split('/').pop()));

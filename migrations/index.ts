@@ -25,6 +25,7 @@ import * as indexSessionsUser from './20261202040200_index_sessions_user.js';
 import * as allowAccountsWithoutPassword from './20261202030000_allow_accounts_without_password.js';
 import * as createOidcIdentities from './20261202030100_create_oidc_identities.js';
 import * as createRateLimits from './20261202030200_create_rate_limits.js';
+import * as createAccountTokens from './20261202010000_create_account_tokens.js';
 
 /** Every migration in order; a new file is added here and never edited after it lands. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -54,4 +55,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261202030000_allow_accounts_without_password': allowAccountsWithoutPassword,
   '20261202030100_create_oidc_identities': createOidcIdentities,
   '20261202030200_create_rate_limits': createRateLimits,
+  '20261202010000_create_account_tokens': createAccountTokens,
 };

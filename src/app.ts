@@ -10,11 +10,13 @@ import { accountRoutes } from './auth/account-routes.js';
 import { createOidcProviders } from './auth/oidc-client.js';
 import { oidcRoutes } from './auth/oidc-routes.js';
 import { authRoutes } from './auth/routes.js';
+import { emailRoutes } from './auth/email-routes.js';
 import type { Deps } from './deps.js';
 import { touchSessionEvery } from './auth/session-touch.js';
 import { contributionEditRoutes } from './contributions/edit-routes.js';
 import { contributionRoutes, contributionUploadRoutes } from './contributions/routes.js';
 import { feedRoutes } from './feed/routes.js';
+import { devMailRoutes } from './mail/routes.js';
 import { mixRoutes } from './mixes/routes.js';
 import { songRoutes, takeUploadRoutes } from './mixes/song-routes.js';
 import { postPageRoutes } from './post-page/routes.js';
@@ -108,7 +110,7 @@ export function createApp(deps: Deps): express.Express {
   app.use(passport.session());
   app.use(csrfLocals);
   app.use((req, res, next) => {
-    res.locals.currentUser = req.user ? { nickname: req.user.nickname, url: `/users/${encodeURIComponent(req.user.nickname)}` } : null;
+    res.locals.currentUser = req.user ? { nickname: req.user.nickname, url: `/users/${encodeURIComponent(req.user.nickname)}`, verified: req.user.verified } : null;
     res.locals.currentPath = req.path;
     next();
   });
@@ -122,6 +124,9 @@ export function createApp(deps: Deps): express.Express {
   // 9. The product, one router per part.
   app.use(authRoutes(deps, passport, oidcProviders));
   app.use(oidcRoutes(deps, oidcProviders));
+  app.use(emailRoutes(deps));
+  // The local outbox's reader exists only where the outbox is the transport (never in production).
+  if (config.mail.transport === 'outbox' && config.env !== 'production') app.use(devMailRoutes(config.mail.dir));
   app.use(feedRoutes(deps));
   app.use(postRoutes(deps));
   app.use(postPageRoutes(deps)); // after postRoutes: /posts/new is not a post id

@@ -39,6 +39,15 @@ describe('config', () => {
     expect(() => loadConfig({ JOB_MAX_ATTEMPTS: '0' })).toThrowError(/JOB_MAX_ATTEMPTS/);
   });
 
+  it('sends mail to the local outbox by default, but production must name a transport', () => {
+    expect(loadConfig({ DATA_DIR: '/srv/data' }).mail).toMatchObject({ transport: 'outbox', dir: '/srv/data/mail' });
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrowError(/MAIL_TRANSPORT: required in production[\s\S]*PUBLIC_URL: required in production/);
+    expect(() => loadConfig({ MAIL_TRANSPORT: 'smtp' })).toThrowError(/SMTP_URL: required[\s\S]*MAIL_FROM: required/);
+    expect(() => loadConfig({ SMTP_URL: 'http://mail.example' })).toThrowError(/SMTP_URL/);
+    expect(loadConfig({ MAIL_TRANSPORT: 'ses', MAIL_FROM: 'a@b.test', S3_REGION: 'eu-west-1' }).mail).toMatchObject({ transport: 'ses', region: 'eu-west-1' });
+    expect(loadConfig({ PUBLIC_URL: 'https://soundhub.example/' }).siteUrl).toBe('https://soundhub.example');
+  });
+
   it('treats an empty value as unset', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(3000);
   });

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
 import { resolveAudioTools } from './audio/tools.js';
 import { oidcProvidersSchema, type OidcProviderConfig } from './auth/oidc-config.js';
@@ -113,6 +114,22 @@ const schema = z.object({
   READYZ_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(5),
   /** How often the worker writes its heartbeat row; /readyz calls it stale after 3 missed beats. */
   WORKER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /**
+   * How mail leaves: `smtp` (SMTP_URL), `ses` (Amazon SES v2 in MAIL_SES_REGION) or `outbox`
+   * (each message written as an .eml file under MAIL_OUTBOX_DIR and listed at /dev/mail).
+   * Unset: the outbox, except in production, which must name its transport.
+   */
+  MAIL_TRANSPORT: z.enum(['smtp', 'ses', 'outbox']).optional(),
+  /** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465. Required for `smtp`. */
+  SMTP_URL: z.url().refine((u) => /^smtps?:\/\//.test(u), 'must start with smtp:// or smtps://').optional(),
+  /** The sender of every mail, e.g. `SoundHub <no-reply@soundhub.example>`. Required for smtp/ses. */
+  MAIL_FROM: z.string().min(3).optional(),
+  /** SES region; unset: S3_REGION. Credentials come from the AWS default chain (instance role). */
+  MAIL_SES_REGION: z.string().min(1).optional(),
+  /** Folder of the outbox transport's .eml files; unset: DATA_DIR/mail. */
+  MAIL_OUTBOX_DIR: z.string().min(1).optional(),
+  /** Attempts at sending one mail before it is given up (retried with a doubling delay from JOB_RETRY_DELAY_SECONDS). */
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -152,7 +169,16 @@ export interface Config {
   readyzCacheSeconds: number;
   workerHeartbeatSeconds: number;
   jobs: { expireSeconds: number; maxAttempts: number; maintenanceSeconds: number; retryDelaySeconds: number; trackJobsAtOnce: number };
+  /** Where links in mail point: PUBLIC_URL, or this machine's port when unset (development). */
+  siteUrl: string;
+  mail: MailConfig;
 }
+
+export type MailConfig = { from: string; maxAttempts: number } & (
+  | { transport: 'smtp'; smtpUrl: string }
+  | { transport: 'ses'; region: string }
+  | { transport: 'outbox'; dir: string }
+);
 
 /**
  * The config once the embedded services are resolved (src/runtime.ts): there is always a
@@ -197,6 +223,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
   if (duplicate) problems.push(`  OIDC_PROVIDERS: provider id "${duplicate.id}" is configured twice (GOOGLE_CLIENT_ID makes "google")`);
   // Redirect URIs must name the site's real origin; only local runs may guess it.
   if (e.NODE_ENV === 'production' && oidcProviders.length && !e.PUBLIC_URL) problems.push('  PUBLIC_URL: required in production when sign-in providers are configured');
+  // Production mail must go somewhere a person reads: never the local outbox by default.
+  const transport = e.MAIL_TRANSPORT ?? (e.NODE_ENV === 'production' ? undefined : 'outbox');
+  if (!transport) problems.push('  MAIL_TRANSPORT: required in production (smtp or ses)');
+  if (e.NODE_ENV === 'production' && !e.PUBLIC_URL) problems.push('  PUBLIC_URL: required in production (links in mail point there)');
+  if (transport === 'smtp' && !e.SMTP_URL) problems.push('  SMTP_URL: required when MAIL_TRANSPORT is smtp');
+  if ((transport === 'smtp' || transport === 'ses') && !e.MAIL_FROM) problems.push(`  MAIL_FROM: required when MAIL_TRANSPORT is ${transport}`);
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
 
   return Object.freeze({
@@ -240,11 +272,20 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     readyzCacheSeconds: e.READYZ_CACHE_SECONDS,
     workerHeartbeatSeconds: e.WORKER_HEARTBEAT_SECONDS,
     jobs: { expireSeconds: e.JOB_EXPIRE_SECONDS, maxAttempts: e.JOB_MAX_ATTEMPTS, maintenanceSeconds: e.JOB_MAINTENANCE_SECONDS, retryDelaySeconds: e.JOB_RETRY_DELAY_SECONDS, trackJobsAtOnce: e.WORKER_TRACK_JOBS },
+    siteUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    mail: mailConfig(e, transport!),
   });
 }
 
 function googleProvider(clientId: string, clientSecret: string): OidcProviderConfig {
   return { id: 'google', name: 'Google', issuer: 'https://accounts.google.com', clientId, clientSecret, scope: 'openid email profile' };
+}
+
+function mailConfig(e: Env, transport: 'smtp' | 'ses' | 'outbox'): MailConfig {
+  const common = { from: e.MAIL_FROM ?? 'SoundHub <no-reply@soundhub.localhost>', maxAttempts: e.MAIL_MAX_ATTEMPTS };
+  if (transport === 'smtp') return { ...common, transport, smtpUrl: e.SMTP_URL! };
+  if (transport === 'ses') return { ...common, transport, region: e.MAIL_SES_REGION ?? e.S3_REGION };
+  return { ...common, transport, dir: e.MAIL_OUTBOX_DIR ?? path.join(e.DATA_DIR, 'mail') };
 }
 
 /** For entry points: load the config or print why not and exit 1. */

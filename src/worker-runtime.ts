@@ -1,10 +1,12 @@
 import type PgBoss from 'pg-boss';
 import type { Deps } from './deps.js';
+import { sendAccountMail } from './auth/account-mail.js';
 import { findSongProbeOfContributionTrack } from './contributions/queries.js';
 import { runAttempt, type JobWork } from './jobs/attempt.js';
 import { startHeartbeat } from './jobs/heartbeat.js';
 import { listJobsWithoutLock } from './jobs/lock.js';
-import { QUEUES, startQueue } from './jobs/queue.js';
+import { QUEUES, startQueue, type AccountMail } from './jobs/queue.js';
+import { createMailer } from './mail/mailer.js';
 import { alignContribution } from './contributions/align.js';
 import { removeLeftoverWorkDirs } from './jobs/work-dir.js';
 import { giveUpOnMixVersion, renderMixVersion } from './mixes/render.js';
@@ -73,6 +75,20 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
     giveUp: (why) => giveUpOnMixVersion(db, versionId, why),
   }));
 
+  // Mail: a throw fails the job and pg-boss retries it later (a refusing server, SES throttling).
+  const mailer = createMailer(config.mail);
+  await boss.work<AccountMail>(QUEUES.sendMail, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]: Job<AccountMail>[]) => {
+    const started = performance.now();
+    try {
+      await sendAccountMail(job!.data, { db, config, mailer, log });
+    } catch (err) {
+      log.warn({ err, jobId: job!.id, kind: job!.data.kind, retry: job!.retryCount }, 'mail not sent; retried later');
+      throw err;
+    } finally {
+      deps.metrics?.job(QUEUES.sendMail, performance.now() - started);
+    }
+  });
+
   // The rows are the truth: a row whose last attempt started two expiries ago has lost its
   // job (never enqueued, deleted, or its retries spent on Busy); one expiry is pg-boss's own
   // retry's turn. It is sent again while it has attempts left, else failed; failed and ready
@@ -115,6 +131,7 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
       grace.unref();
       await queue.stop();
       clearTimeout(grace);
+      mailer.close();
     },
   };
 }

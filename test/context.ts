@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { inspect } from 'node:util';
 import pg from 'pg';
 import { pino } from 'pino';
@@ -10,6 +12,7 @@ import type { Deps } from '../src/deps.js';
 import { startQueue } from '../src/jobs/queue.js';
 import { createStorage, type Storage } from '../src/storage/s3.js';
 import { startWorker } from '../src/worker-runtime.js';
+import { rememberDatabase } from './factories.js';
 
 export const TEMPLATE_DB = 'soundhub_template';
 
@@ -48,6 +51,8 @@ export function testConfig(overrides: Record<string, string> = {}, databaseUrl =
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     FFMPEG_PATH: process.env.FFMPEG_PATH ?? '',
     FFPROBE_PATH: process.env.FFPROBE_PATH ?? '',
+    // The outbox (the default transport) writes outside the checkout; mail tests start their own SMTP server.
+    MAIL_OUTBOX_DIR: path.join(tmpdir(), 'soundhub-test-outbox'),
     JOB_RETRY_DELAY_SECONDS: '1',
     JOB_MAINTENANCE_SECONDS: '2',
     // Every test musician signs up from loopback; the limit's own test sets a small one.
@@ -86,7 +91,7 @@ export async function createTestContext(overrides: Record<string, string> = {}, 
   const workers: Array<{ stop(): Promise<void> }> = [];
   const ctx: TestContext = {
     ...deps,
-    app: createApp(deps),
+    app: rememberDatabase(createApp(deps), db),
     writtenKeys,
     async startWorker() {
       const w = await startWorker(deps);

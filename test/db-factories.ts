@@ -20,8 +20,8 @@ export interface UserRow {
   nickname: string;
 }
 
-/** A musician who can also log in through the form, with FACTORY_PASSWORD. */
-export async function insertUser(db: Knex, fields: Partial<{ nickname: string; email: string; bio: string; createdAt: Date }> = {}): Promise<UserRow> {
+/** A musician who can also log in through the form, with FACTORY_PASSWORD; verified unless told. */
+export async function insertUser(db: Knex, fields: Partial<{ nickname: string; email: string; bio: string; createdAt: Date; verified: boolean }> = {}): Promise<UserRow> {
   const nickname = fields.nickname ?? uniq('musician');
   const [row] = await db('users')
     .insert({
@@ -29,6 +29,7 @@ export async function insertUser(db: Knex, fields: Partial<{ nickname: string; e
       nickname,
       password_hash: await (passwordHash ??= argon2.hash(FACTORY_PASSWORD, { type: argon2.argon2id })),
       bio: fields.bio ?? '',
+      verified: fields.verified ?? true,
       ...(fields.createdAt ? { created_at: fields.createdAt } : {}),
     })
     .returning(['id', 'email', 'nickname']);

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import supertest from 'supertest';
 import type { Express } from 'express';
+import type { Knex } from 'knex';
 import { resolveAudioTools } from '../src/audio/tools.js';
 import { makeAudioTempDir, writeLavfiAudio } from './fixtures-audio.js';
 
@@ -37,15 +38,33 @@ export async function csrfFrom(agent: ReturnType<typeof supertest.agent>, url = 
   return token;
 }
 
-/** A musician signed up through the real form, with an agent that keeps their cookie. */
-export async function buildUser(app: Express, overrides: Partial<{ nickname: string; email: string; password: string }> = {}): Promise<SignedIn> {
+const databaseOf = new WeakMap<Express, Knex>();
+
+/** Lets buildUser confirm the email of the musicians it makes on this app (createTestContext does this). */
+export function rememberDatabase(app: Express, db: Knex): Express {
+  databaseOf.set(app, db);
+  return app;
+}
+
+/**
+ * A musician signed up and logged in through the real forms, with an agent that keeps their
+ * cookie. Their email counts as confirmed (written in the app's database, as following the
+ * mailed link would) unless `verified: false`: the verification flow itself is tested with
+ * real mail in src/auth/email-links.test.ts.
+ */
+export async function buildUser(app: Express, overrides: Partial<{ nickname: string; email: string; password: string; verified: boolean }> = {}): Promise<SignedIn> {
   const agent = supertest.agent(app);
   const nickname = overrides.nickname ?? uniq('musician');
   const email = overrides.email ?? `${nickname}@example.test`;
   const password = overrides.password ?? 'correct horse battery';
+  const db = databaseOf.get(app);
+  if (overrides.verified !== false && !db) throw new Error('buildUser: this app was not made by createTestContext; call rememberDatabase(app, db) first');
   const csrf = await csrfFrom(agent);
   const res = await agent.post('/signup').type('form').send({ email, nickname, password, _csrf: csrf });
   if (res.status !== 303) throw new Error(`signup failed: ${res.status} ${res.text.slice(0, 500)}`);
+  if (overrides.verified !== false) await db!('users').whereRaw('lower(nickname) = lower(?)', [nickname]).update({ verified: true });
+  const login = await agent.post('/login').type('form').send({ email, password, _csrf: csrf });
+  if (login.status !== 303) throw new Error(`login after signup failed: ${login.status} ${login.text.slice(0, 500)}`);
   return { agent, csrf: await csrfFrom(agent, '/'), nickname, email, password };
 }
 

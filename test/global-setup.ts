@@ -33,8 +33,8 @@ export default async function setup(project: TestProject) {
   await migrateLatest(db);
   await db.destroy();
   // pg-boss makes its schema and queues once here, so every cloned database has them.
-  const { jobs, database } = loadConfig({});
-  const queue = await startQueue({ jobs, database: { ...database, url: `${adminUrl}/${TEMPLATE_DB}` } }, { supervise: false, log: console });
+  const { jobs, database, mail } = loadConfig({});
+  const queue = await startQueue({ jobs, mail, database: { ...database, url: `${adminUrl}/${TEMPLATE_DB}` } }, { supervise: false, log: console });
   await queue.stop();
 
   project.provide('pgAdminUrl', adminUrl);

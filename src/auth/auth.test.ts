@@ -10,34 +10,47 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 describe('sign up', () => {
-  it('creates the account, stores an argon2id hash, signs the musician in', async () => {
+  it('creates the account unverified, stores an argon2id hash, and asks the musician to check their inbox', async () => {
     const agent = supertest.agent(ctx.app);
     const nickname = uniq('Ana');
     const csrf = await csrfFrom(agent);
-    const res = await agent.post('/signup').type('form').send({ email: `${nickname}@Example.TEST`, nickname, password: 'a long enough secret', _csrf: csrf });
+    const res = await agent.post('/signup').type('form').send({ email: `${nickname}@Example.TEST`, nickname, password: 'a long enough secret', _csrf: csrf, next: '/genres/rock' });
     expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('/');
-    const cookie = res.headers['set-cookie']![0]!;
-    expect(cookie).toMatch(/HttpOnly/i);
-    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(res.headers.location).toBe('/signup/sent?next=%2Fgenres%2Frock');
+    const sent = await agent.get(res.headers.location!);
+    expect(sent.text).toContain('Check your inbox');
+    expect(sent.text).toContain('href="/login?next=%2Fgenres%2Frock"');
     const row = await ctx.db('users').where({ nickname }).first();
     expect(row.email).toBe(`${nickname.toLowerCase()}@example.test`);
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
+    expect(row.verified).toBe(false);
+    // Not signed in by the sign-up itself: a taken email must get the very same answer.
+    expect((await agent.get('/')).text).not.toContain('Log out');
+    const login = await agent.post('/login').type('form').send({ email: row.email, password: 'a long enough secret', _csrf: csrf });
+    expect(login.status).toBe(303);
+    const cookie = login.headers['set-cookie']![0]!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
     const home = await agent.get('/');
     expect(home.text).toContain(nickname);
     expect(home.text).toContain('Log out');
   });
 
-  it('refuses a duplicate email or nickname with 422 and keeps the typed values', async () => {
+  it('answers a taken email as a new one and creates nothing; a taken nickname is a 422 that keeps the typed values', async () => {
     const taken = await buildUser(ctx.app);
     const agent = supertest.agent(ctx.app);
     const csrf = await csrfFrom(agent);
-    const res = await agent.post('/signup').type('form').send({ email: taken.email.toUpperCase(), nickname: taken.nickname.toUpperCase(), password: 'another long secret', _csrf: csrf });
+    const again = await agent.post('/signup').type('form').send({ email: taken.email.toUpperCase(), nickname: uniq('other'), password: 'another long secret', _csrf: csrf });
+    expect(again.status).toBe(303);
+    expect(again.headers.location).toBe('/signup/sent?next=%2F');
+    expect(again.text).not.toContain('already');
+    expect(await ctx.db('users').whereRaw('lower(email) = ?', [taken.email]).count({ n: '*' })).toEqual([{ n: 1 }]);
+
+    const res = await agent.post('/signup').type('form').send({ email: `${uniq('new')}@example.test`, nickname: taken.nickname.toUpperCase(), password: 'another long secret', _csrf: csrf });
     expect(res.status).toBe(422);
-    expect(res.text).toContain('An account with this email already exists');
     expect(res.text).toContain('This nickname is taken');
     expect(res.text).toContain(`value="${taken.nickname.toUpperCase()}"`);
-    expect(await ctx.db('users').whereRaw('lower(email) = ?', [taken.email]).count({ n: '*' })).toEqual([{ n: 1 }]);
+    expect(await ctx.db('users').whereRaw('lower(nickname) = lower(?)', [taken.nickname]).count({ n: '*' })).toEqual([{ n: 1 }]);
   });
 
   it('refuses missing fields and a weak password with 422 and a message per field', async () => {

@@ -13,14 +13,14 @@ export function configurePassport(db: Db): passport.PassportStatic {
         const user = await findLoginByEmail(db, email.trim());
         const ok = await verifyPassword(user?.password_hash ?? (await timingDummyHash()), password);
         if (!user || !ok) return done(null, false, { message: 'Wrong email or password.' });
-        done(null, { id: user.id, nickname: user.nickname, email: user.email });
+        done(null, { id: user.id, nickname: user.nickname, email: user.email, verified: user.verified });
       })().catch(done);
     }),
   );
   instance.serializeUser((user, done) => done(null, user.id));
   instance.deserializeUser((id: number, done) => {
     findUserById(db, id)
-      .then((u) => done(null, u ? { id: u.id, nickname: u.nickname, email: u.email } : false))
+      .then((u) => done(null, u ? { id: u.id, nickname: u.nickname, email: u.email, verified: u.verified } : false))
       .catch(done);
   });
   return instance as unknown as passport.PassportStatic;

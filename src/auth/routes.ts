@@ -9,10 +9,10 @@ import { addressOf, countFailedSignIn, countSignUp, forgiveSignInFailures, refus
 import { safeNext, withNext } from './next-path.js';
 import type { OidcProvider } from './oidc-client.js';
 import { loginSchema, signupSchema } from './schemas.js';
-import { logIn, sendSignedInOn, sessionUser } from './sign-in.js';
+import { logIn, sendSignedInOn } from './sign-in.js';
 import { signUp } from './signup.js';
 
-export function authRoutes({ db, config }: Deps, passport: PassportStatic, providers: Map<string, OidcProvider>): Router {
+export function authRoutes({ db, config, jobs }: Deps, passport: PassportStatic, providers: Map<string, OidcProvider>): Router {
   const router = Router();
   const limits = config.authLimits;
   /** What both pages show besides the form: the provider buttons and the link to the other page, all keeping `next`. */
@@ -35,9 +35,9 @@ export function authRoutes({ db, config }: Deps, passport: PassportStatic, provi
     try {
       await countSignUp(db, limits, { email: typeof req.body.email === 'string' ? req.body.email : undefined, address: addressOf(req.ip) });
       const input = validate(signupSchema, req.body);
-      const user = await signUp(input, { db });
-      await logIn(req, sessionUser(user));
-      res.redirect(303, after);
+      // Not signed in yet: a taken email must get the very same answer (src/auth/signup.ts).
+      await signUp(input, { db, jobs });
+      res.redirect(303, withNext('/signup/sent', after));
     } catch (err) {
       if (err instanceof RateLimited) return signupPage(res.set('Retry-After', String(err.retryAfterSeconds)), 429, after, values, { form: err.message });
       if (!(err instanceof ValidationFailed)) return next(err);

@@ -6,7 +6,7 @@ export function logIn(req: Request, user: Express.User): Promise<void> {
   return new Promise((resolve, reject) => req.login(user, (err?: unknown) => (err ? reject(err instanceof Error ? err : new Error('could not start the session')) : resolve())));
 }
 
-export const sessionUser = (user: { id: number; nickname: string; email: string }): Express.User => ({ id: user.id, nickname: user.nickname, email: user.email });
+export const sessionUser = (user: { id: number; nickname: string; email: string; verified: boolean }): Express.User => ({ id: user.id, nickname: user.nickname, email: user.email, verified: user.verified });
 
 /** Pages for signing in or up have nothing to offer someone signed in: send them on to `next`. */
 export const sendSignedInOn: RequestHandler = (req, res, next) => {

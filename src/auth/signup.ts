@@ -1,25 +1,39 @@
 import type { Db } from '../db/knex.js';
+import type { JobQueue } from '../jobs/queue.js';
 import { ValidationFailed } from '../web/errors.js';
-import { emailOrNicknameTaken, insertUser, type UserRow } from '../users/queries.js';
+import { emailOrNicknameTaken, findLoginByEmail, insertUser, type UserRow } from '../users/queries.js';
 import { hashPassword } from './password.js';
 import type { SignupInput } from './schemas.js';
 
-/** Creates a musician's account; a taken email or nickname is a field error, not a crash. */
-export async function signUp(input: SignupInput, { db }: { db: Db }): Promise<UserRow> {
+const NICKNAME_TAKEN = 'This nickname is taken. Try another.';
+
+/**
+ * Creates a musician's account and has its verification link mailed. An email that already
+ * has an account gets the same answer as a new one (a nickname is public, so a taken one is
+ * still a field error): nothing is created, and the owner is mailed instead. The password
+ * is hashed either way, so both take the same time. Answers the new row, or undefined.
+ */
+export async function signUp(input: SignupInput, { db, jobs }: { db: Db; jobs: JobQueue }): Promise<UserRow | undefined> {
   const taken = await emailOrNicknameTaken(db, input.email, input.nickname);
-  const fields: Record<string, string> = {};
-  if (taken.email) fields.email = 'An account with this email already exists. Log in instead?';
-  if (taken.nickname) fields.nickname = 'This nickname is taken. Try another.';
-  if (Object.keys(fields).length) throw new ValidationFailed(fields);
+  if (taken.nickname) throw new ValidationFailed({ nickname: NICKNAME_TAKEN });
   const passwordHash = await hashPassword(input.password);
+  if (taken.email) return tellOwner(db, jobs, input.email);
   try {
-    return await insertUser(db, { email: input.email, nickname: input.nickname, passwordHash });
+    const user = await insertUser(db, { email: input.email, nickname: input.nickname, passwordHash });
+    await jobs.sendMail({ kind: 'verify-email', userId: user.id });
+    return user;
   } catch (err) {
     // Two sign-ups racing for the same name: the unique index decides.
     if ((err as { code?: string }).code === '23505') {
-      const constraint = (err as { constraint?: string }).constraint ?? '';
-      throw new ValidationFailed(constraint.includes('email') ? { email: 'An account with this email already exists.' } : { nickname: 'This nickname is taken. Try another.' });
+      if (((err as { constraint?: string }).constraint ?? '').includes('email')) return tellOwner(db, jobs, input.email);
+      throw new ValidationFailed({ nickname: NICKNAME_TAKEN });
     }
     throw err;
   }
+}
+
+async function tellOwner(db: Db, jobs: JobQueue, email: string): Promise<undefined> {
+  const owner = await findLoginByEmail(db, email);
+  if (owner) await jobs.sendMail({ kind: 'account-exists', userId: owner.id });
+  return undefined;
 }

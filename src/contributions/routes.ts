@@ -4,7 +4,7 @@ import { loadPost } from '../posts/load.js';
 import type { PostSummary } from '../posts/queries.js';
 import { discardUpload, uploadedAudio } from '../web/upload.js';
 import { receiveTrackAudio } from '../tracks/receive.js';
-import { requireUser } from '../web/auth-guard.js';
+import { requireUser, requireVerified } from '../web/auth-guard.js';
 import { ValidationFailed } from '../web/errors.js';
 import { uploadRoute } from '../web/csrf.js';
 import { validate } from '../web/validate.js';
@@ -42,7 +42,7 @@ export function contributionRoutes(deps: Deps): Router {
 /** POST /posts/:id/contributions reads its own multipart body: the CSRF token is checked when multer meets the file. */
 export function contributionUploadRoutes(deps: Deps): Router {
   const { db, storage } = deps;
-  return uploadRoute('/posts/:id/contributions', requireUser, receiveTrackAudio(deps), async (req, res, next) => {
+  return uploadRoute('/posts/:id/contributions', requireVerified, receiveTrackAudio(deps), async (req, res, next) => {
     const audio = uploadedAudio(req);
     try {
       const post = await loadPost(db, req.params.id);

@@ -12,12 +12,26 @@ export const QUEUES = {
   processTrack: 'track-process',
   /** Render one mix version's master. Payload { versionId }. */
   renderMix: 'mix-render',
+  /** Send one account mail. Payload: an AccountMail. */
+  sendMail: 'mail-send',
 } as const;
+
+/**
+ * Which account mail to send, not the mail itself: the worker mints any link's token as it
+ * sends, so a token is never stored unhashed, not even in the job's row.
+ */
+export type AccountMail =
+  | { kind: 'verify-email'; userId: number }
+  | { kind: 'account-exists'; userId: number }
+  | { kind: 'password-reset'; email: string }
+  | { kind: 'change-email'; userId: number; newEmail: string }
+  | { kind: 'email-change-notice'; userId: number; newEmail: string };
 
 /** What the web process needs from the queue: putting work on it. */
 export interface JobQueue {
   processTrack(trackId: string): Promise<void>;
   renderMix(versionId: number): Promise<void>;
+  sendMail(mail: AccountMail): Promise<void>;
 }
 
 export interface Queue {
@@ -31,7 +45,7 @@ export interface Queue {
  * web processes just send. 'stately' queues keep at most one job per key queued and one
  * active, so a track is never processed by two workers at once through the queue.
  */
-export async function startQueue(config: Pick<RuntimeConfig, 'database' | 'jobs'>, { supervise, log }: { supervise: boolean; log: Pick<Logger, 'warn'> }): Promise<Queue> {
+export async function startQueue(config: Pick<RuntimeConfig, 'database' | 'jobs' | 'mail'>, { supervise, log }: { supervise: boolean; log: Pick<Logger, 'warn'> }): Promise<Queue> {
   const boss = new PgBoss({
     connectionString: config.database.url,
     ...databaseTls(config.database.caFile),
@@ -58,6 +72,15 @@ export async function startQueue(config: Pick<RuntimeConfig, 'database' | 'jobs'
   };
   await boss.createQueue(QUEUES.processTrack, { name: QUEUES.processTrack, ...queueOptions });
   await boss.createQueue(QUEUES.renderMix, { name: QUEUES.renderMix, ...queueOptions });
+  // A mail is sent any number of times in parallel; a refusing transport is retried with a
+  // doubling delay, and the request that asked for it has long been answered.
+  const mailOptions = {
+    retryLimit: config.mail.maxAttempts - 1,
+    retryDelay: config.jobs.retryDelaySeconds,
+    retryBackoff: true,
+    expireInSeconds: 120,
+  };
+  await boss.createQueue(QUEUES.sendMail, { name: QUEUES.sendMail, policy: 'standard', ...mailOptions, retentionMinutes: 24 * 60 });
 
   // Per-job options too: a queue made by an earlier deploy keeps its first settings.
   const { policy: _policy, retentionMinutes: _retention, ...jobOptions } = queueOptions;
@@ -67,6 +90,9 @@ export async function startQueue(config: Pick<RuntimeConfig, 'database' | 'jobs'
     },
     async renderMix(versionId) {
       await boss.send(QUEUES.renderMix, { versionId }, { ...jobOptions, singletonKey: String(versionId) });
+    },
+    async sendMail(mail) {
+      await boss.send(QUEUES.sendMail, mail, mailOptions);
     },
   };
   return { boss, jobs, stop: () => boss.stop({ graceful: true, wait: true, timeout: 7000 }) };

@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express';
 import type { Deps } from '../deps.js';
-import { requireUser } from '../web/auth-guard.js';
+import { requireUser, requireVerified } from '../web/auth-guard.js';
 import { authorize, ValidationFailed } from '../web/errors.js';
 import { discardUpload, uploadedAudio } from '../web/upload.js';
 import { receiveTrackAudio } from '../tracks/receive.js';
@@ -23,7 +23,7 @@ export function postRoutes(deps: Deps): Router {
   const { db } = deps;
   const router = Router();
 
-  router.get('/posts/new', requireUser, async (_req, res) => renderForm(deps, res, 200, {}, {}));
+  router.get('/posts/new', requireVerified, async (_req, res) => renderForm(deps, res, 200, {}, {}));
 
   const renderEdit = async (res: Response, status: number, post: PostSummary, values: Record<string, unknown>, errors: Record<string, string>) => {
     const [genres, instruments] = await Promise.all([listGenres(db), listInstruments(db)]);
@@ -56,7 +56,7 @@ export function postRoutes(deps: Deps): Router {
 /** POST /posts reads its own multipart body: the CSRF token is checked when multer meets the file. */
 export function postUploadRoutes(deps: Deps): Router {
   const { storage } = deps;
-  return uploadRoute('/posts', requireUser, receiveTrackAudio(deps), async (req, res, next) => {
+  return uploadRoute('/posts', requireVerified, receiveTrackAudio(deps), async (req, res, next) => {
     const audio = uploadedAudio(req);
     try {
       const input = validate(postSchema, req.body);

@@ -7,6 +7,8 @@ declare global {
       id: number;
       nickname: string;
       email: string;
+      /** The email address is proven (its link was followed); only then may they post. */
+      verified: boolean;
     }
     interface Request {
       /** Track folders this request started writing to S3; removed if the request fails. */

@@ -9,7 +9,7 @@ import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { startMetricsServer, type MetricsServer } from '../metrics/server.js';
 import { createStorage } from '../storage/s3.js';
 import { createTestContext, type TestContext } from '../../test/context.js';
-import { buildPost, buildUser, makeTone } from '../../test/factories.js';
+import { buildPost, buildUser, makeTone, rememberDatabase } from '../../test/factories.js';
 import { routeGroup } from './metrics.js';
 
 const GROUPS = ['pages', 'uploads', 'audio', 'api', 'auth', 'health', 'static', 'other'];
@@ -51,7 +51,7 @@ describe('metrics', () => {
   });
 
   it('writes EMF lines per route group and a rollup, and serves the same counts on /metrics', async () => {
-    const app = createApp({ ...ctx, metrics });
+    const app = rememberDatabase(createApp({ ...ctx, metrics }), ctx.db);
     // An app whose bucket is gone: its /readyz answers 503, a real 5xx.
     const broken = createApp({ ...ctx, storage: createStorage({ ...ctx.config.s3, bucket: 'no-such-bucket' }), metrics });
     const musician = await buildUser(app);

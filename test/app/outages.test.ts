@@ -14,7 +14,7 @@ import { startEmbeddedPostgres, startLocalS3 } from '../../src/embedded.js';
 import { startQueue, type Queue } from '../../src/jobs/queue.js';
 import { createStorage } from '../../src/storage/s3.js';
 import { testConfig } from '../context.js';
-import { buildPost, buildUser, makeTone, type SignedIn } from '../factories.js';
+import { buildPost, buildUser, rememberDatabase, makeTone, type SignedIn } from '../factories.js';
 import { freePort } from '../ports.js';
 
 /**
@@ -47,7 +47,7 @@ beforeAll(async () => {
   await migrateLatest(db);
   queue = await startQueue(config, { supervise: false, log: pino({ level: 'silent' }) });
   deps = { config, db, pool: createPgPool({ url }), storage: createStorage(config.s3), log: pino({ level: config.logLevel }), jobs: queue.jobs };
-  app = createApp(deps);
+  app = rememberDatabase(createApp(deps), db);
   user = await buildUser(app);
   postId = (await buildPost(user, { title: 'Survives outages' })).id;
   trackId = (await db('posts').where({ id: postId }).first()).author_track_id;

@@ -7,7 +7,7 @@ import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { createTestContext, type TestContext } from '../context.js';
-import { buildPost, buildUser, makeTone } from '../factories.js';
+import { buildPost, buildUser, makeTone, rememberDatabase } from '../factories.js';
 import { freePort } from '../ports.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -99,7 +99,7 @@ describe('a listener who leaves mid-stream', () => {
         done();
       },
     });
-    const app = createApp({ ...ctx, log: pino({ level: 'debug' }, sink) });
+    const app = rememberDatabase(createApp({ ...ctx, log: pino({ level: 'debug' }, sink) }), ctx.db);
     const user = await buildUser(app);
     const { id } = await buildPost(user, { title: 'Long take' }, { buffer: await makeTone({ seconds: 60, format: 'wav' }), name: 'long.wav' });
     const trackId = (await ctx.db('posts').where({ id }).first()).author_track_id;

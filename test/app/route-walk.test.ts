@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import supertest from 'supertest';
 import type { Express } from 'express';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mintToken } from '../../src/auth/tokens.js';
+import { writeToOutbox } from '../../src/mail/outbox.js';
 import { headObject } from '../../src/storage/s3.js';
 import { createTestContext, type TestContext } from '../context.js';
 import { addContribution, saveMix, waitForTrack, waitForVersion } from '../coproduction.js';
+import { insertUser } from '../db-factories.js';
 import { buildPost, buildUser, csrfFrom, makeTone, uniq, type SignedIn } from '../factories.js';
 import { startIdentityProvider, type TestIdentityProvider } from '../identity-provider.js';
 
@@ -62,6 +65,9 @@ let anonymous: { agent: ReturnType<typeof supertest.agent>; csrf: string };
 let tone: Buffer;
 let post: { id: number; authorTrackId: string };
 let part: { id: number; trackId: string };
+/** Links as the worker would mail them (tokens minted straight into the table) and one outbox message. */
+let links: { verify: string; reset: string; outboxId: string };
+const mailJobs = () => count('pgboss.job', { name: 'mail-send' });
 
 const count = async (table: string, where: Record<string, unknown> = {}) => Number((await ctx.db(table).where(where).count({ n: '*' }).first())!.n);
 const sessionsOf = (user: SignedIn) =>
@@ -277,6 +283,47 @@ const table: Record<string, Entry> = {
     attempt: (actor) => Promise.resolve({ url: '/settings/delete-account', fields: { password: actor.password ?? 'a long enough secret' }, state: () => count('users') }),
   },
   'GET /account/deleted': { who: 'public', changes: false, url: () => '/account/deleted' },
+  'GET /signup/sent': { who: 'public', changes: false, url: () => '/signup/sent' },
+  'GET /verify-email': { who: 'public', changes: false, url: () => `/verify-email?token=${links.verify}` },
+  'POST /verify-email': {
+    who: 'public',
+    changes: true,
+    attempt: async () => {
+      const user = await insertUser(ctx.db, { verified: false });
+      const { token } = await mintToken(ctx.db, { userId: user.id, purpose: 'verify-email', email: user.email });
+      return { url: '/verify-email', fields: { token }, state: async () => (await ctx.db('users').where({ id: user.id }).first('verified')).verified as boolean };
+    },
+  },
+  'POST /verify-email/resend': {
+    who: 'signed-in',
+    changes: true,
+    attempt: async () => {
+      // Only an unconfirmed address gets a new link; afterEach confirms everyone again.
+      await ctx.db('users').whereIn('nickname', [author.nickname, contributor.nickname, stranger.nickname]).update({ verified: false });
+      return { url: '/verify-email/resend', fields: {}, state: mailJobs };
+    },
+  },
+  'GET /password/forgot': { who: 'public', changes: false, url: () => '/password/forgot' },
+  'POST /password/forgot': { who: 'public', changes: true, attempt: () => Promise.resolve({ url: '/password/forgot', fields: { email: loginTarget.email }, state: mailJobs }) },
+  'GET /password/reset': { who: 'public', changes: false, url: () => `/password/reset?token=${links.reset}` },
+  'POST /password/reset': {
+    who: 'public',
+    changes: true,
+    attempt: async () => {
+      const user = await insertUser(ctx.db);
+      const { token } = await mintToken(ctx.db, { userId: user.id, purpose: 'reset-password', email: user.email });
+      return { url: '/password/reset', fields: { token, password: 'a walked new secret' }, state: async () => (await ctx.db('users').where({ id: user.id }).first('password_hash')).password_hash as string };
+    },
+  },
+  'GET /settings/email': { who: 'signed-in', changes: false, url: () => '/settings/email' },
+  'POST /settings/email': {
+    who: 'signed-in',
+    changes: true,
+    // Every actor signed up with buildUser's default password.
+    attempt: () => Promise.resolve({ url: '/settings/email', fields: { email: `${uniq('moving')}@example.test`, password: author.password }, state: mailJobs }),
+  },
+  'GET /dev/mail': { who: 'public', changes: false, url: () => '/dev/mail' },
+  'GET /dev/mail/:id': { who: 'public', changes: false, url: () => `/dev/mail/${links.outboxId}` },
 };
 
 type Layer = { route?: { path: unknown; methods: Record<string, boolean> }; handle: { stack?: Layer[] }; rawPath?: unknown };
@@ -336,6 +383,12 @@ beforeAll(async () => {
   const worker = await ctx.startWorker();
   [author, contributor, stranger, loginTarget, linkTarget] = await Promise.all([buildUser(ctx.app), buildUser(ctx.app), buildUser(ctx.app), buildUser(ctx.app), buildUser(ctx.app)]);
   anonymous = await visitor();
+  const loginTargetId = (await ctx.db('users').where({ nickname: loginTarget.nickname }).first('id')).id as number;
+  links = {
+    verify: (await mintToken(ctx.db, { userId: loginTargetId, purpose: 'verify-email', email: loginTarget.email })).token,
+    reset: (await mintToken(ctx.db, { userId: loginTargetId, purpose: 'reset-password', email: loginTarget.email })).token,
+    outboxId: await writeToOutbox(ctx.config.mail.transport === 'outbox' ? ctx.config.mail.dir : '', { from: 'walk@example.test', to: 'walk@example.test', subject: 'Walk', text: 'walk', html: '<p>walk</p>' }),
+  };
   tone = await makeTone({ seconds: 2 });
   const built = await buildPost(author, { genre: 'rock', instrument: 'guitar' }, { buffer: tone, name: 'idea.mp3' });
   post = { id: built.id, authorTrackId: (await ctx.db('posts').where({ id: built.id }).first()).author_track_id };
@@ -354,6 +407,8 @@ afterAll(async () => {
   await ctx?.close();
   await idp?.close();
 });
+// A try may leave an actor's address unconfirmed (the resend route); every other route needs them confirmed.
+afterEach(() => ctx.db('users').whereIn('nickname', [author.nickname, contributor.nickname, stranger.nickname]).update({ verified: true }));
 
 describe('the route walk', () => {
   it('has an entry for every route the app registers, and none for a route that is gone', () => {

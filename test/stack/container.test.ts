@@ -16,6 +16,7 @@ import {
   children,
   cmdline,
   descendants,
+  mailDirOf,
   makeTempDir,
   readText,
   removeDir,
@@ -185,7 +186,7 @@ describe('uploads and streaming through nginx', () => {
 
   test('a 150 MB upload streams through nginx to S3 and makes a post', async () => {
     const b = browser();
-    await b.signUp();
+    await b.signUp([mailDirOf(stack)]);
     const started = Date.now();
     const res = await b.uploadPost(bigWav, { title: 'A long take' });
     const seconds = (Date.now() - started) / 1000;
@@ -249,7 +250,7 @@ describe('supervision', () => {
     const wav = path.join(files, 'take-24mb.wav');
     await writeWav(wav, 24 * MB);
     const b = browser();
-    await b.signUp();
+    await b.signUp([mailDirOf(stack)]);
     // pm2-runtime, what it supervises (web, worker, nginx wrapper) and nginx's own processes.
     const root = stack.process.pid!;
     const supervised = [root, ...children(root), ...descendants(root).filter((p) => /^nginx/.test(cmdline(p)))];

@@ -81,8 +81,8 @@ describe.skipIf(psql.error !== undefined)('scripts/create-db-role.sql', () => {
       expect(where.rows.map((r) => r.table_name)).toContain('knex_migrations');
       expect(where.rows.map((r) => r.table_name)).toContain('users');
 
-      const { jobs, database: dbConfig } = loadConfig({ DATABASE_URL: appUrl() });
-      const queue = await startQueue({ jobs, database: { ...dbConfig, url: appUrl() } }, { supervise: false, log: console });
+      const { jobs, mail, database: dbConfig } = loadConfig({ DATABASE_URL: appUrl() });
+      const queue = await startQueue({ jobs, mail, database: { ...dbConfig, url: appUrl() } }, { supervise: false, log: console });
       await queue.stop();
 
       const owners = await db.raw<{ rows: Array<{ nspname: string; owner: string }> }>(

@@ -103,6 +103,9 @@ export function stackEnv(o: { port: number; webPort: number; dir: string; databa
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     // Off unless a test asks: several stacks at once would want the same ports.
     METRICS_PORT: '0',
+    // Production names its mail transport; the stack keeps its mail in its own folder.
+    MAIL_TRANSPORT: 'outbox',
+    MAIL_OUTBOX_DIR: path.join(o.dir, 'mail'),
   };
 }
 
@@ -362,6 +365,26 @@ export function request(port: number, req: Req): Promise<Res> {
 export const VIA_HTTPS = { 'X-Forwarded-Proto': 'https', 'X-Forwarded-For': '203.0.113.7' } as const;
 
 /** A browser: one cookie jar, the CSRF token of the last page, requests through nginx. */
+/** The stack's outbox folder (MAIL_OUTBOX_DIR in stackEnv). */
+export const mailDirOf = (stack: { dir: string }) => path.join(stack.dir, 'mail');
+
+/** The first link in the mail to `to` that a worker wrote to one of the outboxes. */
+async function waitForMailLink(dirs: string[], to: string, timeoutMs: number): Promise<URL> {
+  const { simpleParser } = await import('mailparser');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const dir of dirs) {
+      for (const name of existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.eml')) : []) {
+        const mail = await simpleParser(await readFile(path.join(dir, name)));
+        const link = /https?:\/\/\S+/.exec(mail.text ?? '')?.[0];
+        if (link && [mail.to ?? []].flat().some((a) => a.text.includes(to))) return new URL(link);
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`no mail to ${to} in ${dirs.join(', ')} after ${timeoutMs} ms`);
+    await sleep(250);
+  }
+}
+
 export class Browser {
   cookies = new Map<string, string>();
   csrf = '';
@@ -416,12 +439,24 @@ export class Browser {
     );
   }
 
-  /** Signs up a fresh musician; the session cookie is then in the jar. */
-  async signUp(): Promise<string> {
+  /**
+   * Signs up a fresh musician, confirms the address from the mail the stack's worker wrote to
+   * its outbox (`mailDirs`: the outbox folders of every stack whose worker may send it), and
+   * logs in; the session cookie is then in the jar.
+   */
+  async signUp(mailDirs: string[]): Promise<string> {
     const nickname = `m${randomBytes(5).toString('hex')}`;
+    const email = `${nickname}@example.test`;
+    const password = 'correct horse battery staple';
     await this.get('/signup');
-    const res = await this.postForm('/signup', { email: `${nickname}@example.test`, nickname, password: 'correct horse battery staple' });
+    const res = await this.postForm('/signup', { email, nickname, password });
     if (res.status !== 303) throw new Error(`sign-up answered ${res.status}: ${res.text().slice(0, 500)}`);
+    const link = await waitForMailLink(mailDirs, email, Math.min(this.timeoutMs, 120_000));
+    await this.get(link.pathname + link.search);
+    const confirmed = await this.postForm('/verify-email', { token: link.searchParams.get('token')! });
+    if (confirmed.status !== 303) throw new Error(`confirming the email answered ${confirmed.status}: ${confirmed.text().slice(0, 500)}`);
+    const login = await this.postForm('/login', { email, password });
+    if (login.status !== 303) throw new Error(`log-in answered ${login.status}: ${login.text().slice(0, 500)}`);
     // Signing in regenerates the session: fetch a page for the new session's token.
     await this.get('/posts/new');
     return nickname;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { cloneDatabase } from '../context.js';
 import {
   Browser,
+  mailDirOf,
   makeTempDir,
   readText,
   removeDir,
@@ -60,7 +61,7 @@ test('the load balancer spreads requests over both instances, and each answers',
 
 test('signed in through one instance, upload through the other, stream from the first', async () => {
   const viaA = new Browser(a.port);
-  await viaA.signUp();
+  await viaA.signUp([mailDirOf(a), mailDirOf(b)]);
   // Same cookie, other instance: the session is in PostgreSQL, so B knows who this is.
   const viaB = viaA.via(b.port);
   const form = await viaB.get('/posts/new');
