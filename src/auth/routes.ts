@@ -37,7 +37,7 @@ export function authRoutes({ db, config, jobs }: Deps, passport: PassportStatic,
       const input = validate(signupSchema, req.body);
       // Not signed in yet: a taken email must get the very same answer (src/auth/signup.ts).
       await signUp(input, { db, jobs });
-      res.redirect(303, withNext('/signup/sent', after));
+      res.redirect(303, `/signup/sent?next=${encodeURIComponent(after)}`);
     } catch (err) {
       if (err instanceof RateLimited) return signupPage(res.set('Retry-After', String(err.retryAfterSeconds)), 429, after, values, { form: err.message });
       if (!(err instanceof ValidationFailed)) return next(err);
