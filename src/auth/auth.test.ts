@@ -147,7 +147,7 @@ describe('where a musician goes next', () => {
     }
   });
 
-  it('keeps next from the log-in page to sign-up and back, and follows it after signing up', async () => {
+  it('keeps next from the log-in page to sign-up and back, and on to the page after signing up', async () => {
     const next = '/genres/jazz?sort=new';
     const agent = supertest.agent(ctx.app);
     const login = await agent.get(`/login?next=${encodeURIComponent(next)}`);
@@ -162,7 +162,10 @@ describe('where a musician goes next', () => {
     const csrf = /name="_csrf" value="([^"]+)"/.exec(signup.text)![1]!;
     const made = await agent.post('/signup').type('form').send({ email: `${nickname}@example.test`, nickname, password: 'a long enough secret', next, _csrf: csrf });
     expect(made.status).toBe(303);
-    expect(made.headers.location).toBe(next);
+    // Sign-up no longer signs in (the address is confirmed first); the next page keeps next.
+    expect(made.headers.location).toBe(`/signup/sent?next=${encodeURIComponent(next)}`);
+    const sent = await agent.get(made.headers.location!);
+    expect(sent.text).toContain(`/login?next=${encodeURIComponent(next)}`);
   });
 
   it('drops a next that leaves the site on every page that carries it', async () => {
