@@ -18,6 +18,7 @@ import * as indexTracksOwner from './20261201040900_index_tracks_owner.js';
 import * as indexPostsCurrentMixVersion from './20261201041000_index_posts_current_mix_version.js';
 import * as createWorkerHeartbeats from './20261201060000_create_worker_heartbeats.js';
 import * as addOffsetsAlignmentDetection from './20261201070000_add_offsets_alignment_detection.js';
+import * as addPictures from './20261202020000_add_pictures.js';
 
 /** Every migration in order; a new file is added here and never edited after it lands. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261201041000_index_posts_current_mix_version': indexPostsCurrentMixVersion,
   '20261201060000_create_worker_heartbeats': createWorkerHeartbeats,
   '20261201070000_add_offsets_alignment_detection': addOffsetsAlignmentDetection,
+  '20261202020000_add_pictures': addPictures,
 };
