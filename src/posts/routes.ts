@@ -3,10 +3,13 @@ import type { Deps } from '../deps.js';
 import { requireUser } from '../web/auth-guard.js';
 import { authorize, ValidationFailed } from '../web/errors.js';
 import { discardUpload, receiveAudio, uploadedAudio } from '../web/upload.js';
+import { uploadedImage } from '../web/image-upload.js';
+import { MAX_PICTURE_BYTES } from '../pictures/kinds.js';
 import { uploadRoute } from '../web/csrf.js';
 import { validate } from '../web/validate.js';
 import { createPost } from './create.js';
 import { editFormValues, editPost } from './edit.js';
+import { renderEditPage } from './edit-page.js';
 import { loadPost } from './load.js';
 import { canEditPost } from './policies.js';
 import type { PostSummary } from './queries.js';
@@ -15,7 +18,7 @@ import { listGenres, listInstruments } from './taxonomy.js';
 
 async function renderForm({ db, config }: Deps, res: Response, status: number, values: Record<string, unknown>, errors: Record<string, string>) {
   const [genres, instruments] = await Promise.all([listGenres(db), listInstruments(db)]);
-  res.status(status).render('posts/new', { title: 'New song', values, errors, genres, instruments, keys: MUSICAL_KEYS, maxUploadMb: config.maxUploadBytes / 1024 / 1024 });
+  res.status(status).render('posts/new', { title: 'New song', values, errors, genres, instruments, keys: MUSICAL_KEYS, maxUploadMb: config.maxUploadBytes / 1024 / 1024, maxPictureMb: MAX_PICTURE_BYTES / 1024 / 1024 });
 }
 
 export function postRoutes(deps: Deps): Router {
@@ -24,10 +27,7 @@ export function postRoutes(deps: Deps): Router {
 
   router.get('/posts/new', requireUser, async (_req, res) => renderForm(deps, res, 200, {}, {}));
 
-  const renderEdit = async (res: Response, status: number, post: PostSummary, values: Record<string, unknown>, errors: Record<string, string>) => {
-    const [genres, instruments] = await Promise.all([listGenres(db), listInstruments(db)]);
-    res.status(status).render('posts/edit', { title: `Edit ${post.title}`, postId: post.id, postTitle: post.title, values, errors, genres, instruments, keys: MUSICAL_KEYS });
-  };
+  const renderEdit = (res: Response, status: number, post: PostSummary, values: Record<string, unknown>, errors: Record<string, string>) => renderEditPage(deps, res, status, post, values, errors);
 
   router.get('/posts/:id/edit', requireUser, async (req, res) => {
     const post = await loadPost(db, req.params.id);
@@ -55,12 +55,13 @@ export function postRoutes(deps: Deps): Router {
 /** POST /posts reads its own multipart body: the CSRF token is checked when multer meets the file. */
 export function postUploadRoutes(deps: Deps): Router {
   const { storage, config } = deps;
-  return uploadRoute('/posts', requireUser, receiveAudio(storage, { field: 'audio', maxBytes: config.maxUploadBytes }), async (req, res, next) => {
+  const image = { field: 'cover', maxBytes: MAX_PICTURE_BYTES };
+  return uploadRoute('/posts', requireUser, receiveAudio(storage, { field: 'audio', maxBytes: config.maxUploadBytes, image }), async (req, res, next) => {
     const audio = uploadedAudio(req);
     try {
       const input = validate(postSchema, req.body);
       if (!audio) throw new ValidationFailed({ audio: 'Choose an audio file to upload.' });
-      const post = await createPost({ post: input, audio }, { ...deps, actor: req.user! });
+      const post = await createPost({ post: input, audio, cover: uploadedImage(req, image.field) }, { ...deps, actor: req.user! });
       req.log.info({ postId: post.id, trackId: post.author_track_id }, 'post created');
       if (req.accepts(['html', 'json']) === 'json') return res.status(201).json({ id: post.id, url: `/posts/${post.id}` });
       res.redirect(303, `/posts/${post.id}`);

@@ -6,6 +6,8 @@ import { presentPostCard } from '../posts/view-models.js';
 import { NotFound } from '../web/errors.js';
 import { formatDate, formatDuration, timeAgo } from '../web/format.js';
 import { decodeCursor, page } from '../web/pagination.js';
+import { avatarView, profileCoverView } from '../pictures/present.js';
+import { findProfilePictures } from './picture-queries.js';
 import { findUserByNickname } from './queries.js';
 
 const PAGE_SIZE = 20;
@@ -18,10 +20,17 @@ export function userRoutes({ db }: Deps): Router {
     if (!user) throw new NotFound('There is no musician with that name.');
     const rows = await listNewestPosts(db, { authorId: user.id, before: decodeCursor(req.query.before), limit: PAGE_SIZE + 1 });
     const { items, next } = page(rows, PAGE_SIZE);
-    const parts = await listContributionsByMusician(db, user.id, 30);
+    const [parts, pictures] = await Promise.all([listContributionsByMusician(db, user.id, 30), findProfilePictures(db, user.id)]);
     res.render('users/show', {
       title: user.nickname,
-      profile: { nickname: user.nickname, bio: user.bio, joined: formatDate(user.created_at), isSelf: req.user?.id === user.id },
+      profile: {
+        nickname: user.nickname,
+        bio: user.bio,
+        joined: formatDate(user.created_at),
+        isSelf: req.user?.id === user.id,
+        avatar: avatarView({ avatarPictureId: pictures.avatar_picture_id, nickname: user.nickname }),
+        cover: profileCoverView({ coverPictureId: pictures.cover_picture_id, nickname: user.nickname }),
+      },
       posts: items.map(presentPostCard),
       olderUrl: next ? `/users/${encodeURIComponent(user.nickname)}?before=${next}` : null,
       contributions: parts.map((c) => ({
