@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { Request, RequestHandler } from 'express';
 import multer from 'multer';
 import { checksCsrfItself, verifyUploadCsrf } from './csrf.js';
@@ -68,7 +67,7 @@ export function imageInMemory(maxBytes: number): Pick<multer.StorageEngine, '_ha
     _handleFile(_req, file, cb) {
       const chunks: Buffer[] = [];
       let size = 0;
-      const stream = file.stream as Readable;
+      const stream = file.stream;
       stream.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > maxBytes) {
