@@ -118,6 +118,13 @@ describe('an avatar', () => {
     expect(await userPictures(user.nickname)).toEqual({ avatar_picture_id: null, cover_picture_id: null });
   });
 
+  it('refused from the page (no JavaScript): the page comes back with 415 and the message under the avatar field', async () => {
+    const res = await upload(musician, '/settings/avatar', 'avatar', Buffer.from('plain text'), 'notes.png');
+    expect(res.status).toBe(415);
+    expect(res.text).toContain('id="avatar-error">“notes.png” is not a picture we can read.');
+    expect(res.text).toContain('<h1 id="pictures-title">Your pictures</h1>');
+  });
+
   it('a decompression bomb (a 400 KB PNG of 12000 × 12000 pixels) is refused from its header with 422, before decoding', async () => {
     const user = await buildUser(ctx.app);
     const bomb = await sharp({ create: { width: 12000, height: 12000, channels: 3, background: '#000' } }).png({ compressionLevel: 9 }).toBuffer();
@@ -222,6 +229,12 @@ describe('song cover art', () => {
     expect(imageWrites(writes.keys())).toEqual([]);
     expect(writes.trackIds()).toHaveLength(1);
     await expectNothingStored(ctx, writes.trackIds());
+
+    // From the page without JavaScript: the form again, the message under the cover field.
+    const page = await newSong(musician, { buffer: Buffer.from('not a picture'), name: 'cover.png' }, title);
+    expect(page.status).toBe(415);
+    expect(page.text).toContain('id="cover-error">“cover.png” is not a picture we can read.');
+    expect(page.text).toContain(`value="${title}"`);
   });
 
   it('a song without art shows a cover drawn from its title and genre, the same on every page', async () => {

@@ -40,9 +40,9 @@ export async function renderPicture(kind: PictureKind, file: PictureFile): Promi
   try {
     meta = await sharp(file.buffer).metadata();
   } catch {
-    throw new UnsupportedMediaType(`${name} is not a picture we can read. ${FORMATS_SENTENCE}`);
+    throw new UnsupportedMediaType(`${name} is not a picture we can read. ${FORMATS_SENTENCE}`, file.field);
   }
-  if (!meta.format || !READABLE.has(meta.format)) throw new UnsupportedMediaType(`${name} is ${meta.format ? `a ${meta.format.toUpperCase()} file` : 'not a picture we can read'}. ${FORMATS_SENTENCE}`);
+  if (!meta.format || !READABLE.has(meta.format)) throw new UnsupportedMediaType(`${name} is ${meta.format ? `a ${meta.format.toUpperCase()} file` : 'not a picture we can read'}. ${FORMATS_SENTENCE}`, file.field);
   const { width = 0, height = 0 } = meta;
   if (width * height > MAX_PICTURE_PIXELS) {
     throw new ValidationFailed({ [file.field]: `${name} is ${width} × ${height} pixels (${megapixels(width * height)} MP); pictures can be at most ${megapixels(MAX_PICTURE_PIXELS)} MP. Export it smaller.` });
@@ -63,7 +63,7 @@ export async function renderPicture(kind: PictureKind, file: PictureFile): Promi
       .raw()
       .toBuffer({ resolveWithObject: true });
   } catch (err) {
-    throw new UnsupportedMediaType(`${name} could not be decoded (${shortReason(err)}). ${FORMATS_SENTENCE}`);
+    throw new UnsupportedMediaType(`${name} could not be decoded (${shortReason(err)}). ${FORMATS_SENTENCE}`, file.field);
   }
   const raw = { width: base.info.width, height: base.info.height, channels: base.info.channels };
   return Promise.all(

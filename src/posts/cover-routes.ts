@@ -3,7 +3,7 @@ import type { Deps } from '../deps.js';
 import { MAX_PICTURE_BYTES } from '../pictures/kinds.js';
 import { requireUser } from '../web/auth-guard.js';
 import { uploadRoute } from '../web/csrf.js';
-import { authorize, ValidationFailed } from '../web/errors.js';
+import { authorize, fieldErrorsOf, ValidationFailed, type HttpError } from '../web/errors.js';
 import { receiveImage, uploadedImage } from '../web/image-upload.js';
 import { changeSongCover } from './cover.js';
 import { editFormValues } from './edit.js';
@@ -24,7 +24,8 @@ export function songCoverUploadRoutes(deps: Deps): Router {
       if (!image) throw new ValidationFailed({ [FIELD]: 'Choose a picture to upload.' });
       await changeSongCover(post, image, { ...deps, actor: req.user });
     } catch (err) {
-      if (err instanceof ValidationFailed && req.accepts(['html', 'json']) === 'html') return renderEditPage(deps, res, 422, post, editFormValues(post), err.fields);
+      const fields = fieldErrorsOf(err);
+      if (fields && req.accepts(['html', 'json']) === 'html') return renderEditPage(deps, res, (err as HttpError).status, post, editFormValues(post), fields);
       throw err;
     }
     if (req.accepts(['html', 'json']) === 'json') return res.json({ id: post.id, url: `/posts/${post.id}` });

@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import type { Deps } from '../deps.js';
 import { requireUser } from '../web/auth-guard.js';
-import { authorize, ValidationFailed } from '../web/errors.js';
+import { authorize, fieldErrorsOf, ValidationFailed, type HttpError } from '../web/errors.js';
 import { discardUpload, receiveAudio, uploadedAudio } from '../web/upload.js';
 import { uploadedImage } from '../web/image-upload.js';
 import { MAX_PICTURE_BYTES } from '../pictures/kinds.js';
@@ -67,7 +67,9 @@ export function postUploadRoutes(deps: Deps): Router {
       res.redirect(303, `/posts/${post.id}`);
     } catch (err) {
       await discardUpload(storage, req);
-      if (err instanceof ValidationFailed && req.accepts(['html', 'json']) === 'html') return renderForm(deps, res, 422, req.body, err.fields);
+      // A field error, or a refused cover art (415/413 naming its field): the form again, with it.
+      const fields = fieldErrorsOf(err);
+      if (fields && req.accepts(['html', 'json']) === 'html') return renderForm(deps, res, (err as HttpError).status, req.body, fields);
       next(err);
     }
   });

@@ -4,7 +4,7 @@ import { MAX_PICTURE_BYTES, MIN_PICTURE_SIDE } from '../pictures/kinds.js';
 import { avatarView, profileCoverView } from '../pictures/present.js';
 import { requireUser } from '../web/auth-guard.js';
 import { uploadRoute } from '../web/csrf.js';
-import { ValidationFailed } from '../web/errors.js';
+import { fieldErrorsOf, ValidationFailed, type HttpError } from '../web/errors.js';
 import { receiveImage, uploadedImage } from '../web/image-upload.js';
 import { findProfilePictures } from './picture-queries.js';
 import { changeProfilePicture, type ProfilePicture } from './pictures.js';
@@ -54,7 +54,8 @@ export function profilePictureUploadRoutes(deps: Deps): Router[] {
         const stored = await changeProfilePicture(which, image, { ...deps, actor: req.user! });
         answer(req, res, { [which]: stored?.id ?? null });
       } catch (err) {
-        if (err instanceof ValidationFailed && req.accepts(['html', 'json']) === 'html') return renderPage(deps, req, res, 422, err.fields);
+        const fields = fieldErrorsOf(err);
+        if (fields && req.accepts(['html', 'json']) === 'html') return renderPage(deps, req, res, (err as HttpError).status, fields);
         throw err;
       }
     }),

@@ -11,8 +11,8 @@ export interface UploadedImage {
   field: string;
 }
 
-export const imageTooLarge = (maxBytes: number) =>
-  new PayloadTooLarge(`That picture is larger than ${Math.round(maxBytes / 1024 / 1024)} MB. Export a smaller JPEG, PNG or WebP (a couple of thousand pixels across is plenty).`);
+export const imageTooLarge = (maxBytes: number, field: string) =>
+  new PayloadTooLarge(`That picture is larger than ${Math.round(maxBytes / 1024 / 1024)} MB. Export a smaller JPEG, PNG or WebP (a couple of thousand pixels across is plenty).`, field);
 
 /**
  * Reads the multipart field `field` of a picture upload into memory, up to `maxBytes`; the CSRF
@@ -73,7 +73,7 @@ export function imageInMemory(maxBytes: number): Pick<multer.StorageEngine, '_ha
         if (size > maxBytes) {
           stream.removeAllListeners('data');
           stream.resume();
-          return cb(imageTooLarge(maxBytes));
+          return cb(imageTooLarge(maxBytes, file.fieldname));
         }
         chunks.push(chunk);
       });
@@ -92,7 +92,7 @@ export function imageInMemory(maxBytes: number): Pick<multer.StorageEngine, '_ha
 function translate(err: unknown, maxBytes: number, field: string): unknown {
   if (err instanceof HttpError) return err;
   if (err instanceof multer.MulterError) {
-    if (err.code === 'LIMIT_FILE_SIZE') return imageTooLarge(maxBytes);
+    if (err.code === 'LIMIT_FILE_SIZE') return imageTooLarge(maxBytes, field);
     if (err.code === 'LIMIT_UNEXPECTED_FILE') return new BadRequest(`Send one picture in the "${field}" field.`);
     return new BadRequest(`The upload was refused: ${err.message}.`);
   }
