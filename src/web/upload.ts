@@ -37,12 +37,11 @@ export function receiveAudio(storage: Storage, { field, maxBytes, image }: { fie
   // An optional picture beside the audio (a song's cover art) is read into memory, capped at
   // its own size; the route decodes and stores it (web/image-upload.ts).
   const pictureStorage = image ? imageInMemory(image.maxBytes) : undefined;
-  const storageEngine: multer.StorageEngine = pictureStorage
-    ? {
-        _handleFile: (req, file, cb) => (file.fieldname === image!.field ? pictureStorage : audioStorage)._handleFile(req, file, cb),
-        _removeFile: (req, file, cb) => (file.fieldname === image!.field ? pictureStorage : audioStorage)._removeFile(req, file, cb),
-      }
-    : audioStorage;
+  const engineFor = (file: Express.Multer.File) => (pictureStorage && file.fieldname === image?.field ? pictureStorage : audioStorage);
+  const storageEngine: multer.StorageEngine = {
+    _handleFile: (req, file, cb) => engineFor(file)._handleFile(req, file, cb),
+    _removeFile: (req, file, cb) => engineFor(file)._removeFile(req, file, cb),
+  };
   const fileFields = [{ name: field, maxCount: 1 }, ...(image ? [{ name: image.field, maxCount: 1 }] : [])];
   const upload = multer({
     storage: storageEngine,
