@@ -26,6 +26,7 @@ import * as allowAccountsWithoutPassword from './20261202030000_allow_accounts_w
 import * as createOidcIdentities from './20261202030100_create_oidc_identities.js';
 import * as createRateLimits from './20261202030200_create_rate_limits.js';
 import * as createAccountTokens from './20261202010000_create_account_tokens.js';
+import * as addPictures from './20261202020000_add_pictures.js';
 
 /** Every migration in order; a new file is added here and never edited after it lands. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -56,4 +57,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261202030100_create_oidc_identities': createOidcIdentities,
   '20261202030200_create_rate_limits': createRateLimits,
   '20261202010000_create_account_tokens': createAccountTokens,
+  '20261202020000_add_pictures': addPictures,
 };

@@ -21,6 +21,9 @@ import { mixRoutes } from './mixes/routes.js';
 import { songRoutes, takeUploadRoutes } from './mixes/song-routes.js';
 import { postPageRoutes } from './post-page/routes.js';
 import { postRoutes, postUploadRoutes } from './posts/routes.js';
+import { songCoverRoutes, songCoverUploadRoutes } from './posts/cover-routes.js';
+import { pictureRoutes } from './pictures/routes.js';
+import { profilePictureRoutes, profilePictureUploadRoutes } from './users/picture-routes.js';
 import { trackRoutes } from './tracks/routes.js';
 import { userRoutes } from './users/routes.js';
 import { profileSettingsRoutes } from './users/settings-routes.js';
@@ -85,6 +88,9 @@ export function createApp(deps: Deps): express.Express {
   );
   // 4. Static files (nginx serves these in the container; this is for `npm start`).
   app.use('/public', express.static(publicDir, { maxAge: '1y', immutable: true, index: false }));
+  // 4b. Uploaded pictures (public, immutable keys): before sessions, so the images of a page
+  //     never cost a session lookup each.
+  app.use(pictureRoutes(deps));
   // 5. Bodies of plain forms and JSON (multipart is parsed by the upload routes themselves).
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(express.json({ limit: '100kb' }));
@@ -120,6 +126,8 @@ export function createApp(deps: Deps): express.Express {
   app.use(postUploadRoutes(deps));
   app.use(contributionUploadRoutes(deps));
   app.use(takeUploadRoutes(deps));
+  app.use(songCoverUploadRoutes(deps));
+  app.use(profilePictureUploadRoutes(deps));
   app.use(csrfProtection);
   // 9. The product, one router per part.
   app.use(authRoutes(deps, passport, oidcProviders));
@@ -138,6 +146,8 @@ export function createApp(deps: Deps): express.Express {
   app.use(userRoutes(deps));
   app.use(profileSettingsRoutes(deps));
   app.use(accountRoutes(deps));
+  app.use(songCoverRoutes(deps));
+  app.use(profilePictureRoutes(deps));
   // 10. Nothing matched: 404; anything thrown: the error page or JSON.
   app.use(notFound);
   app.use(errorHandler);

@@ -1,3 +1,5 @@
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import sharp from 'sharp';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../test/context.js';
@@ -138,6 +140,21 @@ describe('deleting the account', () => {
     const leaverId = (await idOf(leaver))!;
     await ctx.db('nickname_history').insert({ user_id: leaverId, nickname: `${leaver.nickname}-old` });
     const otherDevice = await logIn(leaver);
+    // Their avatar and profile cover, stored as every upload is.
+    for (const [route, field] of [['/settings/avatar', 'avatar'], ['/settings/cover', 'cover']] as const) {
+      const picture = await sharp({ create: { width: 1600, height: 600, channels: 3, background: '#336699' } }).png().toBuffer();
+      expect((await leaver.agent.post(route).set('X-CSRF-Token', leaver.csrf).attach(field, picture, `${field}.png`)).status).toBe(303);
+    }
+    const pictures = await ctx.db('users').where({ nickname: leaver.nickname }).first('avatar_picture_id', 'cover_picture_id');
+    const pictureKeys = async () => {
+      const keys: string[] = [];
+      for (const [kind, id] of [['avatar', pictures.avatar_picture_id], ['profile-cover', pictures.cover_picture_id]]) {
+        const page = await ctx.storage.client.send(new ListObjectsV2Command({ Bucket: ctx.storage.bucket, Prefix: `images/${kind}/${id}/` }));
+        keys.push(...(page.Contents ?? []).map((o) => o.Key!));
+      }
+      return keys;
+    };
+    expect((await pictureKeys()).length).toBeGreaterThan(2);
 
     const res = await leaver.agent.post('/settings/delete-account').type('form').send({ _csrf: leaver.csrf, password: leaver.password });
     expect(res.status).toBe(303);
@@ -163,6 +180,7 @@ describe('deleting the account', () => {
     expect(await ctx.db('mix_versions').where({ post_id: own.id }).first('id')).toBeUndefined();
     expect(await ctx.db('users').where({ id: leaverId }).first('id')).toBeUndefined();
     expect(await ctx.db('nickname_history').where({ user_id: leaverId }).first('id')).toBeUndefined();
+    expect(await pictureKeys(), 'their avatar and profile cover').toEqual([]);
     expect((await supertest(ctx.app).get(`/users/${leaver.nickname}-old`)).status).toBe(404);
     // The partner keeps their account.
     expect(await idOf(partner)).toBeDefined();

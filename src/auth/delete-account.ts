@@ -7,6 +7,7 @@ import { trackFolder } from '../storage/keys.js';
 import { deletePrefix } from '../storage/s3.js';
 import { listTrackIdsOfOwner } from '../tracks/queries.js';
 import { deleteUserRow } from '../users/account-queries.js';
+import { removeProfilePictures } from '../users/pictures.js';
 import { checkCurrentPassword } from './change-password.js';
 import { endAllSessions, endOtherSessions } from './session-queries.js';
 
@@ -44,8 +45,8 @@ export async function deleteAccount(
     if (contribution && post) await withdrawContribution(post, contribution, { ...deps, actor });
   }
 
-  // Pictures: the avatar and profile cover (song covers went with their songs) are deleted here
-  // once the pictures part lands: deleteUserPictures(storage, actor.id) from src/images/.
+  // The avatar and profile cover (each song's cover art went with its song).
+  await removeProfilePictures(actor.id, deps);
 
   const strayTrackIds = await listTrackIdsOfOwner(db, actor.id);
   await deleteUserRow(db, actor.id);

@@ -5,6 +5,7 @@ import { deletePostRow, type PostSummary } from '../posts/queries.js';
 import { trackFolder } from '../storage/keys.js';
 import { deletePrefix } from '../storage/s3.js';
 import { deleteTrackRow } from '../tracks/queries.js';
+import { discardPictures } from '../pictures/replace.js';
 import { authorize } from '../web/errors.js';
 import { listMasterTrackIds } from './queries.js';
 
@@ -12,7 +13,7 @@ import { listMasterTrackIds } from './queries.js';
  * Lives in mixes, the highest of the parts it empties: the author deletes the whole song.
  * Every row goes in one transaction (the post row's delete cascades to its parts, versions
  * and recipes; the tracks they named are deleted after it), then every file: the author
- * track's, each part's and each master's folder.
+ * track's, each part's and each master's folder, and the cover art's sizes.
  */
 export async function deleteSong(post: PostSummary, { db, storage, log, actor }: Pick<Deps, 'db' | 'storage' | 'log'> & { actor: Express.User | undefined }): Promise<void> {
   authorize(canDeletePost(actor, post));
@@ -24,5 +25,6 @@ export async function deleteSong(post: PostSummary, { db, storage, log, actor }:
   });
   // Rows first, then files: a failure here leaves unreferenced objects, never a broken row.
   for (const id of trackIds) await deletePrefix(storage, trackFolder(id));
+  if (post.cover_picture_id) await discardPictures({ storage, log }, [{ kind: 'song-cover', id: post.cover_picture_id }]);
   log.info({ postId: post.id, tracks: trackIds.length }, 'song deleted');
 }

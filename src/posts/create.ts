@@ -2,6 +2,9 @@ import type { Deps } from '../deps.js';
 import { deletePrefix } from '../storage/s3.js';
 import { trackFolder } from '../storage/keys.js';
 import type { UploadedAudio } from '../web/upload.js';
+import type { UploadedImage } from '../web/image-upload.js';
+import { discardPictures } from '../pictures/replace.js';
+import { storePicture, type StoredPicture } from '../pictures/store.js';
 import { acceptUploadedAudio } from '../tracks/accept.js';
 import { insertTrack } from '../tracks/queries.js';
 import { ValidationFailed } from '../web/errors.js';
@@ -14,15 +17,19 @@ export interface CreatePostInput {
   post: PostInput;
   /** The author track, already streamed to S3 by the route. */
   audio: UploadedAudio;
+  /** Cover art sent with the form, not yet checked; none: the song shows a generated cover. */
+  cover?: UploadedImage | undefined;
 }
 
 /**
  * A musician posts a song idea. The audio is already in S3 and must be decodable; then the
  * track and post rows are written in one transaction and the worker is asked to process
- * the track. Any failure removes the object, so nothing is left half-made.
+ * the track. Cover art is checked and stored before the audio is read (a picture that is not
+ * one is refused in moments). Any failure removes the objects, so nothing is left half-made.
  */
-export async function createPost({ post, audio }: CreatePostInput, deps: Pick<Deps, 'db' | 'storage' | 'config' | 'jobs' | 'log'> & { actor: Express.User }): Promise<PostRow> {
+export async function createPost({ post, audio, cover }: CreatePostInput, deps: Pick<Deps, 'db' | 'storage' | 'config' | 'jobs' | 'log'> & { actor: Express.User }): Promise<PostRow> {
   const { db, storage, jobs, log, actor } = deps;
+  let art: StoredPicture | undefined;
   try {
     const [genre, instrument] = await Promise.all([findGenreBySlug(db, post.genre), findInstrumentBySlug(db, post.instrument)]);
     const fields: Record<string, string> = {};
@@ -30,6 +37,7 @@ export async function createPost({ post, audio }: CreatePostInput, deps: Pick<De
     if (!instrument) fields.instrument = 'Pick an instrument from the list.';
     if (!genre || !instrument) throw new ValidationFailed(fields);
 
+    if (cover) art = await storePicture(deps, 'song-cover', cover);
     const track = await acceptUploadedAudio(audio, 'author', deps);
     const created = await db.transaction(async (trx) => {
       await insertTrack(trx, track);
@@ -42,12 +50,14 @@ export async function createPost({ post, audio }: CreatePostInput, deps: Pick<De
         bpm: post.bpm ?? null,
         key: post.key ?? null,
         author_track_id: track.id,
+        cover_picture_id: art?.id ?? null,
       });
     });
     // After commit: a lost enqueue is re-sent by the worker's sweep, never a lost row.
     await jobs.processTrack(track.id).catch((err: unknown) => log.warn({ err, trackId: track.id, postId: created.id }, 'could not enqueue the track'));
     return created;
   } catch (err) {
+    if (art) await discardPictures(deps, [art]);
     await deletePrefix(storage, trackFolder(audio.trackId)).catch((cleanupErr: unknown) =>
       log.warn({ err: cleanupErr, trackId: audio.trackId }, 'could not remove the objects of a refused upload'),
     );

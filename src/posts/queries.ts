@@ -19,6 +19,8 @@ export interface PostRow {
   /** Whether bpm/key were typed by the author or filled from the detection. */
   bpm_source: 'author' | 'detected' | null;
   key_source: 'author' | 'detected' | null;
+  /** The song's cover art (images/song-cover/<id>/), or null for a generated one. */
+  cover_picture_id: string | null;
   likes_count: number;
   contributions_count: number;
   plays_count: number;
@@ -28,6 +30,7 @@ export interface PostRow {
 /** A post with the names a page or list shows beside it. */
 export interface PostSummary extends PostRow {
   author_nickname: string;
+  author_avatar_picture_id: string | null;
   genre_slug: string;
   genre_name: string;
   instrument_slug: string;
@@ -37,7 +40,7 @@ export interface PostSummary extends PostRow {
   duration_ms: number | null;
 }
 
-export type NewPost = Pick<PostRow, 'author_id' | 'title' | 'description' | 'genre_id' | 'instrument_id' | 'bpm' | 'key' | 'author_track_id'>;
+export type NewPost = Pick<PostRow, 'author_id' | 'title' | 'description' | 'genre_id' | 'instrument_id' | 'bpm' | 'key' | 'author_track_id' | 'cover_picture_id'>;
 
 const postColumns = [
   'id',
@@ -55,6 +58,7 @@ const postColumns = [
   'key_detected',
   'bpm_source',
   'key_source',
+  'cover_picture_id',
   'likes_count',
   'contributions_count',
   'plays_count',
@@ -114,6 +118,19 @@ export async function clearCurrentMaster(db: Db, postId: number): Promise<void> 
   await db('posts').where({ id: postId }).update({ current_mix_version_id: null, master_track_id: null, updated_at: db.fn.now() });
 }
 
+/** Sets (or clears) the song's cover art and returns the picture it replaced, in one statement. */
+export async function swapPostCover(db: Db, postId: number, pictureId: string | null): Promise<string | null> {
+  // The subquery locks the row and reads the value from before this update.
+  const { rows } = await db.raw<{ rows: Array<{ old: string | null }> }>(
+    `update posts p set cover_picture_id = ?, updated_at = now()
+       from (select id, cover_picture_id from posts where id = ? for update) old
+      where p.id = old.id
+  returning old.cover_picture_id as old`,
+    [pictureId, postId],
+  );
+  return rows[0]?.old ?? null;
+}
+
 /** Removes the song's row; its contributions and mix versions go with it (on delete cascade). */
 export async function deletePostRow(db: Db, postId: number): Promise<void> {
   await db('posts').where({ id: postId }).delete();
@@ -128,6 +145,7 @@ function summaries(db: Db) {
     .select([
       ...postColumns.map((c) => `p.${c}`),
       'u.nickname as author_nickname',
+      'u.avatar_picture_id as author_avatar_picture_id',
       'g.slug as genre_slug',
       'g.name as genre_name',
       'i.slug as instrument_slug',

@@ -1,13 +1,16 @@
 import { Router, type Response } from 'express';
 import type { Deps } from '../deps.js';
 import { requireUser, requireVerified } from '../web/auth-guard.js';
-import { authorize, ValidationFailed } from '../web/errors.js';
+import { authorize, fieldErrorsOf, ValidationFailed, type HttpError } from '../web/errors.js';
 import { discardUpload, uploadedAudio } from '../web/upload.js';
 import { receiveTrackAudio } from '../tracks/receive.js';
+import { uploadedImage } from '../web/image-upload.js';
+import { MAX_PICTURE_BYTES } from '../pictures/kinds.js';
 import { uploadRoute } from '../web/csrf.js';
 import { validate } from '../web/validate.js';
 import { createPost } from './create.js';
 import { editFormValues, editPost } from './edit.js';
+import { renderEditPage } from './edit-page.js';
 import { loadPost } from './load.js';
 import { canEditPost } from './policies.js';
 import type { PostSummary } from './queries.js';
@@ -16,7 +19,7 @@ import { listGenres, listInstruments } from './taxonomy.js';
 
 async function renderForm({ db, config }: Deps, res: Response, status: number, values: Record<string, unknown>, errors: Record<string, string>) {
   const [genres, instruments] = await Promise.all([listGenres(db), listInstruments(db)]);
-  res.status(status).render('posts/new', { title: 'New song', values, errors, genres, instruments, keys: MUSICAL_KEYS, maxUploadMb: config.maxUploadBytes / 1024 / 1024 });
+  res.status(status).render('posts/new', { title: 'New song', values, errors, genres, instruments, keys: MUSICAL_KEYS, maxUploadMb: config.maxUploadBytes / 1024 / 1024, maxPictureMb: MAX_PICTURE_BYTES / 1024 / 1024 });
 }
 
 export function postRoutes(deps: Deps): Router {
@@ -25,10 +28,7 @@ export function postRoutes(deps: Deps): Router {
 
   router.get('/posts/new', requireVerified, async (_req, res) => renderForm(deps, res, 200, {}, {}));
 
-  const renderEdit = async (res: Response, status: number, post: PostSummary, values: Record<string, unknown>, errors: Record<string, string>) => {
-    const [genres, instruments] = await Promise.all([listGenres(db), listInstruments(db)]);
-    res.status(status).render('posts/edit', { title: `Edit ${post.title}`, postId: post.id, postTitle: post.title, values, errors, genres, instruments, keys: MUSICAL_KEYS });
-  };
+  const renderEdit = (res: Response, status: number, post: PostSummary, values: Record<string, unknown>, errors: Record<string, string>) => renderEditPage(deps, res, status, post, values, errors);
 
   router.get('/posts/:id/edit', requireUser, async (req, res) => {
     const post = await loadPost(db, req.params.id);
@@ -56,18 +56,21 @@ export function postRoutes(deps: Deps): Router {
 /** POST /posts reads its own multipart body: the CSRF token is checked when multer meets the file. */
 export function postUploadRoutes(deps: Deps): Router {
   const { storage } = deps;
-  return uploadRoute('/posts', requireVerified, receiveTrackAudio(deps), async (req, res, next) => {
+  const image = { field: 'cover', maxBytes: MAX_PICTURE_BYTES };
+  return uploadRoute('/posts', requireVerified, receiveTrackAudio(deps, { image }), async (req, res, next) => {
     const audio = uploadedAudio(req);
     try {
       const input = validate(postSchema, req.body);
       if (!audio) throw new ValidationFailed({ audio: 'Choose an audio file to upload.' });
-      const post = await createPost({ post: input, audio }, { ...deps, actor: req.user! });
+      const post = await createPost({ post: input, audio, cover: uploadedImage(req, image.field) }, { ...deps, actor: req.user! });
       req.log.info({ postId: post.id, trackId: post.author_track_id }, 'post created');
       if (req.accepts(['html', 'json']) === 'json') return res.status(201).json({ id: post.id, url: `/posts/${post.id}` });
       res.redirect(303, `/posts/${post.id}`);
     } catch (err) {
       await discardUpload(storage, req);
-      if (err instanceof ValidationFailed && req.accepts(['html', 'json']) === 'html') return renderForm(deps, res, 422, req.body, err.fields);
+      // A field error, or a refused cover art (415/413 naming its field): the form again, with it.
+      const fields = fieldErrorsOf(err);
+      if (fields && req.accepts(['html', 'json']) === 'html') return renderForm(deps, res, (err as HttpError).status, req.body, fields);
       next(err);
     }
   });

@@ -1,3 +1,4 @@
+import { avatarView, songCoverView } from '../pictures/present.js';
 import type { TrackRow } from '../tracks/queries.js';
 import { formatDate, formatDuration, timeAgo } from '../web/format.js';
 import type { PostSummary } from './queries.js';
@@ -8,7 +9,8 @@ export function presentPostCard(p: PostSummary) {
     id: p.id,
     url: `/posts/${p.id}`,
     title: p.title,
-    author: { nickname: p.author_nickname, url: `/users/${encodeURIComponent(p.author_nickname)}` },
+    author: { nickname: p.author_nickname, url: `/users/${encodeURIComponent(p.author_nickname)}`, avatar: avatarView({ avatarPictureId: p.author_avatar_picture_id, nickname: p.author_nickname }) },
+    art: songCoverView({ coverPictureId: p.cover_picture_id, title: p.title, genre: p.genre_name }),
     genre: { name: p.genre_name, url: `/genres/${p.genre_slug}` },
     instrument: { name: p.instrument_name, url: `/instruments/${p.instrument_slug}` },
     bpm: p.bpm,

@@ -7,6 +7,8 @@ import { NotFound } from '../web/errors.js';
 import { formatDate, formatDuration, timeAgo } from '../web/format.js';
 import { decodeCursor, page } from '../web/pagination.js';
 import { findNicknameNow, listMusicianTags } from './profile-queries.js';
+import { avatarView, profileCoverView } from '../pictures/present.js';
+import { findProfilePictures } from './picture-queries.js';
 import { findUserByNickname } from './queries.js';
 
 const PAGE_SIZE = 20;
@@ -24,8 +26,7 @@ export function userRoutes({ db }: Deps): Router {
     }
     const rows = await listNewestPosts(db, { authorId: user.id, before: decodeCursor(req.query.before), limit: PAGE_SIZE + 1 });
     const { items, next } = page(rows, PAGE_SIZE);
-    const parts = await listContributionsByMusician(db, user.id, 30);
-    const tags = await listMusicianTags(db, user.id);
+    const [parts, tags, pictures] = await Promise.all([listContributionsByMusician(db, user.id, 30), listMusicianTags(db, user.id), findProfilePictures(db, user.id)]);
     res.render('users/show', {
       title: user.nickname,
       profile: {
@@ -35,6 +36,8 @@ export function userRoutes({ db }: Deps): Router {
         isSelf: req.user?.id === user.id,
         instruments: tags.instruments.map((t) => ({ name: t.name, url: `/instruments/${t.slug}` })),
         genres: tags.genres.map((t) => ({ name: t.name, url: `/genres/${t.slug}` })),
+        avatar: avatarView({ avatarPictureId: pictures.avatar_picture_id, nickname: user.nickname }),
+        cover: profileCoverView({ coverPictureId: pictures.cover_picture_id, nickname: user.nickname }),
       },
       posts: items.map(presentPostCard),
       olderUrl: next ? `/users/${encodeURIComponent(user.nickname)}?before=${next}` : null,

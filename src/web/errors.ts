@@ -39,14 +39,19 @@ export class Conflict extends HttpError {
     super(409, 'conflict', message);
   }
 }
+// A refused file may name its form field, so a form with two files shows the message under the right one.
 export class PayloadTooLarge extends HttpError {
-  constructor(message: string) {
+  readonly fields?: FieldErrors;
+  constructor(message: string, field?: string) {
     super(413, 'payload_too_large', message);
+    if (field) this.fields = { [field]: message };
   }
 }
 export class UnsupportedMediaType extends HttpError {
-  constructor(message: string) {
+  readonly fields?: FieldErrors;
+  constructor(message: string, field?: string) {
     super(415, 'unsupported_media_type', message);
+    if (field) this.fields = { [field]: message };
   }
 }
 export class ValidationFailed extends HttpError {
@@ -68,6 +73,11 @@ export class Unavailable extends HttpError {
   constructor(message = 'The service is unavailable right now. Please try again shortly.') {
     super(503, 'unavailable', message);
   }
+}
+
+/** The per-field messages an error carries (a form is shown again with them), if any. */
+export function fieldErrorsOf(err: unknown): FieldErrors | undefined {
+  return err instanceof HttpError ? (err as { fields?: FieldErrors }).fields : undefined;
 }
 
 /** Throws 403, or 404 when the object's existence itself must stay hidden. */

@@ -5,6 +5,7 @@ import multerS3 from 'multer-s3';
 import { checksCsrfItself, verifyUploadCsrf } from './csrf.js';
 import { cleanFileName, nulError, nulField } from './clean-input.js';
 import { BadRequest, HttpError, PayloadTooLarge } from './errors.js';
+import { imageInMemory } from './image-upload.js';
 import { deletePrefix, type Storage } from '../storage/s3.js';
 import { originalKey, trackFolder } from '../storage/keys.js';
 
@@ -24,36 +25,60 @@ export interface UploadedAudio {
  */
 export function receiveAudio(
   storage: Storage,
-  { field, maxBytes, reserve }: { field: string; maxBytes: number; /** Records the track id before any byte is stored (see src/tracks/pending-uploads.ts). */ reserve: (trackId: string) => Promise<void> },
+  {
+    field,
+    maxBytes,
+    reserve,
+    image,
+  }: {
+    field: string;
+    maxBytes: number;
+    /** Records the track id before any byte is stored (see src/tracks/pending-uploads.ts). */
+    reserve: (trackId: string) => Promise<void>;
+    image?: { field: string; maxBytes: number };
+  },
 ): RequestHandler {
+  const audioStorage = multerS3({
+    s3: storage.client,
+    bucket: storage.bucket,
+    contentType: (_req, file, cb) => cb(null, file.mimetype.startsWith('audio/') ? file.mimetype : 'application/octet-stream'),
+    key: (req, file, cb) => {
+      const trackId = randomUUID();
+      (req.uploadTrackIds ??= []).push(trackId);
+      reserve(trackId).then(() => cb(null, originalKey(trackId, file.originalname)), cb);
+    },
+  });
+  // An optional picture beside the audio (a song's cover art) is read into memory, capped at
+  // its own size; the route decodes and stores it (web/image-upload.ts).
+  const pictureStorage = image ? imageInMemory(image.maxBytes) : undefined;
+  const engineFor = (file: Express.Multer.File) => (pictureStorage && file.fieldname === image?.field ? pictureStorage : audioStorage);
+  const storageEngine: multer.StorageEngine = {
+    _handleFile: (req, file, cb) => engineFor(file)._handleFile(req, file, cb),
+    _removeFile: (req, file, cb) => engineFor(file)._removeFile(req, file, cb),
+  };
+  const fileFields = [{ name: field, maxCount: 1 }, ...(image ? [{ name: image.field, maxCount: 1 }] : [])];
   const upload = multer({
-    storage: multerS3({
-      s3: storage.client,
-      bucket: storage.bucket,
-      contentType: (_req, file, cb) => cb(null, file.mimetype.startsWith('audio/') ? file.mimetype : 'application/octet-stream'),
-      key: (req, file, cb) => {
-        const trackId = randomUUID();
-        (req.uploadTrackIds ??= []).push(trackId);
-        reserve(trackId).then(() => cb(null, originalKey(trackId, file.originalname)), cb);
-      },
-    }),
+    storage: storageEngine,
     // Browsers send UTF-8 file names without saying so; busboy's default would garble them.
     defParamCharset: 'utf8',
-    limits: { fileSize: maxBytes, files: 1, fields: 30, fieldSize: 64 * 1024, parts: 40 },
+    limits: { fileSize: maxBytes, files: fileFields.length, fields: 30, fieldSize: 64 * 1024, parts: 40 },
     fileFilter: (req, file, cb) => {
       try {
         verifyUploadCsrf(req);
-        if (file.fieldname !== field) throw new BadRequest(`Unexpected file field "${file.fieldname}"; send the audio as "${field}".`);
+        if (!fileFields.some((f) => f.name === file.fieldname)) throw new BadRequest(`Unexpected file field "${file.fieldname}"; send the audio as "${field}".`);
         cb(null, true);
       } catch (err) {
         cb(err as Error);
       }
     },
-  }).single(field);
+  }).fields(fileFields);
 
   const limitMb = Math.round(maxBytes / 1024 / 1024);
   return checksCsrfItself((req, res, next) => {
     upload(req, res, (err?: unknown) => {
+      // The rest of the app reads the audio as req.file, as with a single-file form.
+      const files = req.files as Record<string, Express.Multer.File[]> | undefined;
+      if (files?.[field]?.[0]) req.file = files[field][0];
       if (!err) {
         try {
           // A request without a file never reached fileFilter: check its token now.

@@ -1,9 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import sharp from 'sharp';
 import supertest from 'supertest';
 import type { Express } from 'express';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
 import { writeToOutbox } from '../../src/mail/outbox.js';
+import { storePicture } from '../../src/pictures/store.js';
 import { headObject } from '../../src/storage/s3.js';
 import { createTestContext, type TestContext } from '../context.js';
 import { addContribution, saveMix, waitForTrack, waitForVersion } from '../coproduction.js';
@@ -34,9 +36,17 @@ interface Try {
   fields?: Record<string, string>;
   /** A JSON body instead of fields (the mixer's save). */
   json?: unknown;
-  file?: boolean;
+  /** true: an audio take in `audio`; or the file part to send (a picture). */
+  file?: boolean | FilePart;
   /** Rows and objects the request would change; compared before and after. */
   state(): Promise<unknown>;
+}
+
+interface FilePart {
+  field: string;
+  name: string;
+  type: string;
+  body: Buffer;
 }
 
 interface Entry {
@@ -68,11 +78,20 @@ let part: { id: number; trackId: string };
 /** Links as the worker would mail them (tokens minted straight into the table) and one outbox message. */
 let links: { verify: string; reset: string; outboxId: string };
 const mailJobs = () => count('pgboss.job', { name: 'mail-send' });
+let picturePng: Buffer;
+let storedPictureUrl: string;
 
 const count = async (table: string, where: Record<string, unknown> = {}) => Number((await ctx.db(table).where(where).count({ n: '*' }).first())!.n);
 const sessionsOf = (user: SignedIn) =>
   ctx.db('sessions').whereRaw(`sess->'passport'->>'user' = (select id::text from users where nickname = ?)`, [user.nickname]).count({ n: '*' }).first().then((r) => Number(r!.n));
 const contributionState = async (id: number) => ctx.db('contributions').where({ id }).first('included');
+/** The avatar and cover ids of the three signed-in actors: a picture route by any of them moves one. */
+const actorPictures = () => ctx.db('users').whereIn('nickname', [author.nickname, contributor.nickname, stranger.nickname]).orderBy('id').select('avatar_picture_id', 'cover_picture_id');
+/** Gives every signed-in actor a picture of `column`, so that removing one is a change. */
+const giveActorsPictures = (column: 'avatar_picture_id' | 'cover_picture_id') =>
+  ctx.db('users').whereIn('nickname', [author.nickname, contributor.nickname, stranger.nickname]).update({ [column]: ctx.db.raw('gen_random_uuid()') });
+const pictureFile = (field: string): FilePart => ({ field, name: 'picture.png', type: 'image/png', body: picturePng });
+const postCover = async () => (await ctx.db('posts').where({ id: post.id }).first('cover_picture_id')).cover_picture_id as string | null;
 
 /** A part of the contributor's on the shared post, uploaded through the form; its row, track row and file. */
 async function freshPart() {
@@ -324,6 +343,47 @@ const table: Record<string, Entry> = {
   },
   'GET /dev/mail': { who: 'public', changes: false, url: () => '/dev/mail' },
   'GET /dev/mail/:id': { who: 'public', changes: false, url: () => `/dev/mail/${links.outboxId}` },
+  'GET /images/:kind/:id/:file': { who: 'public', changes: false, url: () => storedPictureUrl },
+  'GET /settings/pictures': { who: 'signed-in', changes: false, url: () => '/settings/pictures' },
+  'POST /settings/avatar': {
+    who: 'signed-in',
+    changes: true,
+    attempt: () => Promise.resolve({ url: '/settings/avatar', fields: {}, file: pictureFile('avatar'), state: actorPictures }),
+  },
+  'POST /settings/cover': {
+    who: 'signed-in',
+    changes: true,
+    attempt: () => Promise.resolve({ url: '/settings/cover', fields: {}, file: pictureFile('cover'), state: actorPictures }),
+  },
+  'POST /settings/avatar/delete': {
+    who: 'signed-in',
+    changes: true,
+    attempt: async () => {
+      await giveActorsPictures('avatar_picture_id');
+      return { url: '/settings/avatar/delete', fields: {}, state: actorPictures };
+    },
+  },
+  'POST /settings/cover/delete': {
+    who: 'signed-in',
+    changes: true,
+    attempt: async () => {
+      await giveActorsPictures('cover_picture_id');
+      return { url: '/settings/cover/delete', fields: {}, state: actorPictures };
+    },
+  },
+  'POST /posts/:id/cover': {
+    who: ['author'],
+    changes: true,
+    attempt: () => Promise.resolve({ url: `/posts/${post.id}/cover`, fields: {}, file: pictureFile('cover'), state: postCover }),
+  },
+  'POST /posts/:id/cover/delete': {
+    who: ['author'],
+    changes: true,
+    attempt: async () => {
+      await ctx.db('posts').where({ id: post.id }).update({ cover_picture_id: randomUUID() });
+      return { url: `/posts/${post.id}/cover/delete`, fields: {}, state: postCover };
+    },
+  },
 };
 
 type Layer = { route?: { path: unknown; methods: Record<string, boolean> }; handle: { stack?: Layer[] }; rawPath?: unknown };
@@ -350,10 +410,10 @@ const actorsOf = (): Record<ActorName, { agent: ReturnType<typeof supertest.agen
 const allowed = (who: Who, actor: ActorName) => (who === 'public' ? true : who === 'signed-in' || who === 'self' ? actor !== 'anonymous' : (who as string[]).includes(actor));
 
 /** A multipart body by hand, so the Content-Type can be spelled in any case. */
-function multipart(fields: Record<string, string>, file?: Buffer) {
+function multipart(fields: Record<string, string>, file?: FilePart) {
   const boundary = `walk${randomBytes(8).toString('hex')}`;
   const parts: Buffer[] = Object.entries(fields).map(([k, v]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  if (file) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="audio"; filename="take.mp3"\r\nContent-Type: audio/mpeg\r\n\r\n`), file, Buffer.from('\r\n'));
+  if (file) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`), file.body, Buffer.from('\r\n'));
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return { boundary, body: Buffer.concat(parts) };
 }
@@ -366,7 +426,8 @@ function send(agent: ReturnType<typeof supertest.agent>, t: Try, token: string |
   const fields = { ...(t.fields ?? {}), ...(token === undefined ? {} : { _csrf: token }) };
   if (body === 'natural' && t.json !== undefined) return (token === undefined ? req : req.set('X-CSRF-Token', token)).send(t.json as object);
   if (body === 'urlencoded' || (body === 'natural' && !t.file)) return req.type('form').send(fields);
-  const { boundary, body: raw } = multipart(fields, t.file || body !== 'natural' ? tone : undefined);
+  const file: FilePart = typeof t.file === 'object' ? t.file : { field: 'audio', name: 'take.mp3', type: 'audio/mpeg', body: tone };
+  const { boundary, body: raw } = multipart(fields, t.file || body !== 'natural' ? file : undefined);
   return req.set('Content-Type', `${body === 'natural' ? 'multipart/form-data' : body}; boundary=${boundary}`).send(raw);
 }
 
@@ -390,6 +451,9 @@ beforeAll(async () => {
     outboxId: await writeToOutbox(ctx.config.mail.transport === 'outbox' ? ctx.config.mail.dir : '', { from: 'walk@example.test', to: 'walk@example.test', subject: 'Walk', text: 'walk', html: '<p>walk</p>' }),
   };
   tone = await makeTone({ seconds: 2 });
+  picturePng = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#3366aa' } }).png().toBuffer();
+  const picture = await storePicture(ctx, 'song-cover', { buffer: picturePng, originalName: 'walk.png', field: 'cover' });
+  storedPictureUrl = `/images/song-cover/${picture.id}/300.webp`;
   const built = await buildPost(author, { genre: 'rock', instrument: 'guitar' }, { buffer: tone, name: 'idea.mp3' });
   post = { id: built.id, authorTrackId: (await ctx.db('posts').where({ id: built.id }).first()).author_track_id };
   part = await addContribution(contributor, post.id, { buffer: tone, name: 'bass.mp3' });

@@ -1,0 +1,24 @@
+import type { Response } from 'express';
+import type { Deps } from '../deps.js';
+import { MAX_PICTURE_BYTES } from '../pictures/kinds.js';
+import { songCoverView } from '../pictures/present.js';
+import type { PostSummary } from './queries.js';
+import { MUSICAL_KEYS } from './schemas.js';
+import { listGenres, listInstruments } from './taxonomy.js';
+
+/** The song's edit page: its details form and its cover art form (each may come back with errors). */
+export async function renderEditPage({ db }: Pick<Deps, 'db'>, res: Response, status: number, post: PostSummary, values: Record<string, unknown>, errors: Record<string, string>): Promise<void> {
+  const [genres, instruments] = await Promise.all([listGenres(db), listInstruments(db)]);
+  res.status(status).render('posts/edit', {
+    title: `Edit ${post.title}`,
+    postId: post.id,
+    postTitle: post.title,
+    values,
+    errors,
+    genres,
+    instruments,
+    keys: MUSICAL_KEYS,
+    cover: { ...songCoverView({ coverPictureId: post.cover_picture_id, title: post.title, genre: post.genre_name }), uploaded: post.cover_picture_id !== null },
+    maxPictureMb: MAX_PICTURE_BYTES / 1024 / 1024,
+  });
+}
