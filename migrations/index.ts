@@ -22,6 +22,9 @@ import * as createPendingUploads from './20261202000000_create_pending_uploads.j
 import * as createNicknameHistory from './20261202040000_create_nickname_history.js';
 import * as createMusicianTags from './20261202040100_create_musician_tags.js';
 import * as indexSessionsUser from './20261202040200_index_sessions_user.js';
+import * as createLikes from './20261202050000_create_likes.js';
+import * as createFollows from './20261202050100_create_follows.js';
+import * as createPlaysPending from './20261202050200_create_plays_pending.js';
 
 /** Every migration in order; a new file is added here and never edited after it lands. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -48,4 +51,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261202040000_create_nickname_history': createNicknameHistory,
   '20261202040100_create_musician_tags': createMusicianTags,
   '20261202040200_index_sessions_user': indexSessionsUser,
+  '20261202050000_create_likes': createLikes,
+  '20261202050100_create_follows': createFollows,
+  '20261202050200_create_plays_pending': createPlaysPending,
 };
