@@ -2,7 +2,7 @@ import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, eventually, type TestContext } from '../../test/context.js';
 import { buildPost, buildUser, makeTone, type SignedIn } from '../../test/factories.js';
-import { playThresholdBytes } from './plays.js';
+import { playThresholdBytes, sweepOldPlays } from './plays.js';
 
 let ctx: TestContext;
 let author: SignedIn;
@@ -87,5 +87,16 @@ describe('play counts', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(await mixerRow()).toEqual([100]);
     expect(await plays(long.postId)).toBe(before);
+  });
+});
+
+describe('the sweep of old plays', () => {
+  it('removes rows of hours gone by and keeps this hour', async () => {
+    await ctx.db('plays_pending').insert([
+      { listener: 'v:old', track_id: short.trackId, hour: ctx.db.raw(`date_trunc('hour', now()) - interval '3 hours'`), bytes: 10 },
+      { listener: 'v:now', track_id: short.trackId, hour: ctx.db.raw(`date_trunc('hour', now())`), bytes: 10 },
+    ]);
+    await sweepOldPlays(ctx.db);
+    expect(await ctx.db('plays_pending').whereIn('listener', ['v:old', 'v:now']).orderBy('listener').pluck('listener')).toEqual(['v:now']);
   });
 });
