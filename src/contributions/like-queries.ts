@@ -19,3 +19,14 @@ export async function likedContributionIds(db: Db, userId: number | undefined, i
   const liked: number[] = await db('contribution_likes').where('user_id', userId).whereIn('contribution_id', ids).pluck('contribution_id');
   return new Set(liked);
 }
+
+/** A musician leaving takes their likes on parts back first, so the parts' counters stay exact. */
+export async function takeBackAllContributionLikes(db: Db, userId: number): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx.raw(
+      `with gone as (delete from contribution_likes where user_id = ? returning contribution_id)
+       update contributions c set likes_count = c.likes_count - 1 from gone where c.id = gone.contribution_id`,
+      [userId],
+    );
+  });
+}

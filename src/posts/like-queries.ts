@@ -23,3 +23,14 @@ export async function likedPostIds(db: Db, userId: number | undefined, postIds: 
   const ids: number[] = await db('post_likes').where('user_id', userId).whereIn('post_id', postIds).pluck('post_id');
   return new Set(ids);
 }
+
+/** A musician leaving takes their likes back first, so the songs' counters stay exact. */
+export async function takeBackAllPostLikes(db: Db, userId: number): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx.raw(
+      `with gone as (delete from post_likes where user_id = ? returning post_id)
+       update posts p set likes_count = p.likes_count - 1 from gone where p.id = gone.post_id`,
+      [userId],
+    );
+  });
+}

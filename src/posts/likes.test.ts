@@ -86,3 +86,20 @@ describe('likes on parts', () => {
     expect(page.text).toMatch(new RegExp(`action="/contributions/${part.id}/like"[^]*?aria-pressed="true"[^]*?<span class="like-count">21</span>`));
   });
 });
+
+describe('a musician who leaves', () => {
+  it('takes their likes with them and the counters go down', async () => {
+    const post = await insertPost(ctx.db);
+    const part = await insertContribution(ctx.db, { postId: post.id });
+    const other = await insertUser(ctx.db);
+    await setPostLiked(ctx.db, other.id, post.id, true);
+    const leaver = await buildUser(ctx.app);
+    await leaver.agent.post(`/posts/${post.id}/like`).set('Accept', 'application/json').set('X-CSRF-Token', leaver.csrf).type('form').send({ on: '1' });
+    await leaver.agent.post(`/contributions/${part.id}/like`).set('Accept', 'application/json').set('X-CSRF-Token', leaver.csrf).type('form').send({ on: '1' });
+    expect(await likesOf(post.id)).toEqual({ counter: 2, rows: 2 });
+    const res = await leaver.agent.post('/settings/delete-account').type('form').send({ _csrf: leaver.csrf, password: leaver.password });
+    expect(res.status).toBe(303);
+    expect(await likesOf(post.id)).toEqual({ counter: 1, rows: 1 });
+    expect((await ctx.db('contributions').where({ id: part.id }).first('likes_count')).likes_count).toBe(0);
+  });
+});
