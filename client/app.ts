@@ -1,4 +1,5 @@
 import { csrfToken } from './csrf.js';
+import './likes.js';
 
 /**
  * Site-wide behaviour: a persistent mini player for every "play" button, and upload

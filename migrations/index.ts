@@ -27,6 +27,9 @@ import * as createOidcIdentities from './20261202030100_create_oidc_identities.j
 import * as createRateLimits from './20261202030200_create_rate_limits.js';
 import * as createAccountTokens from './20261202010000_create_account_tokens.js';
 import * as addPictures from './20261202020000_add_pictures.js';
+import * as createLikes from './20261202050000_create_likes.js';
+import * as createFollows from './20261202050100_create_follows.js';
+import * as createPlaysPending from './20261202050200_create_plays_pending.js';
 
 /** Every migration in order; a new file is added here and never edited after it lands. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -58,4 +61,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261202030200_create_rate_limits': createRateLimits,
   '20261202010000_create_account_tokens': createAccountTokens,
   '20261202020000_add_pictures': addPictures,
+  '20261202050000_create_likes': createLikes,
+  '20261202050100_create_follows': createFollows,
+  '20261202050200_create_plays_pending': createPlaysPending,
 };

@@ -15,6 +15,7 @@ import { detectTempoAndKey } from './posts/detect.js';
 import { giveUpOnTrack, processTrack } from './tracks/process.js';
 import { refundTrackAttempt, startTrackAttempt, takeStaleProcessingTracks } from './tracks/queries.js';
 import { sweepAbandonedUploads } from './tracks/pending-uploads.js';
+import { sweepOldPlays } from './tracks/plays.js';
 
 type Job<T> = PgBoss.JobWithMetadata<T>;
 
@@ -115,6 +116,8 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
     // Objects of uploads whose web process died before it could keep or remove them.
     const removed = await sweepAbandonedUploads(db, deps.storage, abandonedAfter);
     if (removed) log.warn({ removed }, 'removed the objects of uploads abandoned by a web process');
+    // Streamed bytes of hours gone by: no play can come of them any more.
+    await sweepOldPlays(db);
   };
   const timer = setInterval(() => void sweep().catch((err) => log.warn({ err }, 'sweep failed')), config.jobs.maintenanceSeconds * 1000);
   timer.unref();

@@ -1,7 +1,9 @@
+import { takeBackAllContributionLikes } from '../contributions/like-queries.js';
 import { findContributionById, listContributionIdsByContributor } from '../contributions/queries.js';
 import type { Deps } from '../deps.js';
 import { deleteSong } from '../mixes/delete-song.js';
 import { withdrawContribution } from '../mixes/withdraw.js';
+import { takeBackAllPostLikes } from '../posts/like-queries.js';
 import { findPostById, listPostIdsByAuthor } from '../posts/queries.js';
 import { trackFolder } from '../storage/keys.js';
 import { deletePrefix } from '../storage/s3.js';
@@ -47,6 +49,10 @@ export async function deleteAccount(
 
   // The avatar and profile cover (each song's cover art went with its song).
   await removeProfilePictures(actor.id, deps);
+
+  // Their likes leave with them, counters moved (the row's cascade alone would leave them high).
+  await takeBackAllPostLikes(db, actor.id);
+  await takeBackAllContributionLikes(db, actor.id);
 
   const strayTrackIds = await listTrackIdsOfOwner(db, actor.id);
   await deleteUserRow(db, actor.id);

@@ -14,6 +14,8 @@ export interface ContributionRow {
   alignment_status: 'aligned' | 'unsure' | null;
   proposed_offset_ms: number | null;
   alignment_confidence: number | null;
+  likes_count: number;
+  plays_count: number;
   created_at: Date;
 }
 
@@ -26,7 +28,7 @@ export interface ContributionView extends ContributionRow {
   track: TrackRow;
 }
 
-const contributionColumns = ['id', 'post_id', 'contributor_id', 'track_id', 'instrument_id', 'note', 'included', 'alignment_status', 'proposed_offset_ms', 'alignment_confidence', 'created_at'] as const satisfies ReadonlyArray<keyof ContributionRow>;
+const contributionColumns = ['id', 'post_id', 'contributor_id', 'track_id', 'instrument_id', 'note', 'included', 'alignment_status', 'proposed_offset_ms', 'alignment_confidence', 'likes_count', 'plays_count', 'created_at'] as const satisfies ReadonlyArray<keyof ContributionRow>;
 
 /** Inserts the part only: the caller moves the post's counter (posts/queries.ts) in the same transaction. */
 export async function insertContribution(db: Db, c: Pick<ContributionRow, 'post_id' | 'contributor_id' | 'track_id' | 'instrument_id' | 'note'>): Promise<ContributionRow> {

@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloneDatabase } from '../../test/context.js';
 import { contributionsByMusicianQuery, contributionsOfPostQuery } from '../contributions/queries.js';
 import { mixVersionsQuery, recipesQuery, staleRenderingVersionsQuery } from '../mixes/queries.js';
-import { newestPostsQuery } from '../posts/queries.js';
+import { likedPostsQuery, newestPostsQuery } from '../posts/queries.js';
 import { staleProcessingTracksQuery } from '../tracks/queries.js';
+import { followListQuery } from '../users/follow-queries.js';
 import { createDb, type Db } from './knex.js';
 
 /**
@@ -19,8 +20,11 @@ const CONTRIBUTIONS = 150_000;
 const LONG_HISTORY = 500;
 const VERSIONED = 10_000;
 const RECIPE_ROWS = 6;
+/** Likes and follows: a few per musician, and one musician (user 42) with many of each. */
+const LIKES = 200_000;
+const FOLLOWS = 100_000;
 
-const BIG_TABLES = ['users', 'posts', 'tracks', 'contributions', 'mix_versions', 'mix_version_tracks'];
+const BIG_TABLES = ['users', 'posts', 'tracks', 'contributions', 'mix_versions', 'mix_version_tracks', 'post_likes', 'follows'];
 
 let db: Db;
 let ids: { commonGenre: number; rareGenre: number; instrument: number; shownVersions: number[] };
@@ -76,6 +80,16 @@ async function insertRows(db: Knex.Transaction) {
   await step('recipes', `insert into mix_version_tracks (mix_version_id, track_id, contribution_id, role, musician, instrument, position)
     select v.id, md5('c' || (v.id * ${RECIPE_ROWS} + p) % ${CONTRIBUTIONS} + 1)::uuid, null, 'contribution', 'user1', 'Bass', p
     from mix_versions v, generate_series(0, ${RECIPE_ROWS - 1}) p`);
+  await step('likes', `insert into post_likes (user_id, post_id, created_at)
+    select 1 + i % ${USERS}, 1 + (i * 13) % ${POSTS}, now() - i * interval '10 seconds' from generate_series(1, ${LIKES}) i
+    union all select 42, i, now() - i * interval '1 second' from generate_series(1, 5000) i
+    on conflict do nothing`);
+  await step('follows', `insert into follows (follower_id, followed_id, created_at)
+    select 1 + i % ${USERS}, 1 + (i * 7919) % ${USERS}, now() - i * interval '10 seconds' from generate_series(1, ${FOLLOWS}) i
+    where 1 + i % ${USERS} <> 1 + (i * 7919) % ${USERS}
+    union all select i, 42, now() - i * interval '1 second' from generate_series(1, 3000) i where i <> 42
+    union all select 42, i, now() - i * interval '1 second' from generate_series(5000, 8000) i
+    on conflict do nothing`);
   console.log(`inserted: ${steps.join(', ')}`);
 }
 
@@ -111,6 +125,12 @@ describe('list queries on a seeded database', () => {
     ['instrument page', () => newestPostsQuery(db, { limit: page, instrumentId: ids.instrument })],
     ['profile: songs', () => newestPostsQuery(db, { limit: page, authorId: 42 })],
     ['profile: parts', () => contributionsByMusicianQuery(db, 42, 30)],
+    ['profile: liked songs', () => likedPostsQuery(db, 42, { limit: page })],
+    ['profile: liked songs, an older page', () => likedPostsQuery(db, 42, { limit: page, before: { createdAt: new Date(Date.now() - 2000_000), id: 2000 } })],
+    ['profile: followers', () => followListQuery(db, 42, 'followers', { limit: page })],
+    ['profile: followers, an older page', () => followListQuery(db, 42, 'followers', { limit: page, before: { createdAt: new Date(Date.now() - 1000_000), id: 1000 } })],
+    ['profile: following', () => followListQuery(db, 42, 'following', { limit: page })],
+    ['profile: following, an older page', () => followListQuery(db, 42, 'following', { limit: page, before: { createdAt: new Date(Date.now() - 6000_000), id: 6000 } })],
     ['post page: parts', () => contributionsOfPostQuery(db, 1)],
     ['post page: versions', () => mixVersionsQuery(db, 1, { limit: 11 })],
     ['older versions page', () => mixVersionsQuery(db, 1, { limit: 11, before: 250 })],

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.js';
 import { listNewestPosts, type PostFilter } from '../posts/queries.js';
 import { findGenreBySlug, findInstrumentBySlug } from '../posts/taxonomy.js';
-import { presentPostCard } from '../posts/view-models.js';
+import { postCards } from '../posts/cards.js';
 import { NotFound } from '../web/errors.js';
 import { decodeCursor, page } from '../web/pagination.js';
 
@@ -20,7 +20,7 @@ export function feedRoutes({ db }: Deps): Router {
       title: heading.title,
       heading: before ? `${heading.name}: older songs` : heading.name,
       subtitle: heading.subtitle ?? null,
-      posts: items.map(presentPostCard),
+      posts: await postCards(db, items, req.user),
       olderUrl: next ? `${req.path}?before=${next}` : null,
       isFirstPage: !before,
       isHome: req.path === '/',

@@ -1,4 +1,5 @@
 import { alignmentText } from '../contributions/align.js';
+import { likedContributionIds } from '../contributions/like-queries.js';
 import { canDeleteContribution, canEditContribution, canSeeTrackWarnings } from '../contributions/policies.js';
 import { listContributionsOfPost, type ContributionView } from '../contributions/queries.js';
 import type { Db } from '../db/knex.js';
@@ -8,6 +9,7 @@ import type { RecipeTrack } from '../mixes/queries.js';
 import { findTrackById, type TrackRow } from '../tracks/queries.js';
 import { bpmDiffers, keyDiffers } from '../posts/detect.js';
 import { canContribute, canDeletePost, canEditPost, canMixPost } from '../posts/policies.js';
+import { likedPostIds } from '../posts/like-queries.js';
 import type { PostSummary } from '../posts/queries.js';
 import { listInstruments } from '../posts/taxonomy.js';
 import { presentPostPage, presentTrack } from '../posts/view-models.js';
@@ -22,6 +24,7 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer) {
     mixVersionPage(db, post, { limit: VERSIONS_ON_POST_PAGE }),
     listInstruments(db),
   ]);
+  const [likedSong, likedParts] = await Promise.all([likedPostIds(db, viewer?.id, [post.id]), likedContributionIds(db, viewer?.id, contributions.map((c) => c.id))]);
   // The foreign key keeps the author track as long as its post.
   if (!authorTrack) throw new Error(`post ${post.id} has no author track`);
   // The mixer starts from the master that plays (the current version), else the newest.
@@ -36,6 +39,8 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer) {
     contributor: { nickname: c.contributor_nickname, url: `/users/${encodeURIComponent(c.contributor_nickname)}` },
     note: c.note,
     included: c.included,
+    like: { url: `/contributions/${c.id}/like`, count: c.likes_count, liked: likedParts.has(c.id), label: `${c.instrument_name} by ${c.contributor_nickname}` },
+    plays: c.plays_count,
     track: trackView(c.track),
     canDelete: canDeleteContribution(viewer, c, post),
     canEdit: canEditContribution(viewer, c),
@@ -71,7 +76,7 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer) {
   };
 
   return {
-    ...presentPostPage(post, authorTrack, viewer),
+    ...presentPostPage(post, authorTrack, viewer, likedSong.has(post.id)),
     authorTrack: trackView(authorTrack),
     hasMaster: Boolean(post.master_track_id),
     contributionGroups: [...groups.values()],

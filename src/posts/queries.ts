@@ -203,3 +203,25 @@ export async function setCurrentMaster(trx: Db, id: number, version: { id: numbe
 export async function listPostIdsByAuthor(db: Db, authorId: number): Promise<number[]> {
   return db('posts').where({ author_id: authorId }).orderBy('id').pluck('id');
 }
+
+/** The songs a musician liked, newest like first; keyset on (liked_at, id). The EXPLAIN test reads it. */
+export function likedPostsQuery(db: Db, userId: number, { before, limit }: { before?: Cursor | undefined; limit: number }) {
+  const q = summaries(db)
+    .join('post_likes as l', 'l.post_id', 'p.id')
+    .select('l.created_at as liked_at')
+    .where('l.user_id', userId)
+    .orderBy([{ column: 'l.created_at', order: 'desc' }, { column: 'l.post_id', order: 'desc' }])
+    .limit(limit);
+  if (before) q.whereRaw('(l.created_at, l.post_id) < (?, ?)', [before.createdAt, before.id]);
+  return q;
+}
+
+export async function listLikedPosts(db: Db, userId: number, options: { before?: Cursor | undefined; limit: number }): Promise<Array<PostSummary & { liked_at: Date }>> {
+  const rows: Array<PostSummary & { liked_at: Date }> = await likedPostsQuery(db, userId, options);
+  return rows;
+}
+
+/** One more play of the song whose author track or current master this is (src/contributions/plays.ts). */
+export async function movePlaysCountOfTrack(trx: Db, trackId: string): Promise<void> {
+  await trx('posts').where('author_track_id', trackId).orWhere('master_track_id', trackId).increment('plays_count', 1);
+}

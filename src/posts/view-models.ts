@@ -4,7 +4,7 @@ import { formatDate, formatDuration, timeAgo } from '../web/format.js';
 import type { PostSummary } from './queries.js';
 
 /** What a post card in a list shows. */
-export function presentPostCard(p: PostSummary) {
+export function presentPostCard(p: PostSummary, liked = false) {
   return {
     id: p.id,
     url: `/posts/${p.id}`,
@@ -18,7 +18,8 @@ export function presentPostCard(p: PostSummary) {
     duration: formatDuration(p.duration_ms),
     streamUrl: `/tracks/${p.play_track_id}/stream`,
     ago: timeAgo(p.created_at),
-    likes: p.likes_count,
+    like: { url: `/posts/${p.id}/like`, count: p.likes_count, liked, label: p.title },
+    plays: p.plays_count,
     contributions: p.contributions_count,
   };
 }
@@ -39,10 +40,10 @@ export function presentTrack(t: TrackRow) {
   };
 }
 
-export function presentPostPage(p: PostSummary, authorTrack: TrackRow, viewer: Express.User | undefined) {
+export function presentPostPage(p: PostSummary, authorTrack: TrackRow, viewer: Express.User | undefined, liked = false) {
   return {
     post: {
-      ...presentPostCard(p),
+      ...presentPostCard(p, liked),
       description: p.description,
       createdOn: formatDate(p.created_at),
       isAuthor: viewer?.id === p.author_id,

@@ -1,12 +1,18 @@
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.js';
 import { byteRange } from '../storage/range.js';
 import { getObject } from '../storage/s3.js';
 import { cleanFileName } from '../web/clean-input.js';
 import { NotFound } from '../web/errors.js';
+import { listenerKey, playThresholdBytes, recordStreamedBytes } from './plays.js';
 import { findTrackById, type TrackRow } from './queries.js';
+
+/** What the app does when a stream becomes a play: the parts above move their counters (app.ts wires it). */
+export interface TrackHooks {
+  onPlay?: (trx: Deps['db'], trackId: string) => Promise<void>;
+}
 
 /**
  * Audio goes through the app rather than as a redirect to a presigned S3 URL: the bucket
@@ -15,7 +21,7 @@ import { findTrackById, type TrackRow } from './queries.js';
  * through the instances; nginx streams it unbuffered, and a CDN in front (MEDIA_ORIGIN)
  * is the step when that matters.
  */
-export function trackRoutes({ db, storage }: Deps): Router {
+export function trackRoutes({ db, storage, config }: Deps, hooks: TrackHooks = {}): Router {
   const router = Router();
 
   const loadTrack = async (id: string | undefined): Promise<TrackRow> => {
@@ -42,13 +48,28 @@ export function trackRoutes({ db, storage }: Deps): Router {
     if (range.kind === 'whole') {
       res.set('Content-Length', String(size));
       if (req.method === 'HEAD') return res.end();
-      return sendObject(res, key);
+      return sendObject(res, key, undefined, playCounter(req, track, size));
     }
     const { start, end } = range;
     res.status(206).set({ 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': String(end - start + 1) });
     if (req.method === 'HEAD') return res.end();
-    return sendObject(res, key, `bytes=${start}-${end}`);
+    return sendObject(res, key, `bytes=${start}-${end}`, playCounter(req, track, size));
   });
+
+  /**
+   * Adds what a stream response sent to the listener's total (src/tracks/plays.ts). The mixer
+   * fetch()es every part whole to decode it (Sec-Fetch-Dest: empty): that is loading the page,
+   * not listening, so only the player's <audio> requests (and clients that send no such header) count.
+   */
+  function playCounter(req: Request, track: TrackRow, size: number): ((bytes: number) => void) | undefined {
+    const thresholdBytes = playThresholdBytes(size, track.duration_ms);
+    if (!hooks.onPlay || thresholdBytes === undefined || req.get('sec-fetch-dest') === 'empty') return undefined;
+    const listener = listenerKey(req, config.sessionSecret);
+    const onPlay = hooks.onPlay;
+    return (bytes) => {
+      recordStreamedBytes(db, { listener, trackId: track.id, bytes, thresholdBytes }, onPlay).catch((err: unknown) => req.log.warn({ err, trackId: track.id }, 'play not recorded'));
+    };
+  }
 
   router.get('/tracks/:id/download', async (req, res) => {
     const track = await loadTrack(req.params.id);
@@ -65,12 +86,19 @@ export function trackRoutes({ db, storage }: Deps): Router {
     return sendObject(res, track.peaks_key);
   });
 
-  async function sendObject(res: Response, key: string, range?: string): Promise<void> {
+  async function sendObject(res: Response, key: string, range?: string, sent?: (bytes: number) => void): Promise<void> {
     const object = await getObject(storage, key, range);
+    const body = object.Body as Readable;
+    // Bytes handed to the response; a client gone mid-stream stops the flow, so this is what it got
+    // (give or take the one chunk in flight).
+    let bytes = 0;
+    if (sent) body.on('data', (chunk: Buffer) => (bytes += chunk.length));
     // A client that goes away mid-stream ends the pipeline; that is not an error worth a 500.
-    await pipeline(object.Body as Readable, res).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw err;
-    });
+    await pipeline(body, res)
+      .catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw err;
+      })
+      .finally(() => sent?.(bytes));
   }
 
   return router;

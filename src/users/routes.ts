@@ -1,46 +1,78 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.js';
 import { listContributionsByMusician } from '../contributions/queries.js';
-import { listNewestPosts } from '../posts/queries.js';
-import { presentPostCard } from '../posts/view-models.js';
-import { NotFound } from '../web/errors.js';
+import { postCards } from '../posts/cards.js';
+import { listLikedPosts, listNewestPosts } from '../posts/queries.js';
+import { requireUser } from '../web/auth-guard.js';
+import { NotFound, ValidationFailed } from '../web/errors.js';
 import { formatDate, formatDuration, timeAgo } from '../web/format.js';
-import { decodeCursor, page } from '../web/pagination.js';
+import { decodeCursor, encodeCursor, page } from '../web/pagination.js';
+import { answerToggle, readToggle } from '../web/toggle.js';
+import { countFollows, isFollowing, listFollows, setFollowing } from './follow-queries.js';
 import { findNicknameNow, listMusicianTags } from './profile-queries.js';
 import { avatarView, profileCoverView } from '../pictures/present.js';
 import { findProfilePictures } from './picture-queries.js';
-import { findUserByNickname } from './queries.js';
+import { findUserByNickname, type UserRow } from './queries.js';
 
 const PAGE_SIZE = 20;
+type Tab = 'songs' | 'liked' | 'followers' | 'following';
 
 export function userRoutes({ db }: Deps): Router {
   const router = Router();
 
+  /** The musician a URL names; a name they gave up moves for good (301) to their page now, tab and query kept. */
+  async function loadProfileUser(req: Request, res: Response, tab: Tab): Promise<UserRow | undefined> {
+    const nickname = String(req.params.nickname);
+    const user = await findUserByNickname(db, nickname);
+    if (user) return user;
+    const now = await findNicknameNow(db, nickname);
+    if (!now) throw new NotFound('There is no musician with that name.');
+    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+    res.redirect(301, `/users/${encodeURIComponent(now)}${tab === 'songs' ? '' : `/${tab}`}${query}`);
+    return undefined;
+  }
+
+  /** The header every tab shares: who they are, counts, the follow button, the tab links. */
+  async function profileHead(req: Request, user: UserRow, tab: Tab) {
+    const [tags, counts, following, pictures] = await Promise.all([listMusicianTags(db, user.id), countFollows(db, user.id), isFollowing(db, req.user?.id, user.id), findProfilePictures(db, user.id)]);
+    const base = `/users/${encodeURIComponent(user.nickname)}`;
+    return {
+      nickname: user.nickname,
+      url: base,
+      bio: user.bio,
+      joined: formatDate(user.created_at),
+      isSelf: req.user?.id === user.id,
+      instruments: tags.instruments.map((t) => ({ name: t.name, url: `/instruments/${t.slug}` })),
+      genres: tags.genres.map((t) => ({ name: t.name, url: `/genres/${t.slug}` })),
+      avatar: avatarView({ avatarPictureId: pictures.avatar_picture_id, nickname: user.nickname }),
+      cover: profileCoverView({ coverPictureId: pictures.cover_picture_id, nickname: user.nickname }),
+      followers: counts.followers,
+      following: counts.following,
+      // Visitors see the button too: it posts, and the guard sends them to log in.
+      follow: req.user?.id === user.id ? null : { url: `${base}/follow`, on: following, signedIn: Boolean(req.user) },
+      back: req.originalUrl,
+      tab,
+      tabs: [
+        { tab: 'songs', label: 'Songs', url: base },
+        { tab: 'liked', label: 'Liked', url: `${base}/liked` },
+        { tab: 'followers', label: `Followers · ${counts.followers}`, url: `${base}/followers` },
+        { tab: 'following', label: `Following · ${counts.following}`, url: `${base}/following` },
+      ],
+    };
+  }
+
   router.get('/users/:nickname', async (req, res) => {
-    const user = await findUserByNickname(db, req.params.nickname);
-    if (!user) {
-      // A name its musician gave up: the page moved for good, with its query (?before=) kept.
-      const now = await findNicknameNow(db, req.params.nickname);
-      if (now) return res.redirect(301, `/users/${encodeURIComponent(now)}${req.originalUrl.slice(req.path.length)}`);
-      throw new NotFound('There is no musician with that name.');
-    }
+    const user = await loadProfileUser(req, res, 'songs');
+    if (!user) return;
     const rows = await listNewestPosts(db, { authorId: user.id, before: decodeCursor(req.query.before), limit: PAGE_SIZE + 1 });
     const { items, next } = page(rows, PAGE_SIZE);
-    const [parts, tags, pictures] = await Promise.all([listContributionsByMusician(db, user.id, 30), listMusicianTags(db, user.id), findProfilePictures(db, user.id)]);
+    const parts = await listContributionsByMusician(db, user.id, 30);
+    const profile = await profileHead(req, user, 'songs');
     res.render('users/show', {
       title: user.nickname,
-      profile: {
-        nickname: user.nickname,
-        bio: user.bio,
-        joined: formatDate(user.created_at),
-        isSelf: req.user?.id === user.id,
-        instruments: tags.instruments.map((t) => ({ name: t.name, url: `/instruments/${t.slug}` })),
-        genres: tags.genres.map((t) => ({ name: t.name, url: `/genres/${t.slug}` })),
-        avatar: avatarView({ avatarPictureId: pictures.avatar_picture_id, nickname: user.nickname }),
-        cover: profileCoverView({ coverPictureId: pictures.cover_picture_id, nickname: user.nickname }),
-      },
-      posts: items.map(presentPostCard),
-      olderUrl: next ? `/users/${encodeURIComponent(user.nickname)}?before=${next}` : null,
+      profile,
+      posts: await postCards(db, items, req.user),
+      olderUrl: next ? `${profile.url}?before=${next}` : null,
       contributions: parts.map((c) => ({
         url: `/posts/${c.post_id}#contribution-${c.id}`,
         postTitle: c.post_title,
@@ -52,6 +84,48 @@ export function userRoutes({ db }: Deps): Router {
         ago: timeAgo(c.created_at),
       })),
     });
+  });
+
+  router.get('/users/:nickname/liked', async (req, res) => {
+    const user = await loadProfileUser(req, res, 'liked');
+    if (!user) return;
+    const rows = await listLikedPosts(db, user.id, { before: decodeCursor(req.query.before), limit: PAGE_SIZE + 1 });
+    const items = rows.slice(0, PAGE_SIZE);
+    const last = items.at(-1);
+    const profile = await profileHead(req, user, 'liked');
+    res.render('users/liked', {
+      title: `${user.nickname}: liked`,
+      profile,
+      posts: await postCards(db, items, req.user),
+      olderUrl: rows.length > PAGE_SIZE && last ? `${profile.url}/liked?before=${encodeCursor({ created_at: last.liked_at, id: last.id })}` : null,
+    });
+  });
+
+  for (const direction of ['followers', 'following'] as const) {
+    router.get(`/users/:nickname/${direction}`, async (req, res) => {
+      const user = await loadProfileUser(req, res, direction);
+      if (!user) return;
+      const rows = await listFollows(db, user.id, direction, { before: decodeCursor(req.query.before), limit: PAGE_SIZE + 1 });
+      const { items, next } = page(rows, PAGE_SIZE);
+      const profile = await profileHead(req, user, direction);
+      res.render('users/follows', {
+        title: `${user.nickname}: ${direction}`,
+        profile,
+        direction,
+        musicians: items.map((m) => ({ nickname: m.nickname, url: `/users/${encodeURIComponent(m.nickname)}`, bio: m.bio, since: timeAgo(m.created_at) })),
+        olderUrl: next ? `${profile.url}/${direction}?before=${next}` : null,
+      });
+    });
+  }
+
+  // on=1 follows, on=0 unfollows; twice the same changes nothing the second time.
+  router.post('/users/:nickname/follow', requireUser, async (req, res) => {
+    const user = await findUserByNickname(db, String(req.params.nickname));
+    if (!user) throw new NotFound('There is no musician with that name.');
+    const on = readToggle(req);
+    if (user.id === req.user!.id) throw new ValidationFailed({ on: 'You cannot follow yourself.' });
+    await setFollowing(db, req.user!.id, user.id, on);
+    answerToggle(req, res, { following: on, followers: (await countFollows(db, user.id)).followers }, `/users/${encodeURIComponent(user.nickname)}`);
   });
 
   return router;

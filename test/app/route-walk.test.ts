@@ -92,6 +92,12 @@ const giveActorsPictures = (column: 'avatar_picture_id' | 'cover_picture_id') =>
   ctx.db('users').whereIn('nickname', [author.nickname, contributor.nickname, stranger.nickname]).update({ [column]: ctx.db.raw('gen_random_uuid()') });
 const pictureFile = (field: string): FilePart => ({ field, name: 'picture.png', type: 'image/png', body: picturePng });
 const postCover = async () => (await ctx.db('posts').where({ id: post.id }).first('cover_picture_id')).cover_picture_id as string | null;
+/** The opposite of what the actor has now (like or follow), so an allowed try always changes something. */
+const flip = async (actor: Actor, table: string, where: Record<string, unknown>, userColumn: string) => {
+  if (!actor.nickname) return '1';
+  const user = await ctx.db('users').where({ nickname: actor.nickname }).first('id');
+  return (await count(table, { ...where, [userColumn]: user.id })) ? '0' : '1';
+};
 
 /** A part of the contributor's on the shared post, uploaded through the form; its row, track row and file. */
 async function freshPart() {
@@ -267,6 +273,31 @@ const table: Record<string, Entry> = {
   'GET /tracks/:id/download': { who: 'public', changes: false, url: () => `/tracks/${post.authorTrackId}/download` },
   'GET /tracks/:id/peaks.json': { who: 'public', changes: false, url: () => `/tracks/${post.authorTrackId}/peaks.json` },
   'GET /users/:nickname': { who: 'public', changes: false, url: () => `/users/${author.nickname}` },
+  'GET /users/:nickname/liked': { who: 'public', changes: false, url: () => `/users/${author.nickname}/liked` },
+  'GET /users/:nickname/followers': { who: 'public', changes: false, url: () => `/users/${author.nickname}/followers` },
+  'GET /users/:nickname/following': { who: 'public', changes: false, url: () => `/users/${author.nickname}/following` },
+  'POST /users/:nickname/follow': {
+    who: 'signed-in',
+    changes: true,
+    attempt: async (actor) => {
+      const target = (await ctx.db('users').where({ nickname: loginTarget.nickname }).first('id')).id as number;
+      return { url: `/users/${loginTarget.nickname}/follow`, fields: { on: await flip(actor, 'follows', { followed_id: target }, 'follower_id') }, state: () => count('follows', { followed_id: target }) };
+    },
+  },
+  'POST /posts/:id/like': {
+    who: 'signed-in',
+    changes: true,
+    attempt: async (actor) => ({ url: `/posts/${post.id}/like`, fields: { on: await flip(actor, 'post_likes', { post_id: post.id }, 'user_id') }, state: () => ctx.db('posts').where({ id: post.id }).first('likes_count') }),
+  },
+  'POST /contributions/:id/like': {
+    who: 'signed-in',
+    changes: true,
+    attempt: async (actor) => ({
+      url: `/contributions/${part.id}/like`,
+      fields: { on: await flip(actor, 'contribution_likes', { contribution_id: part.id }, 'user_id') },
+      state: () => ctx.db('contributions').where({ id: part.id }).first('likes_count'),
+    }),
+  },
   'GET /settings': { who: 'signed-in', changes: false, url: () => '/settings' },
   'POST /settings': {
     who: 'self',

@@ -1,0 +1,81 @@
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setContributionLiked } from '../../src/contributions/like-queries.js';
+import { setPostLiked } from '../../src/posts/like-queries.js';
+import { setFollowing } from '../../src/users/follow-queries.js';
+import { createTestContext, type TestContext } from '../context.js';
+import { insertContribution, insertPost, insertPosts, insertUser, type UserRow } from '../db-factories.js';
+import { buildUser, type SignedIn } from '../factories.js';
+
+/**
+ * Each list page runs the same number of SQL queries with 5 items as with 50: no query per
+ * card, per follower or per part. Counted with knex's 'query' event, for a signed-in viewer
+ * who liked some of what is shown (their pressed likes are part of the page).
+ */
+let ctx: TestContext;
+let viewer: SignedIn;
+let viewerId: number;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  viewer = await buildUser(ctx.app);
+  viewerId = (await ctx.db('users').where({ nickname: viewer.nickname }).first('id')).id as number;
+});
+afterAll(() => ctx?.close());
+
+async function queriesOf(url: string): Promise<number> {
+  let n = 0;
+  const count = () => n++;
+  ctx.db.on('query', count);
+  try {
+    const res = await viewer.agent.get(url);
+    expect(res.status, url).toBe(200);
+  } finally {
+    ctx.db.off('query', count);
+  }
+  return n;
+}
+
+/** A musician with `n` songs, `n` liked songs, `n` followers, following `n`. */
+async function musicianWith(db: Knex, n: number, genre: string): Promise<UserRow & { postId: number }> {
+  const user = await insertUser(db);
+  const posts = await insertPosts(db, n, { authorId: user.id, genre });
+  for (const p of posts) {
+    await setPostLiked(db, user.id, p.id, true);
+    await setPostLiked(db, viewerId, p.id, true);
+    const other = await insertUser(db);
+    await setFollowing(db, other.id, user.id, true);
+    await setFollowing(db, user.id, other.id, true);
+  }
+  const song = await insertPost(db, { authorId: user.id, genre });
+  for (let i = 0; i < n; i++) {
+    const part = await insertContribution(db, { postId: song.id });
+    if (i % 2) await setContributionLiked(db, viewerId, part.id, true);
+  }
+  return { ...user, postId: song.id };
+}
+
+describe('list pages run a bounded number of queries', () => {
+  it('the same with 5 items as with 50, page by page', async () => {
+    const small = await musicianWith(ctx.db, 5, 'jazz');
+    const homeSmall = await queriesOf('/');
+    const big = await musicianWith(ctx.db, 50, 'blues');
+    const pages = (m: UserRow & { postId: number }, genre: string) => ({
+      genre: `/genres/${genre}`,
+      profile: `/users/${m.nickname}`,
+      liked: `/users/${m.nickname}/liked`,
+      followers: `/users/${m.nickname}/followers`,
+      following: `/users/${m.nickname}/following`,
+      'post page with its parts': `/posts/${m.postId}`,
+    });
+    const counts: Record<string, [number, number]> = { home: [homeSmall, await queriesOf('/')] };
+    const smallPages = pages(small, 'jazz');
+    const bigPages = pages(big, 'blues');
+    for (const name of Object.keys(smallPages) as Array<keyof typeof smallPages>) counts[name] = [await queriesOf(smallPages[name]), await queriesOf(bigPages[name])];
+    console.log('queries per page (5 items, 50 items):', counts);
+    for (const [name, [five, fifty]] of Object.entries(counts)) {
+      expect(five, name).toBeGreaterThan(0);
+      expect(fifty, `${name}: ${five} queries with 5 items, ${fifty} with 50`).toBe(five);
+    }
+  });
+});
