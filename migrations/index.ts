@@ -22,6 +22,8 @@ import * as createPendingUploads from './20261202000000_create_pending_uploads.j
 import * as createNicknameHistory from './20261202040000_create_nickname_history.js';
 import * as createMusicianTags from './20261202040100_create_musician_tags.js';
 import * as indexSessionsUser from './20261202040200_index_sessions_user.js';
+import * as enablePgTrgm from './20261202060000_enable_pg_trgm.js';
+import * as indexSearch from './20261202060100_index_search.js';
 
 /** Every migration in order; a new file is added here and never edited after it lands. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -48,4 +50,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261202040000_create_nickname_history': createNicknameHistory,
   '20261202040100_create_musician_tags': createMusicianTags,
   '20261202040200_index_sessions_user': indexSessionsUser,
+  '20261202060000_enable_pg_trgm': enablePgTrgm,
+  '20261202060100_index_search': indexSearch,
 };

@@ -13,6 +13,7 @@ import { touchSessionEvery } from './auth/session-touch.js';
 import { contributionEditRoutes } from './contributions/edit-routes.js';
 import { contributionRoutes, contributionUploadRoutes } from './contributions/routes.js';
 import { feedRoutes } from './feed/routes.js';
+import { searchRoutes } from './search/routes.js';
 import { mixRoutes } from './mixes/routes.js';
 import { songRoutes, takeUploadRoutes } from './mixes/song-routes.js';
 import { postPageRoutes } from './post-page/routes.js';
@@ -119,6 +120,7 @@ export function createApp(deps: Deps): express.Express {
   // 9. The product, one router per part.
   app.use(authRoutes(deps, passport));
   app.use(feedRoutes(deps));
+  app.use(searchRoutes(deps));
   app.use(postRoutes(deps));
   app.use(postPageRoutes(deps)); // after postRoutes: /posts/new is not a post id
   app.use(contributionRoutes(deps));

@@ -185,3 +185,11 @@ export async function setCurrentMaster(trx: Db, id: number, version: { id: numbe
 export async function listPostIdsByAuthor(db: Db, authorId: number): Promise<number[]> {
   return db('posts').where({ author_id: authorId }).orderBy('id').pluck('id');
 }
+
+/** The posts with these ids, in the order given (a search's ranking); missing ids are skipped. */
+export async function listPostSummariesByIds(db: Db, ids: number[]): Promise<PostSummary[]> {
+  if (ids.length === 0) return [];
+  const rows: PostSummary[] = await summaries(db).whereIn('p.id', ids);
+  const byId = new Map(rows.map((r) => [Number(r.id), r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
