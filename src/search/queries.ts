@@ -38,24 +38,57 @@ function filtered(db: Db, s: SongSearch) {
   return q;
 }
 
-/** Nicknames like the words: misspelt (trigrams) or the start of one (any script). */
-function musiciansNamed(db: Db, words: string, limit: number) {
-  return db('users')
-    .select('id')
-    .whereRaw('? <% nickname', [words])
-    .orWhereRaw('lower(nickname) like ?', [`${escapeLike(words.toLowerCase())}%`])
-    .limit(limit);
+/**
+ * Ids of musicians named like the words: the start of a nickname (any script), or a misspelt
+ * one (trigrams, when the words make some). Two index reads, unioned: an OR of the two
+ * conditions would have PostgreSQL read the whole table.
+ */
+export function musiciansNamedQuery(db: Db, words: string, limit: number) {
+  const branches: Knex.QueryBuilder[] = [db('users').select('id').whereRaw('lower(nickname) like ?', [`${escapeLike(words.toLowerCase())}%`]).limit(limit)];
+  if (makesTrigrams(words)) branches.push(db('users').select('id').whereRaw('nickname % ?', [words]).orderByRaw('nickname <-> ?', [words]).limit(limit));
+  return db.from(db.raw(`(${branches.map(() => '?').join(' union ')}) as named`, branches)).select('id').limit(limit);
 }
 
-/** Genres or instruments (small seeded lists) whose name is like the words. */
-const taxonomyNamed = (db: Db, table: 'genres' | 'instruments', words: string) =>
-  db(table).select('id').whereRaw('? <% name', [words]).orWhereRaw('lower(name) like ?', [`${escapeLike(words.toLowerCase())}%`]);
+export async function findMusiciansNamed(db: Db, words: string, limit: number): Promise<number[]> {
+  if (!words) return [];
+  const rows: Array<{ id: string | number }> = await musiciansNamedQuery(db, words, limit);
+  return rows.map((r) => Number(r.id));
+}
+
+/**
+ * Whether pg_trgm can match the words by trigrams on any locale: it makes trigrams only of
+ * what the database's locale calls letters or digits, and under the C locale (the embedded
+ * cluster) Hangul is neither. A trigram search with no trigrams cannot use its index (the
+ * table would be read whole), so words without a Latin letter or digit are matched by the
+ * word index alone, which splits Korean in every locale.
+ */
+export const makesTrigrams = (words: string) => /[\p{Script=Latin}\p{Nd}]/u.test(words);
+
+export interface TaxonomyMatch {
+  genreIds: number[];
+  instrumentIds: number[];
+}
+
+/** What the words name besides songs, looked up first (each a small bounded query). */
+export interface Named extends TaxonomyMatch {
+  /** Musicians whose nickname is like the words: their songs match too. */
+  musicianIds: number[];
+}
+
+/** Genres and instruments (small seeded lists) whose name is like the words: one query. */
+export async function matchTaxonomy(db: Db, words: string): Promise<TaxonomyMatch> {
+  if (!words) return { genreIds: [], instrumentIds: [] };
+  const like = `${escapeLike(words.toLowerCase())}%`;
+  const named = (table: 'genres' | 'instruments') => db(table).select(db.raw('? as kind', [table]), 'id').whereRaw('lower(name) like ?', [like]).orWhereRaw('? <% name', [words]);
+  const rows: Array<{ kind: string; id: number }> = await named('genres').unionAll(named('instruments'), true);
+  return { genreIds: rows.filter((r) => r.kind === 'genres').map((r) => r.id), instrumentIds: rows.filter((r) => r.kind === 'instruments').map((r) => r.id) };
+}
 
 /**
  * The ranked ids of songs matching a search: exact title first, then the sum of how each way
  * matched. The EXPLAIN test (src/db/explain.test.ts) plans this builder.
  */
-export function songSearchQuery(db: Db, s: SongSearch, { limit, offset }: { limit: number; offset: number }) {
+export function songSearchQuery(db: Db, s: SongSearch, named: Named, { limit, offset }: { limit: number; offset: number }) {
   const newest = [{ column: 'p.created_at', order: 'desc' as const }, { column: 'p.id', order: 'desc' as const }];
   const branches: Knex.QueryBuilder[] = [];
   if (!s.words) {
@@ -71,17 +104,22 @@ export function songSearchQuery(db: Db, s: SongSearch, { limit, offset }: { limi
           .limit(CANDIDATES),
       );
     }
-    branches.push(
-      filtered(db, s)
-        .select('p.id', db.raw('word_similarity(?, p.title) as score', [s.words]))
-        .whereRaw('? <% p.title', [s.words])
-        .orderBy('score', 'desc')
-        .limit(CANDIDATES),
-      filtered(db, s).select('p.id', db.raw('0.8::real as score')).whereIn('p.author_id', musiciansNamed(db, s.words, 20)).orderBy(newest).limit(CANDIDATES),
-      filtered(db, s).select('p.id', db.raw('0.3::real as score')).whereIn('p.genre_id', taxonomyNamed(db, 'genres', s.words)).orderBy(newest).limit(CANDIDATES),
-      filtered(db, s).select('p.id', db.raw('0.3::real as score')).whereIn('p.instrument_id', taxonomyNamed(db, 'instruments', s.words)).orderBy(newest).limit(CANDIDATES),
-    );
+    if (makesTrigrams(s.words)) {
+      branches.push(
+        filtered(db, s)
+          .select('p.id', db.raw('word_similarity(?, p.title) as score', [s.words]))
+          .whereRaw('? <% p.title', [s.words])
+          .orderBy('score', 'desc')
+          .limit(CANDIDATES),
+      );
+    }
+    if (named.musicianIds.length) branches.push(filtered(db, s).select('p.id', db.raw('0.8::real as score')).whereIn('p.author_id', named.musicianIds).orderBy(newest).limit(CANDIDATES));
+    // A word naming a genre or instrument ("jazz", "guitr") brings that genre's newest songs, ranked low.
+    for (const id of named.genreIds) branches.push(filtered(db, s).select('p.id', db.raw('0.3::real as score')).where('p.genre_id', id).orderBy(newest).limit(CANDIDATES));
+    for (const id of named.instrumentIds) branches.push(filtered(db, s).select('p.id', db.raw('0.3::real as score')).where('p.instrument_id', id).orderBy(newest).limit(CANDIDATES));
   }
+  // Words that are all punctuation ("%") name nothing: an empty page, from a query of the same shape.
+  if (branches.length === 0) branches.push(filtered(db, s).select('p.id', db.raw('0::real as score')).whereRaw('false'));
   const candidates = db.raw(`(${branches.map(() => '?').join(' union all ')}) as c`, branches);
   return db
     .from(candidates)
@@ -93,8 +131,8 @@ export function songSearchQuery(db: Db, s: SongSearch, { limit, offset }: { limi
     .offset(offset);
 }
 
-export async function searchSongIds(db: Db, s: SongSearch, pageOf: { limit: number; offset: number }): Promise<number[]> {
-  const rows: Array<{ id: string | number }> = await songSearchQuery(db, s, pageOf);
+export async function searchSongIds(db: Db, s: SongSearch, named: Named, pageOf: { limit: number; offset: number }): Promise<number[]> {
+  const rows: Array<{ id: string | number }> = await songSearchQuery(db, s, named, pageOf);
   return rows.map((r) => Number(r.id));
 }
 
@@ -107,14 +145,11 @@ export interface MusicianMatch {
 }
 
 /** Musicians named like the words or playing an instrument named like them; `instrumentId` keeps only its players. */
-export function musicianSearchQuery(db: Db, { words, instrumentId }: { words: string; instrumentId?: number | undefined }, limit: number) {
+export function musicianSearchQuery(db: Db, { words, instrumentId }: { words: string; instrumentId?: number | undefined }, taxonomy: TaxonomyMatch, limit: number) {
   const branches: Knex.QueryBuilder[] = [];
   if (words) {
-    branches.push(
-      db('users').select('id').whereRaw('? <% nickname', [words]).limit(CANDIDATES),
-      db('users').select('id').whereRaw('lower(nickname) like ?', [`${escapeLike(words.toLowerCase())}%`]).limit(CANDIDATES),
-      db('user_instruments').select('user_id as id').whereIn('instrument_id', taxonomyNamed(db, 'instruments', words)).limit(CANDIDATES),
-    );
+    branches.push(musiciansNamedQuery(db, words, CANDIDATES));
+    if (taxonomy.instrumentIds.length) branches.push(db('user_instruments').select('user_id as id').whereIn('instrument_id', taxonomy.instrumentIds).limit(CANDIDATES));
   } else if (instrumentId !== undefined) {
     branches.push(db('user_instruments').select('user_id as id').where('instrument_id', instrumentId).limit(CANDIDATES));
   } else {
@@ -136,8 +171,8 @@ export function musicianSearchQuery(db: Db, { words, instrumentId }: { words: st
   return q;
 }
 
-export async function searchMusicians(db: Db, search: { words: string; instrumentId?: number | undefined }, limit: number): Promise<MusicianMatch[]> {
-  const q = musicianSearchQuery(db, search, limit);
+export async function searchMusicians(db: Db, search: { words: string; instrumentId?: number | undefined }, taxonomy: TaxonomyMatch, limit: number): Promise<MusicianMatch[]> {
+  const q = musicianSearchQuery(db, search, taxonomy, limit);
   if (!q) return [];
   const rows: Array<{ id: string | number; nickname: string; bio: string; instruments: string[] }> = await q;
   return rows.map((r) => ({ id: Number(r.id), nickname: r.nickname, bio: r.bio, instruments: r.instruments }));

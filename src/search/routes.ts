@@ -5,11 +5,13 @@ import { MUSICAL_KEYS } from '../posts/schemas.js';
 import { listGenres, listInstruments, listGenresWithCounts, listInstrumentsWithCounts } from '../posts/taxonomy.js';
 import { presentPostCard } from '../posts/view-models.js';
 import { BadRequest } from '../web/errors.js';
-import { MAX_RESULTS, searchMusicians, searchSongIds } from './queries.js';
+import { findMusiciansNamed, MAX_RESULTS, matchTaxonomy, searchMusicians, searchSongIds } from './queries.js';
 import { prefixQuery, searchSchema, type SearchInput } from './schemas.js';
 
 const PAGE_SIZE = 20;
 const MUSICIANS_SHOWN = 8;
+/** Songs by at most this many musicians named like the words join the results. */
+const AUTHORS_MATCHED = 20;
 
 export function searchRoutes({ db }: Deps): Router {
   const router = Router();
@@ -30,10 +32,11 @@ export function searchRoutes({ db }: Deps): Router {
 
     const search = { words: input.q, prefixQuery: prefixQuery(input.q), genreId: genre?.id, instrumentId: instrument?.id, bpmMin: input.bpmMin, bpmMax: input.bpmMax, key: input.key };
     const offset = (input.page - 1) * PAGE_SIZE;
+    const [taxonomy, musicianIds] = await Promise.all([matchTaxonomy(db, input.q), findMusiciansNamed(db, input.q, AUTHORS_MATCHED)]);
     const [ids, musicians] = await Promise.all([
-      searchSongIds(db, search, { limit: PAGE_SIZE + 1, offset }),
+      searchSongIds(db, search, { ...taxonomy, musicianIds }, { limit: PAGE_SIZE + 1, offset }),
       // Musicians on the first page only: a short list above the songs, not paginated with them.
-      input.page === 1 ? searchMusicians(db, { words: input.q, instrumentId: instrument?.id }, MUSICIANS_SHOWN) : Promise.resolve([]),
+      input.page === 1 ? searchMusicians(db, { words: input.q, instrumentId: instrument?.id }, taxonomy, MUSICIANS_SHOWN) : Promise.resolve([]),
     ]);
     const posts = await listPostSummariesByIds(db, ids.slice(0, PAGE_SIZE));
     const more = ids.length > PAGE_SIZE && offset + PAGE_SIZE < MAX_RESULTS;
