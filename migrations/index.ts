@@ -23,7 +23,11 @@ import * as createNicknameHistory from './20261202040000_create_nickname_history
 import * as createMusicianTags from './20261202040100_create_musician_tags.js';
 import * as indexSessionsUser from './20261202040200_index_sessions_user.js';
 import * as enablePgTrgm from './20261202060000_enable_pg_trgm.js';
-import * as indexSearch from './20261202060100_index_search.js';
+import * as indexPostsSearchWords from './20261202060100_index_posts_search_words.js';
+import * as indexPostsTitleTrgm from './20261202060200_index_posts_title_trgm.js';
+import * as indexUsersNicknameTrgm from './20261202060300_index_users_nickname_trgm.js';
+import * as indexUsersNicknamePrefix from './20261202060400_index_users_nickname_prefix.js';
+import * as indexUserInstrumentsInstrument from './20261202060500_index_user_instruments_instrument.js';
 
 /** Every migration in order; a new file is added here and never edited after it lands. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -51,5 +55,9 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261202040100_create_musician_tags': createMusicianTags,
   '20261202040200_index_sessions_user': indexSessionsUser,
   '20261202060000_enable_pg_trgm': enablePgTrgm,
-  '20261202060100_index_search': indexSearch,
+  '20261202060100_index_posts_search_words': indexPostsSearchWords,
+  '20261202060200_index_posts_title_trgm': indexPostsTitleTrgm,
+  '20261202060300_index_users_nickname_trgm': indexUsersNicknameTrgm,
+  '20261202060400_index_users_nickname_prefix': indexUsersNicknamePrefix,
+  '20261202060500_index_user_instruments_instrument': indexUserInstrumentsInstrument,
 };

@@ -24,7 +24,7 @@ export interface SongSearch {
 export const MAX_RESULTS = 200;
 const CANDIDATES = MAX_RESULTS + 1;
 
-// The same expression as posts_search_words_idx (migrations/20261202060100_index_search.ts).
+// The same expression as posts_search_words_idx (migrations/20261202060100_index_posts_search_words.ts).
 const WORDS = `to_tsvector('simple'::regconfig, p.title || ' ' || p.description)`;
 
 /** The song filters every way of matching shares. */

@@ -58,8 +58,8 @@ describe('search for songs', () => {
 
   it("finds a musician's songs by their nickname, and the musician with the instruments they play", async () => {
     const author = await insertUser(ctx.db, { nickname: uniq('Mingus') });
-    const bass = (await ctx.db('instruments').where({ slug: 'bass' }).first('id')) as { id: number };
-    await ctx.db('user_instruments').insert({ user_id: author.id, instrument_id: bass.id });
+    const [bassId]: number[] = await ctx.db('instruments').where({ slug: 'bass' }).pluck('id');
+    await ctx.db('user_instruments').insert({ user_id: author.id, instrument_id: bassId });
     const post = await insertPost(ctx.db, { authorId: author.id, title: 'Untitled sketch' });
     const html = await search({ q: author.nickname });
     expect(cardTitles(html)).toContain(post.title);
@@ -160,19 +160,19 @@ describe('genre and instrument index pages', () => {
   const countOf = (html: string, href: string) => new RegExp(`href="${href}"><span class="index-name">[^<]*</span> <span class="muted small">(\\d+) songs?<`).exec(html)?.[1];
 
   it('lists every genre with its song count, linking to its page', async () => {
-    const genres = (await ctx.db('genres').select('slug')) as Array<{ slug: string }>;
+    const genres: string[] = await ctx.db('genres').pluck('slug');
     await insertPosts(ctx.db, 3, { genre: 'reggae' });
     const html = (await supertest(ctx.app).get('/genres').expect(200)).text;
-    for (const g of genres) expect(html, g.slug).toContain(`href="/genres/${g.slug}"`);
+    for (const slug of genres) expect(html, slug).toContain(`href="/genres/${slug}"`);
     expect(countOf(html, '/genres/reggae')).toBe('3');
     expect(countOf(html, '/genres/country')).toBe('0');
   });
 
   it('lists every instrument with the count of songs started on it', async () => {
-    const instruments = (await ctx.db('instruments').select('slug')) as Array<{ slug: string }>;
+    const instruments: string[] = await ctx.db('instruments').pluck('slug');
     await insertPosts(ctx.db, 2, { instrument: 'woodwind' });
     const html = (await supertest(ctx.app).get('/instruments').expect(200)).text;
-    for (const i of instruments) expect(html, i.slug).toContain(`href="/instruments/${i.slug}"`);
+    for (const slug of instruments) expect(html, slug).toContain(`href="/instruments/${slug}"`);
     expect(countOf(html, '/instruments/woodwind')).toBe('2');
   });
 
