@@ -30,6 +30,12 @@ import * as addPictures from './20261202020000_add_pictures.js';
 import * as createLikes from './20261202050000_create_likes.js';
 import * as createFollows from './20261202050100_create_follows.js';
 import * as createPlaysPending from './20261202050200_create_plays_pending.js';
+import * as enablePgTrgm from './20261202060000_enable_pg_trgm.js';
+import * as indexPostsSearchWords from './20261202060100_index_posts_search_words.js';
+import * as indexPostsTitleTrgm from './20261202060200_index_posts_title_trgm.js';
+import * as indexUsersNicknameTrgm from './20261202060300_index_users_nickname_trgm.js';
+import * as indexUsersNicknamePrefix from './20261202060400_index_users_nickname_prefix.js';
+import * as indexUserInstrumentsInstrument from './20261202060500_index_user_instruments_instrument.js';
 
 /** Every migration in order; a new file is added here and never edited after it lands. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -64,4 +70,10 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261202050000_create_likes': createLikes,
   '20261202050100_create_follows': createFollows,
   '20261202050200_create_plays_pending': createPlaysPending,
+  '20261202060000_enable_pg_trgm': enablePgTrgm,
+  '20261202060100_index_posts_search_words': indexPostsSearchWords,
+  '20261202060200_index_posts_title_trgm': indexPostsTitleTrgm,
+  '20261202060300_index_users_nickname_trgm': indexUsersNicknameTrgm,
+  '20261202060400_index_users_nickname_prefix': indexUsersNicknamePrefix,
+  '20261202060500_index_user_instruments_instrument': indexUserInstrumentsInstrument,
 };

@@ -19,6 +19,7 @@ import { countPlayOfTrack } from './contributions/plays.js';
 import { contributionRoutes, contributionUploadRoutes } from './contributions/routes.js';
 import { feedRoutes } from './feed/routes.js';
 import { devMailRoutes } from './mail/routes.js';
+import { searchRoutes } from './search/routes.js';
 import { mixRoutes } from './mixes/routes.js';
 import { songRoutes, takeUploadRoutes } from './mixes/song-routes.js';
 import { postPageRoutes } from './post-page/routes.js';
@@ -139,6 +140,7 @@ export function createApp(deps: Deps): express.Express {
   // The local outbox's reader exists only where the outbox is the transport (never in production).
   if (config.mail.transport === 'outbox' && config.env !== 'production') app.use(devMailRoutes(config.mail.dir));
   app.use(feedRoutes(deps));
+  app.use(searchRoutes(deps));
   app.use(postRoutes(deps));
   app.use(postPageRoutes(deps)); // after postRoutes: /posts/new is not a post id
   app.use(contributionRoutes(deps));

@@ -4,6 +4,9 @@ import { cloneDatabase } from '../../test/context.js';
 import { contributionsByMusicianQuery, contributionsOfPostQuery } from '../contributions/queries.js';
 import { mixVersionsQuery, recipesQuery, staleRenderingVersionsQuery } from '../mixes/queries.js';
 import { likedPostsQuery, newestPostsQuery } from '../posts/queries.js';
+import { genresWithCountsQuery, instrumentsWithCountsQuery } from '../posts/taxonomy.js';
+import { musicianSearchQuery, musiciansNamedQuery, songSearchQuery } from '../search/queries.js';
+import { prefixQuery } from '../search/schemas.js';
 import { staleProcessingTracksQuery } from '../tracks/queries.js';
 import { followListQuery } from '../users/follow-queries.js';
 import { createDb, type Db } from './knex.js';
@@ -50,8 +53,11 @@ async function insertRows(db: Knex.Transaction) {
     await db.raw(sql);
     steps.push(`${name} ${((Date.now() - t) / 1000).toFixed(1)} s`);
   };
+  // Nicknames as varied as real ones ("nora_3f9a1"): trigram search is planned from how common
+  // each trigram is, and 20 000 names sharing "user" would make every trigram look common.
   await step('users', `insert into users (id, email, nickname, password_hash, created_at)
-    select i, 'user' || i || '@example.test', 'user' || i, 'x', now() - i * interval '1 hour' from generate_series(1, ${USERS}) i`);
+    select i, 'user' || i || '@example.test', (array['ana','bruno','chloe','dae','eun','farid','gia','hana','ivan','jun','kai','lena','min','nora','omar','pia','quinn','rui','sara','taro'])[1 + i % 20] || '_' || substr(md5(i::text), 1, 5) || (i / 20),
+      'x', now() - i * interval '1 hour' from generate_series(1, ${USERS}) i`);
   // Author tracks a1…, contribution tracks c1…: uuids from md5 so posts and parts can name them.
   await step('author tracks', `insert into tracks (id, owner_id, kind, status, original_key, original_name, original_type, original_bytes, duration_ms, updated_at)
     select md5('a' || i)::uuid, 1 + i % ${USERS}, 'author', 'ready', 'tracks/a' || i || '/original.mp3', 'idea.mp3', 'audio/mpeg', 1000, 60000, now() - interval '1 day'
@@ -100,6 +106,9 @@ async function explain(query: Knex.QueryBuilder): Promise<string> {
   return result.rows.map((r) => r['QUERY PLAN']).join('\n');
 }
 
+const words = (text: string) => ({ words: text, prefixQuery: prefixQuery(text) });
+const noTaxonomy = { genreIds: [], instrumentIds: [], musicianIds: [] };
+
 const seqScansOfBigTables = (plan: string) => [...plan.matchAll(/Seq Scan on (\w+)/g)].map((m) => m[1]!).filter((t) => BIG_TABLES.includes(t));
 
 beforeAll(async () => {
@@ -138,6 +147,18 @@ describe('list queries on a seeded database', () => {
     ['render poll: one version', () => mixVersionsQuery(db, 1, { limit: 2, before: 401 })],
     ['sweep: tracks still processing', () => staleProcessingTracksQuery(db, 900)],
     ['sweep: versions still rendering', () => staleRenderingVersionsQuery(db, 900)],
+    ['search: a title', () => songSearchQuery(db, words('Song 4242'), noTaxonomy, { limit: page, offset: 0 })],
+    ['search: a misspelt title', () => songSearchQuery(db, words('Sogn 4242'), noTaxonomy, { limit: page, offset: 0 })],
+    ['search: a Korean word', () => songSearchQuery(db, words('서울'), noTaxonomy, { limit: page, offset: 0 })],
+    ['search: a nickname, later page', () => songSearchQuery(db, words('user4242'), { ...noTaxonomy, musicianIds: [4242, 4243] }, { limit: page, offset: 100 })],
+    ['search: a word with filters', () => songSearchQuery(db, { ...words('4242'), genreId: ids.rareGenre, bpmMin: 90, bpmMax: 130 }, noTaxonomy, { limit: page, offset: 0 })],
+    ['search: filters alone', () => songSearchQuery(db, { ...words(''), instrumentId: ids.instrument, key: 'C major' }, noTaxonomy, { limit: page, offset: 0 })],
+    ['search: a word naming a genre and an instrument', () => songSearchQuery(db, words('guitr'), { genreIds: [ids.commonGenre], instrumentIds: [ids.instrument], musicianIds: [] }, { limit: page, offset: 0 })],
+    ['search: nicknames like the words', () => musiciansNamedQuery(db, 'nroa_3f9', 20)],
+    ['search: musicians by nickname', () => musicianSearchQuery(db, { words: 'nroa_3f9' }, noTaxonomy, 8)!],
+    ['search: musicians playing an instrument', () => musicianSearchQuery(db, { words: '', instrumentId: ids.instrument }, noTaxonomy, 8)!],
+    ['genres with song counts', () => genresWithCountsQuery(db)],
+    ['instruments with song counts', () => instrumentsWithCountsQuery(db)],
   ];
 
   it('sees a sequential scan when there is one (the check can fail)', async () => {

@@ -225,3 +225,11 @@ export async function listLikedPosts(db: Db, userId: number, options: { before?:
 export async function movePlaysCountOfTrack(trx: Db, trackId: string): Promise<void> {
   await trx('posts').where('author_track_id', trackId).orWhere('master_track_id', trackId).increment('plays_count', 1);
 }
+
+/** The posts with these ids, in the order given (a search's ranking); missing ids are skipped. */
+export async function listPostSummariesByIds(db: Db, ids: number[]): Promise<PostSummary[]> {
+  if (ids.length === 0) return [];
+  const rows: PostSummary[] = await summaries(db).whereIn('p.id', ids);
+  const byId = new Map(rows.map((r) => [Number(r.id), r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}

@@ -11,3 +11,27 @@ export const listInstruments = (db: Db): Promise<TaxonomyRow[]> => db('instrumen
 export const findGenreBySlug = (db: Db, slug: string): Promise<TaxonomyRow | undefined> => db('genres').select('id', 'slug', 'name').where({ slug }).first();
 export const findInstrumentBySlug = (db: Db, slug: string): Promise<TaxonomyRow | undefined> =>
   db('instruments').select('id', 'slug', 'name').where({ slug }).first();
+
+export interface TaxonomyCount extends TaxonomyRow {
+  songs: number;
+}
+
+/**
+ * Every genre with how many songs it has: one count per genre, each an index-only count over
+ * posts_genre_newest_idx, so the page is one query of a bounded number of index reads per genre.
+ */
+export function genresWithCountsQuery(db: Db) {
+  return db('genres as g')
+    .select('g.id', 'g.slug', 'g.name', db.raw('(select count(*) from posts p where p.genre_id = g.id)::int as songs'))
+    .orderBy('g.position');
+}
+
+/** Every instrument with how many songs were started on it (the author track's instrument, as /instruments/:slug lists). */
+export function instrumentsWithCountsQuery(db: Db) {
+  return db('instruments as i')
+    .select('i.id', 'i.slug', 'i.name', db.raw('(select count(*) from posts p where p.instrument_id = i.id)::int as songs'))
+    .orderBy('i.position');
+}
+
+export const listGenresWithCounts = async (db: Db): Promise<TaxonomyCount[]> => genresWithCountsQuery(db);
+export const listInstrumentsWithCounts = async (db: Db): Promise<TaxonomyCount[]> => instrumentsWithCountsQuery(db);

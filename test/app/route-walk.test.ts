@@ -165,6 +165,9 @@ const table: Record<string, Entry> = {
   'GET /': { who: 'public', changes: false, url: () => '/' },
   'GET /genres/:slug': { who: 'public', changes: false, url: () => '/genres/rock' },
   'GET /instruments/:slug': { who: 'public', changes: false, url: () => '/instruments/guitar' },
+  'GET /search': { who: 'public', changes: false, url: () => '/search?q=walk&genre=rock&bpmMin=60&bpmMax=180' },
+  'GET /genres': { who: 'public', changes: false, url: () => '/genres' },
+  'GET /instruments': { who: 'public', changes: false, url: () => '/instruments' },
   'GET /posts/new': { who: 'signed-in', changes: false, url: () => '/posts/new' },
   'POST /posts': {
     who: 'signed-in',
