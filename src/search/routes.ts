@@ -3,7 +3,7 @@ import type { Deps } from '../deps.js';
 import { listPostSummariesByIds } from '../posts/queries.js';
 import { MUSICAL_KEYS } from '../posts/schemas.js';
 import { listGenres, listInstruments, listGenresWithCounts, listInstrumentsWithCounts } from '../posts/taxonomy.js';
-import { presentPostCard } from '../posts/view-models.js';
+import { postCards } from '../posts/cards.js';
 import { BadRequest } from '../web/errors.js';
 import { findMusiciansNamed, MAX_RESULTS, matchTaxonomy, searchMusicians, searchSongIds } from './queries.js';
 import { prefixQuery, searchSchema, type SearchInput } from './schemas.js';
@@ -43,7 +43,7 @@ export function searchRoutes({ db }: Deps): Router {
     res.render('search/results', {
       ...view,
       searched: true,
-      posts: posts.map(presentPostCard),
+      posts: await postCards(db, posts, req.user),
       musicians: musicians.map((m) => ({ nickname: m.nickname, url: `/users/${encodeURIComponent(m.nickname)}`, bio: m.bio, instruments: m.instruments })),
       page: input.page,
       olderUrl: more ? pageUrl(input, input.page + 1) : null,
