@@ -237,7 +237,12 @@ try {
   // Every process answers on its own /metrics port, and between them they saw every upload.
   const scrape = async (port: number) => (await request(port, { path: '/metrics' }).catch(() => undefined))?.text() ?? '';
   const webTexts = await Promise.all(Array.from({ length: WEB }, (_, i) => scrape(metricsPort + 1 + i)));
-  const workerText = await scrape(metricsPort);
+  // A track turns ready before its job ends (alignment and tempo come after): give the jobs in hand a minute.
+  let workerText = await scrape(metricsPort);
+  for (let i = 0; i < 60 && sumOf(workerText, /^soundhub_job_duration_seconds_count\{queue="track-process"\}/) < allTracks.size; i++) {
+    await sleep(1000);
+    workerText = await scrape(metricsPort);
+  }
   const scrapedUploads = webTexts.reduce((n, t) => n + sumOf(t, /^soundhub_http_requests_total\{route_group="uploads",status_class="2xx"\}/), 0);
   check(webTexts.every((t) => t.includes('soundhub_http_requests_total')), `each of the ${WEB} web processes serves /metrics`);
   check(scrapedUploads >= ok.length, `the web processes' /metrics count the uploads (${scrapedUploads} ≥ ${ok.length})`);
