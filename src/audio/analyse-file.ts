@@ -1,4 +1,3 @@
-import { estimateAlignment, type AlignmentEstimate } from './alignment.js';
 import { estimateKey } from './key.js';
 import { decodeForAnalysis, onsetEnvelope } from './onsets.js';
 import { estimateTempo } from './tempo.js';
@@ -14,8 +13,7 @@ export async function analyseSong(tools: AudioTools, path: string): Promise<{ bp
   return { bpm: estimateTempo(onsetEnvelope(samples)), key: key && key.strength >= MIN_KEY_STRENGTH ? key.key : null };
 }
 
-/** How a part's recording lines up with the song's (see estimateAlignment). */
-export async function alignFiles(tools: AudioTools, songPath: string, partPath: string): Promise<AlignmentEstimate> {
-  const [song, part] = await Promise.all([decodeForAnalysis(tools, songPath), decodeForAnalysis(tools, partPath)]);
-  return estimateAlignment(onsetEnvelope(song), onsetEnvelope(part));
+/** The onset envelope of a file's first ANALYSIS_SECONDS: what alignment compares. */
+export async function onsetEnvelopeOfFile(tools: AudioTools, path: string): Promise<Float64Array> {
+  return onsetEnvelope(await decodeForAnalysis(tools, path));
 }

@@ -1,6 +1,6 @@
 import { formatClock, formatSeconds } from './clock.js';
 import { streamFloat32 } from './decode.js';
-import { probeAudio } from './probe.js';
+import { probeAudio, type AudioProbe } from './probe.js';
 import type { AudioTools } from './tools.js';
 
 export interface ClippedRun {
@@ -30,16 +30,22 @@ export interface ClippingOptions {
  */
 const MIN_CONSECUTIVE_FRAMES = 3;
 
+export const CLIPPING_DEFAULTS = { threshold: 0.999, minRunMs: 0, mergeGapMs: 50 } as const;
+
 /** Finds where the file sits at full scale, in any channel, at its own sample rate. */
 export async function detectClipping(
   tools: AudioTools,
   input: string,
-  { threshold = 0.999, minRunMs = 0, mergeGapMs = 50 }: ClippingOptions = {},
+  { threshold = CLIPPING_DEFAULTS.threshold, minRunMs = CLIPPING_DEFAULTS.minRunMs, mergeGapMs = CLIPPING_DEFAULTS.mergeGapMs, probe }: ClippingOptions & { probe?: AudioProbe } = {},
 ): Promise<ClippingResult> {
-  const { sampleRate, channels } = await probeAudio(tools, input);
+  const { sampleRate, channels } = probe ?? (await probeAudio(tools, input));
   const tracker = createClipTracker({ sampleRate, channels, threshold, mergeGapMs });
   await streamFloat32(tools, input, { sampleRate, channels }, tracker.push);
-  const runs = tracker.finish().filter((run) => run.durationMs >= minRunMs);
+  return clippingResult(tracker.finish(), minRunMs);
+}
+
+export function clippingResult(merged: ClippedRun[], minRunMs = 0): ClippingResult {
+  const runs = merged.filter((run) => run.durationMs >= minRunMs);
   return { runs, totalClippedMs: runs.reduce((sum, run) => sum + run.durationMs, 0) };
 }
 

@@ -1,5 +1,5 @@
 import { streamFloat32 } from './decode.js';
-import { probeAudio } from './probe.js';
+import { probeAudio, type AudioProbe } from './probe.js';
 import type { AudioTools } from './tools.js';
 
 /**
@@ -36,12 +36,23 @@ const FINE_BUCKETS_PER_POINT = 16;
 export async function computePeaks(
   tools: AudioTools,
   input: string,
-  { points = 2000 }: { points?: number } = {},
+  { points = 2000, probe }: { points?: number; probe?: AudioProbe } = {},
 ): Promise<WaveformPeaks> {
+  const format = probe ?? (await probeAudio(tools, input));
+  const folder = createPeakFolder(format, points);
+  return folder.finish(await streamFloat32(tools, input, format, folder.push));
+}
+
+/**
+ * Folds interleaved samples, chunk by chunk, into `points` min/max pairs; `finish` takes
+ * the number of frames decoded. Memory grows with the points, not with the file.
+ */
+export function createPeakFolder(
+  { sampleRate, channels, durationMs }: Pick<AudioProbe, 'sampleRate' | 'channels' | 'durationMs'>,
+  points: number,
+): { push: (samples: Float32Array) => void; finish: (totalFrames: number) => WaveformPeaks } {
   if (!Number.isInteger(points) || points < 1) throw new RangeError(`points must be a positive integer, got ${points}`);
-  const probe = await probeAudio(tools, input);
-  const { sampleRate, channels } = probe;
-  const expectedFrames = Math.round((probe.durationMs / 1000) * sampleRate);
+  const expectedFrames = Math.round((durationMs / 1000) * sampleRate);
   const framesPerFine = Math.max(1, Math.floor(expectedFrames / (points * FINE_BUCKETS_PER_POINT)));
 
   // Min/max per fine bucket, folded as the decoder streams.
@@ -51,7 +62,7 @@ export async function computePeaks(
   let lo = Infinity;
   let hi = -Infinity;
 
-  const totalFrames = await streamFloat32(tools, input, { sampleRate, channels }, (samples) => {
+  const push = (samples: Float32Array) => {
     for (let i = 0; i < samples.length; i += channels) {
       for (let c = 0; c < channels; c++) {
         const x = samples[i + c] ?? 0;
@@ -66,35 +77,38 @@ export async function computePeaks(
         hi = -Infinity;
       }
     }
-  });
-  if (lo !== Infinity) {
-    fineMin.push(lo);
-    fineMax.push(hi);
-  }
-
-  const length = Math.min(points, fineMin.length);
-  const data: number[] = new Array<number>(2 * length);
-  for (let p = 0; p < length; p++) {
-    const from = Math.floor((p * fineMin.length) / length);
-    const to = Math.floor(((p + 1) * fineMin.length) / length);
-    let min = Infinity;
-    let max = -Infinity;
-    for (let f = from; f < to; f++) {
-      min = Math.min(min, fineMin[f] ?? 0);
-      max = Math.max(max, fineMax[f] ?? 0);
-    }
-    data[2 * p] = roundSample(min);
-    data[2 * p + 1] = roundSample(max);
-  }
-  return {
-    version: 2,
-    channels: 1,
-    sample_rate: sampleRate,
-    samples_per_pixel: Math.max(1, Math.round(totalFrames / Math.max(1, length))),
-    bits: 8,
-    length,
-    data,
   };
+
+  const finish = (totalFrames: number): WaveformPeaks => {
+    if (lo !== Infinity) {
+      fineMin.push(lo);
+      fineMax.push(hi);
+    }
+    const length = Math.min(points, fineMin.length);
+    const data: number[] = new Array<number>(2 * length);
+    for (let p = 0; p < length; p++) {
+      const from = Math.floor((p * fineMin.length) / length);
+      const to = Math.floor(((p + 1) * fineMin.length) / length);
+      let min = Infinity;
+      let max = -Infinity;
+      for (let f = from; f < to; f++) {
+        min = Math.min(min, fineMin[f] ?? 0);
+        max = Math.max(max, fineMax[f] ?? 0);
+      }
+      data[2 * p] = roundSample(min);
+      data[2 * p + 1] = roundSample(max);
+    }
+    return {
+      version: 2,
+      channels: 1,
+      sample_rate: sampleRate,
+      samples_per_pixel: Math.max(1, Math.round(totalFrames / Math.max(1, length))),
+      bits: 8,
+      length,
+      data,
+    };
+  };
+  return { push, finish };
 }
 
 function roundSample(x: number): number {

@@ -1,7 +1,7 @@
 import { AudioError, NOT_AUDIO } from './audio-error.js';
 import { FFMPEG_QUIET, inputArgs, outputArg } from './ffmpeg-args.js';
 import { writeOutputFile } from './output-file.js';
-import { probeAudio } from './probe.js';
+import { probeAudio, type AudioProbe } from './probe.js';
 import { runTool, stderrTail } from './run-tool.js';
 import type { AudioTools } from './tools.js';
 
@@ -22,8 +22,9 @@ export async function transcodeForStreaming(
   tools: AudioTools,
   input: string,
   outputPath: string,
+  { source: probed }: { source?: AudioProbe } = {},
 ): Promise<StreamingRendition> {
-  const source = await probeAudio(tools, input);
+  const source = probed ?? (await probeAudio(tools, input));
   // Keep the 44.1 kHz family at 44.1 kHz so CD-rate uploads are not resampled twice.
   const sampleRate = source.sampleRate % 11025 === 0 ? 44100 : 48000;
   // A mono recording plays at full level on both speakers, as the browser would play it.

@@ -1,13 +1,40 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { alignFiles } from '../audio/analyse-file.js';
+import { estimateAlignment } from '../audio/alignment.js';
+import { onsetEnvelopeOfFile } from '../audio/analyse-file.js';
 import { AudioError } from '../audio/audio-error.js';
 import type { Deps } from '../deps.js';
 import { findPostById } from '../posts/queries.js';
 import { downloadToFile } from '../storage/download.js';
 import { findTrackById } from '../tracks/queries.js';
 import { findContributionByTrackId, recordContributionAlignment } from './queries.js';
+
+/**
+ * A song's envelope, kept for the parts that follow: a busy song gets its parts together,
+ * and each would otherwise download and decode the same 90 s of the song again. Keyed by
+ * the stored object, which never changes under its key.
+ */
+const songEnvelopes = recentlyUsed<string, Float64Array>(16);
+
+/**
+ * The last `size` values by key, the oldest dropped first (a Map keeps insertion order).
+ * Small enough to write here; a failed load is not kept.
+ */
+function recentlyUsed<K, V>(size: number) {
+  const values = new Map<K, Promise<V>>();
+  return {
+    get(key: K, load: () => Promise<V>): Promise<V> {
+      let value = values.get(key);
+      if (value) values.delete(key);
+      else value = load();
+      values.set(key, value);
+      value.catch(() => values.get(key) === value && values.delete(key));
+      while (values.size > size) values.delete(values.keys().next().value as K);
+      return value;
+    },
+  };
+}
 
 /**
  * After the worker processed a part: where it lines up with the song (the current master
@@ -21,11 +48,14 @@ export async function alignContribution(trackId: string, { db, storage, config, 
   const [part, song] = post ? await Promise.all([findTrackById(db, trackId), findTrackById(db, post.master_track_id ?? post.author_track_id)]) : [];
   if (!contribution || part?.status !== 'ready' || !song) return;
   const dir = await mkdtemp(path.join(tmpdir(), 'soundhub-align-'));
+  const envelopeOf = async (track: { original_key: string }, name: string) => {
+    const file = path.join(dir, `${name}${path.extname(track.original_key)}`);
+    await downloadToFile(storage, track.original_key, file);
+    return onsetEnvelopeOfFile(config.audio, file);
+  };
   try {
-    const songFile = path.join(dir, `song${path.extname(song.original_key)}`);
-    const partFile = path.join(dir, `part${path.extname(part.original_key)}`);
-    await Promise.all([downloadToFile(storage, song.original_key, songFile), downloadToFile(storage, part.original_key, partFile)]);
-    const estimate = await alignFiles(config.audio, songFile, partFile);
+    const [songEnvelope, partEnvelope] = await Promise.all([songEnvelopes.get(song.original_key, () => envelopeOf(song, 'song')), envelopeOf(part, 'part')]);
+    const estimate = estimateAlignment(songEnvelope, partEnvelope);
     // A part that sounds late is moved earlier: the offset is the lag with its sign turned.
     const alignment = estimate.confident
       ? { status: 'aligned' as const, offsetMs: -estimate.lagMs, confidence: estimate.confidence }

@@ -2,11 +2,10 @@ import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AudioError, reasonSentence } from '../audio/audio-error.js';
-import { detectClipping } from '../audio/clipping.js';
 import { measureLoudness } from '../audio/loudness.js';
 import { checkPartAgainstSong } from '../audio/part-check.js';
-import { computePeaks } from '../audio/peaks.js';
 import { probeAudio, type AudioProbe } from '../audio/probe.js';
+import { scanSamples } from '../audio/sample-scan.js';
 import { transcodeForStreaming } from '../audio/transcode.js';
 import type { Db } from '../db/knex.js';
 import type { Deps } from '../deps.js';
@@ -49,10 +48,9 @@ export async function processTrack(
     const probe = { ...(await probeAudio(tools, original)), ...(track.duration_ms ? { durationMs: track.duration_ms } : {}) };
 
     const streamFile = path.join(dir, 'stream.m4a');
-    const rendition = await transcodeForStreaming(tools, original, streamFile);
-    const peaks = await computePeaks(tools, original, { points: PEAK_POINTS });
+    const rendition = await transcodeForStreaming(tools, original, streamFile, { source: probe });
+    const { peaks, clipping } = await scanSamples(tools, original, probe, { points: PEAK_POINTS });
     const loudness = await measureLoudness(tools, original);
-    const clipping = await detectClipping(tools, original);
     const song = track.kind === 'contribution' ? await songProbeOf(db, track.id) : undefined;
     // An author track is the song itself: against its own probe only clipping can show.
     const warnings = checkPartAgainstSong({ ...probe, loudness, clipping }, song ?? probe);

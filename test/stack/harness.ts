@@ -455,11 +455,28 @@ export class Browser {
     await this.get(link.pathname + link.search);
     const confirmed = await this.postForm('/verify-email', { token: link.searchParams.get('token')! });
     if (confirmed.status !== 303) throw new Error(`confirming the email answered ${confirmed.status}: ${confirmed.text().slice(0, 500)}`);
-    const login = await this.postForm('/login', { email, password });
+    this.account = { email, password };
+    await this.logIn();
+    return nickname;
+  }
+
+  /** The address and password of the musician this browser signed up. */
+  account?: { email: string; password: string };
+
+  /** Logs in as the musician this browser signed up, as the log-in page does. */
+  async logIn(): Promise<void> {
+    if (!this.account) throw new Error('sign up first');
+    await this.get('/login');
+    const login = await this.postForm('/login', this.account);
     if (login.status !== 303) throw new Error(`log-in answered ${login.status}: ${login.text().slice(0, 500)}`);
     // Signing in regenerates the session: fetch a page for the new session's token.
     await this.get('/posts/new');
-    return nickname;
+  }
+
+  /** Forgets the session, as a musician on another device would have none. */
+  forgetSession(): void {
+    this.cookies.clear();
+    this.csrf = '';
   }
 
   /** POST /posts as the upload form's fetch() does: multipart streamed from disk. */
