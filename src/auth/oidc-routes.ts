@@ -5,6 +5,7 @@ import { findLoginById } from '../users/queries.js';
 import { requireFormBody } from '../web/clean-input.js';
 import { issueCsrfToken } from '../web/csrf.js';
 import { BadRequest, NotFound, RateLimited, ValidationFailed } from '../web/errors.js';
+import { withRetryAfter } from '../web/handler.js';
 import { validate } from '../web/validate.js';
 import { addressOf, countFailedSignIn, countSignUp, forgiveSignInFailures, refuseLimitedAccount } from './attempt-limits.js';
 import { safeNext } from './next-path.js';
@@ -69,7 +70,7 @@ export function oidcRoutes({ db, config }: Deps, providers: Map<string, OidcProv
     } catch (err) {
       if (err instanceof ValidationFailed) return again(422, err.fields);
       if (err instanceof RateLimited) {
-        res.set('Retry-After', String(err.retryAfterSeconds));
+        withRetryAfter(res, err);
         return again(429, { form: err.message });
       }
       throw err;
@@ -104,7 +105,7 @@ export function oidcRoutes({ db, config }: Deps, providers: Map<string, OidcProv
     } catch (err) {
       if (err instanceof ValidationFailed) return again(422, err.fields);
       if (err instanceof RateLimited) {
-        res.set('Retry-After', String(err.retryAfterSeconds));
+        withRetryAfter(res, err);
         return again(429, { form: err.message });
       }
       throw err;

@@ -4,6 +4,7 @@ import type { Deps } from '../deps.js';
 import { requireFormBody } from '../web/clean-input.js';
 import { issueCsrfToken } from '../web/csrf.js';
 import { RateLimited, ValidationFailed } from '../web/errors.js';
+import { withRetryAfter } from '../web/handler.js';
 import { validate } from '../web/validate.js';
 import { addressOf, countFailedSignIn, countSignUp, forgiveSignInFailures, refuseLimitedAccount } from './attempt-limits.js';
 import { safeNext, withNext } from './next-path.js';
@@ -39,7 +40,7 @@ export function authRoutes({ db, config, jobs }: Deps, passport: PassportStatic,
       await signUp(input, { db, jobs });
       res.redirect(303, `/signup/sent?next=${encodeURIComponent(after)}`);
     } catch (err) {
-      if (err instanceof RateLimited) return signupPage(res.set('Retry-After', String(err.retryAfterSeconds)), 429, after, values, { form: err.message });
+      if (err instanceof RateLimited) return signupPage(withRetryAfter(res, err), 429, after, values, { form: err.message });
       if (!(err instanceof ValidationFailed)) return next(err);
       signupPage(res, 422, after, values, err.fields);
     }
@@ -51,10 +52,7 @@ export function authRoutes({ db, config, jobs }: Deps, passport: PassportStatic,
     const values = { email: req.body.email ?? '' };
     const after = safeNext(req.body.next);
     const again = (status: number, errors: Record<string, string>) => loginPage(res, status, after, values, errors);
-    const limited = (err: RateLimited) => {
-      res.set('Retry-After', String(err.retryAfterSeconds));
-      again(429, { form: err.message });
-    };
+    const limited = (err: RateLimited) => loginPage(withRetryAfter(res, err), 429, after, values, { form: err.message });
     (async () => {
       const input = validate(loginSchema, req.body);
       // A full account count refuses before the password is even checked, from any address.

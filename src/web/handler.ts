@@ -1,10 +1,15 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { HttpError, NotFound, RateLimited, unavailableFrom } from './errors.js';
 
 export const notFound: RequestHandler = (_req, _res, next) => next(new NotFound());
 
 /** Seconds a client is asked to wait after a 503 (the database or S3 restarting). */
 export const RETRY_AFTER_SECONDS = 30;
+
+/** A refusal for trying too often says when to try again, on a form page as on the error page. */
+export function withRetryAfter(res: Response, err: RateLimited): Response {
+  return res.set('Retry-After', String(err.retryAfterSeconds));
+}
 
 /** The one place errors become responses: HTML for pages, JSON for fetch/API callers. */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
@@ -32,7 +37,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   for (const h of ['Content-Type', 'Content-Length', 'Content-Range', 'Content-Disposition', 'Accept-Ranges', 'ETag', 'Cache-Control']) res.removeHeader(h);
   res.status(status);
   if (status === 503) res.set({ 'Retry-After': String(RETRY_AFTER_SECONDS), 'Cache-Control': 'no-store' });
-  if (known instanceof RateLimited) res.set('Retry-After', String(known.retryAfterSeconds));
+  if (known instanceof RateLimited) withRetryAfter(res, known);
   const wantsJson = req.path.startsWith('/api/') || (req.accepts(['html', 'json']) === 'json');
   if (wantsJson) {
     res.json({ error: { code, message, ...(known && 'fields' in known ? { fields: known.fields } : {}), requestId: req.id } });
