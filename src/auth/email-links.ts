@@ -2,7 +2,7 @@ import type { Db } from '../db/knex.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { emailTaken, findPasswordHashById, markEmailVerified, moveToEmail, resetPasswordHash } from '../users/email-queries.js';
 import { Conflict, ValidationFailed } from '../web/errors.js';
-import { endOtherSessions } from './end-sessions.js';
+import { endAllSessions } from './session-queries.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { spendOtherTokens } from './token-queries.js';
 import { spendToken, type TokenProblem } from './tokens.js';
@@ -53,7 +53,7 @@ export async function resetPasswordFromLink(db: Db, token: unknown, password: st
       const t = checked.token;
       if (!(await resetPasswordHash(trx, t.user_id, t.email, passwordHash))) throw new StaleLink();
       await spendOtherTokens(trx, t.user_id, 'reset-password');
-      await endOtherSessions(trx, t.user_id, undefined);
+      await endAllSessions(trx, t.user_id);
       return { ok: true as const, value: { userId: t.user_id } };
     });
   } catch (err) {
