@@ -54,7 +54,7 @@ export async function streamFloat32(
     '-c:a', 'pcm_f32le',
     '-f', 'f32le',
     'pipe:1',
-  ], { signal: tools.signal, onStdout });
+  ], { signal: tools.signal, niceness: tools.niceness, onStdout });
   if (run.exitCode !== 0 || frames === 0) throw new AudioError(NOT_AUDIO, { detail: stderrTail(run.stderr) });
   return frames;
 }
@@ -100,7 +100,7 @@ export async function decodedDurationMs(tools: AudioTools, input: string): Promi
     '-progress', 'pipe:1',
     '-f', 'null',
     '-',
-  ], { signal: tools.signal });
+  ], { signal: tools.signal, niceness: tools.niceness });
   // `out_time_ms` is in microseconds despite its name (newer builds also print `out_time_us`).
   const times = [...run.stdout.toString('utf8').matchAll(/^out_time_(?:ms|us)=(\d+)$/gm)].map((m) => Number(m[1]));
   if (run.exitCode !== 0 || times.length === 0) throw new AudioError(NOT_AUDIO, { detail: stderrTail(run.stderr) });

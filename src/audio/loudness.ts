@@ -29,7 +29,7 @@ export async function measureLoudness(tools: AudioTools, input: string): Promise
     '-map', '0:a:0',
     '-af', EBUR128_FILTER,
     '-f', 'null', '-',
-  ], { signal: tools.signal });
+  ], { signal: tools.signal, niceness: tools.niceness });
   const loudness = run.exitCode === 0 ? parseEbur128Summary(run.stderr) : null;
   if (!loudness) throw new AudioError(NOT_AUDIO, { detail: stderrTail(run.stderr) });
   return loudness;

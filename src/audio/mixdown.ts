@@ -121,7 +121,7 @@ async function measureMix(tools: AudioTools, mix: MixSources): Promise<Loudness>
     '-filter_complex', `${mix.graph};[mix]${EBUR128_FILTER}[out]`,
     '-map', '[out]',
     '-f', 'null', '-',
-  ], { signal: tools.signal });
+  ], { signal: tools.signal, niceness: tools.niceness });
   const loudness = run.exitCode === 0 ? parseEbur128Summary(run.stderr) : null;
   if (!loudness) throw new AudioError('The mix could not be rendered', { detail: stderrTail(run.stderr) });
   return loudness;
@@ -161,6 +161,6 @@ async function renderMaster(tools: AudioTools, mix: MixSources, chain: string, p
     '-ac', '2',
     ...(wav ? ['-c:a', 'pcm_s24le', '-f', 'wav'] : ['-c:a', 'flac', '-sample_fmt', 's32', '-f', 'flac']),
     outputArg(partPath),
-  ], { signal: tools.signal });
+  ], { signal: tools.signal, niceness: tools.niceness });
   if (run.exitCode !== 0) throw new AudioError('The mix could not be rendered', { detail: stderrTail(run.stderr) });
 }

@@ -52,7 +52,7 @@ export async function probeAudio(tools: AudioTools, input: string): Promise<Audi
     '-of', 'json',
     '-show_format',
     '-show_streams',
-  ], { signal: tools.signal });
+  ], { signal: tools.signal, niceness: tools.niceness });
   if (run.exitCode !== 0) throw new AudioError(NOT_AUDIO, { detail: stderrTail(run.stderr) });
 
   const parsed = ffprobeOutput.safeParse(safeJson(run.stdout.toString('utf8')));

@@ -26,6 +26,17 @@ describe('runTool', () => {
     await expect.poll(() => isRunning(childPid), { timeout: 2000 }).toBe(false);
   });
 
+  it('runs the tool at the niceness asked for, and at the caller\'s own without one', async () => {
+    // Field 19 of /proc/<pid>/stat is the niceness; the shell reads its own after the change lands.
+    const niceOf = async (niceness?: number) => {
+      const run = await runTool('/bin/sh', ['-c', 'sleep 0.3; cut -d" " -f19 /proc/$$/stat'], { niceness });
+      return Number(run.stdout.toString().trim());
+    };
+    const own = await niceOf();
+    expect(await niceOf(7)).toBe(Math.max(7, own));
+    expect(await niceOf()).toBe(own);
+  });
+
   it('does not start when the signal has already aborted', async () => {
     const controller = new AbortController();
     controller.abort(new Error('the worker is stopping'));

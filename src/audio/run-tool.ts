@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { getPriority, setPriority } from 'node:os';
 
 /** What a finished ffmpeg/ffprobe run left behind. */
 export interface ToolRun {
@@ -14,6 +15,8 @@ export interface ToolOptions {
   onStdout?: (chunk: Buffer) => void;
   /** Ends the run (the job's deadline passed or the worker is stopping). */
   signal?: AbortSignal | undefined;
+  /** Runs the tool at least at this niceness (0–19): below the priority of the process that asked. */
+  niceness?: number | undefined;
 }
 
 const STDERR_KEEP_CHARS = 256 * 1024;
@@ -33,10 +36,18 @@ export class ToolInterrupted extends Error {}
  * The tool gets a process group of its own so that ending it ends everything it started
  * (a wrapper script's children too): SIGTERM to the group, SIGKILL after KILL_GRACE_MS.
  */
-export function runTool(binary: string, args: readonly string[], { onStdout, signal }: ToolOptions = {}): Promise<ToolRun> {
+export function runTool(binary: string, args: readonly string[], { onStdout, signal, niceness }: ToolOptions = {}): Promise<ToolRun> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new ToolInterrupted(`not starting ${binary}: ${reasonText(signal)}`, { cause: signal.reason }));
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    if (niceness && child.pid !== undefined) {
+      try {
+        // Never above the caller's own priority (the worker runs niced already).
+        setPriority(child.pid, Math.max(niceness, getPriority()));
+      } catch {
+        // ESRCH: it has already exited; EACCES cannot happen when lowering a child's priority.
+      }
+    }
     const chunks: Buffer[] = [];
     let stderr = '';
     let handlerError: { error: unknown } | null = null;

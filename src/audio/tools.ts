@@ -10,6 +10,8 @@ export interface AudioTools {
    * stopping), so one value carries it through every audio function.
    */
   signal?: AbortSignal | undefined;
+  /** Niceness of every run (see runTool): the web process's upload checks yield to its requests. */
+  niceness?: number | undefined;
 }
 
 export const SYSTEM_AUDIO_TOOLS: AudioTools = {

@@ -47,7 +47,7 @@ export async function transcodeForStreaming(
       '-movflags', '+faststart',
       '-f', 'mp4',
       outputArg(partPath),
-    ], { signal: tools.signal });
+    ], { signal: tools.signal, niceness: tools.niceness });
     if (run.exitCode !== 0) throw new AudioError(NOT_AUDIO, { detail: stderrTail(run.stderr) });
     const rendition = await probeAudio(tools, partPath);
     return { durationMs: rendition.durationMs, contentType: 'audio/mp4', ext: 'm4a' };

@@ -1,6 +1,7 @@
 import type { Db } from '../db/knex.js';
 import type { AudioProbe } from '../audio/probe.js';
 import { trackColumns, type TrackRow } from '../tracks/queries.js';
+import type { Cursor } from '../web/pagination.js';
 
 export interface ContributionRow {
   id: number;
@@ -106,18 +107,40 @@ export async function listContributionsOfPost(db: Db, postId: number): Promise<C
   return rows.map(withDates);
 }
 
-/** What a musician played on other people's songs, newest first. */
-export function contributionsByMusicianQuery(db: Db, userId: number, limit = 50) {
-  return views(db)
+/** What a musician played on other people's songs, newest first; keyset on (created_at, id). */
+export function contributionsByMusicianQuery(db: Db, userId: number, { before, limit }: { before?: Cursor | undefined; limit: number }) {
+  const q = views(db)
     .join('posts as p', 'p.id', 'c.post_id')
     .select('p.title as post_title')
     .where('c.contributor_id', userId)
     .orderBy([{ column: 'c.created_at', order: 'desc' }, { column: 'c.id', order: 'desc' }])
     .limit(limit);
+  if (before) q.whereRaw('(c.created_at, c.id) < (?, ?)', [before.createdAt, before.id]);
+  return q;
 }
 
-export async function listContributionsByMusician(db: Db, userId: number, limit = 50): Promise<Array<ContributionView & { post_title: string }>> {
-  const rows: Array<ContributionView & { post_title: string }> = await contributionsByMusicianQuery(db, userId, limit);
+export type MusicianPart = ContributionView & { post_title: string };
+
+export async function listContributionsByMusician(db: Db, userId: number, options: { before?: Cursor | undefined; limit: number }): Promise<MusicianPart[]> {
+  const rows: MusicianPart[] = await contributionsByMusicianQuery(db, userId, options);
+  return rows.map(withDates);
+}
+
+/** The parts a musician liked, newest like first; keyset on (liked_at, contribution id). */
+export function likedContributionsQuery(db: Db, userId: number, { before, limit }: { before?: Cursor | undefined; limit: number }) {
+  const q = views(db)
+    .join('posts as p', 'p.id', 'c.post_id')
+    .join('contribution_likes as l', 'l.contribution_id', 'c.id')
+    .select('p.title as post_title', 'l.created_at as liked_at')
+    .where('l.user_id', userId)
+    .orderBy([{ column: 'l.created_at', order: 'desc' }, { column: 'l.contribution_id', order: 'desc' }])
+    .limit(limit);
+  if (before) q.whereRaw('(l.created_at, l.contribution_id) < (?, ?)', [before.createdAt, before.id]);
+  return q;
+}
+
+export async function listLikedContributions(db: Db, userId: number, options: { before?: Cursor | undefined; limit: number }): Promise<Array<MusicianPart & { liked_at: Date }>> {
+  const rows: Array<MusicianPart & { liked_at: Date }> = await likedContributionsQuery(db, userId, options);
   return rows.map(withDates);
 }
 

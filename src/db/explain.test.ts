@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloneDatabase } from '../../test/context.js';
-import { contributionsByMusicianQuery, contributionsOfPostQuery } from '../contributions/queries.js';
+import { contributionsByMusicianQuery, contributionsOfPostQuery, likedContributionsQuery } from '../contributions/queries.js';
 import { mixVersionsQuery, recipesQuery, staleRenderingVersionsQuery } from '../mixes/queries.js';
 import { likedPostsQuery, newestPostsQuery } from '../posts/queries.js';
 import { genresWithCountsQuery, instrumentsWithCountsQuery } from '../posts/taxonomy.js';
@@ -27,7 +27,7 @@ const RECIPE_ROWS = 6;
 const LIKES = 200_000;
 const FOLLOWS = 100_000;
 
-const BIG_TABLES = ['users', 'posts', 'tracks', 'contributions', 'mix_versions', 'mix_version_tracks', 'post_likes', 'follows'];
+const BIG_TABLES = ['users', 'posts', 'tracks', 'contributions', 'mix_versions', 'mix_version_tracks', 'post_likes', 'contribution_likes', 'follows'];
 
 let db: Db;
 let ids: { commonGenre: number; rareGenre: number; instrument: number; shownVersions: number[] };
@@ -90,6 +90,10 @@ async function insertRows(db: Knex.Transaction) {
     select 1 + i % ${USERS}, 1 + (i * 13) % ${POSTS}, now() - i * interval '10 seconds' from generate_series(1, ${LIKES}) i
     union all select 42, i, now() - i * interval '1 second' from generate_series(1, 5000) i
     on conflict do nothing`);
+  await step('part likes', `insert into contribution_likes (user_id, contribution_id, created_at)
+    select 1 + i % ${USERS}, 1 + (i * 17) % ${CONTRIBUTIONS}, now() - i * interval '10 seconds' from generate_series(1, ${LIKES}) i
+    union all select 42, i, now() - i * interval '1 second' from generate_series(1, 5000) i
+    on conflict do nothing`);
   await step('follows', `insert into follows (follower_id, followed_id, created_at)
     select 1 + i % ${USERS}, 1 + (i * 7919) % ${USERS}, now() - i * interval '10 seconds' from generate_series(1, ${FOLLOWS}) i
     where 1 + i % ${USERS} <> 1 + (i * 7919) % ${USERS}
@@ -133,7 +137,10 @@ describe('list queries on a seeded database', () => {
     ['rare genre, an older page', () => newestPostsQuery(db, { limit: page, genreId: ids.rareGenre, before: cursor() })],
     ['instrument page', () => newestPostsQuery(db, { limit: page, instrumentId: ids.instrument })],
     ['profile: songs', () => newestPostsQuery(db, { limit: page, authorId: 42 })],
-    ['profile: parts', () => contributionsByMusicianQuery(db, 42, 30)],
+    ['profile: parts', () => contributionsByMusicianQuery(db, 42, { limit: page })],
+    ['profile: parts, an older page', () => contributionsByMusicianQuery(db, 42, { limit: page, before: cursor() })],
+    ['profile: liked parts', () => likedContributionsQuery(db, 42, { limit: page })],
+    ['profile: liked parts, an older page', () => likedContributionsQuery(db, 42, { limit: page, before: { createdAt: new Date(Date.now() - 2000_000), id: 2000 } })],
     ['profile: liked songs', () => likedPostsQuery(db, 42, { limit: page })],
     ['profile: liked songs, an older page', () => likedPostsQuery(db, 42, { limit: page, before: { createdAt: new Date(Date.now() - 2000_000), id: 2000 } })],
     ['profile: followers', () => followListQuery(db, 42, 'followers', { limit: page })],

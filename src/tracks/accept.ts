@@ -18,6 +18,12 @@ export const MIN_DURATION_MS = 1000;
  */
 export const ACCEPT_CHECK_MS = 240_000;
 
+/**
+ * The checks' ffmpeg runs yield the CPU to the process's own requests (a log-in's password
+ * hash, a page): under a burst of uploads the queue of checks grows, not every answer's time.
+ */
+const UPLOAD_CHECK_NICENESS = 5;
+
 /** One queue per process (and per limit, for tests that build apps with different configs). */
 const checkQueues = new Map<number, LimitFunction>();
 function checkQueue(limit: number): LimitFunction {
@@ -40,7 +46,7 @@ export async function acceptUploadedAudio(audio: UploadedAudio, kind: TrackKind,
     // A burst of uploads waits in line here rather than starting hundreds of ffmpegs at once,
     // which would starve every other request of this process (sign-ups time out).
     ({ probe, durationMs } = await checkQueue(config.uploadChecksAtOnce)(async () => {
-      const tools = { ...config.audio, signal: AbortSignal.timeout(ACCEPT_CHECK_MS) };
+      const tools = { ...config.audio, signal: AbortSignal.timeout(ACCEPT_CHECK_MS), niceness: UPLOAD_CHECK_NICENESS };
       const probe = await probeAudio(tools, url);
       return { probe, durationMs: await decodedDurationMs(tools, url) };
     }));

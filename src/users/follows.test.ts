@@ -1,7 +1,8 @@
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../test/context.js';
-import { insertPost, insertUser } from '../../test/db-factories.js';
+import { insertContribution, insertPost, insertUser } from '../../test/db-factories.js';
+import { setContributionLiked } from '../contributions/like-queries.js';
 import { buildUser, type SignedIn } from '../../test/factories.js';
 import { setPostLiked } from '../posts/like-queries.js';
 import { setFollowing } from './follow-queries.js';
@@ -79,6 +80,37 @@ describe('follows', () => {
     expect(titles(first.text)).toEqual(posts.slice(2).reverse().map((p) => p.title));
     const older = /href="([^"]+)" rel="next"/.exec(first.text)![1]!;
     expect(titles((await supertest(ctx.app).get(older)).text)).toEqual(posts.slice(0, 2).reverse().map((p) => p.title));
+  });
+
+  it('the parts tab and the liked parts list page by keyset, newest first, each part naming its song', async () => {
+    const musician = await insertUser(ctx.db);
+    const played = [];
+    const liked = [];
+    for (let i = 0; i < 22; i++) {
+      const post = await insertPost(ctx.db);
+      played.push({ ...(await insertContribution(ctx.db, { postId: post.id, contributorId: musician.id, included: i === 21, note: `take ${i}` })), title: post.title });
+      const other = await insertPost(ctx.db);
+      const part = await insertContribution(ctx.db, { postId: other.id, instrument: 'drums' });
+      await setContributionLiked(ctx.db, musician.id, part.id, true);
+      liked.push({ ...part, title: other.title });
+    }
+    const parts = (html: string) => [...html.matchAll(/<a class="post-title" href="\/posts\/(\d+)#contribution-(\d+)">[^<]+ on “([^”]+)”<\/a>/g)].map((m) => `${m[2]} ${m[3]}`);
+    const expected = (rows: Array<{ id: number; title: string }>) => rows.map((r) => `${r.id} ${r.title}`).reverse();
+
+    const first = await supertest(ctx.app).get(`/users/${musician.nickname}/parts`);
+    expect(first.status).toBe(200);
+    expect(parts(first.text)).toEqual(expected(played.slice(2)));
+    expect(first.text).toContain('In the mix');
+    const older = /href="([^"]+)" rel="next"/.exec(first.text)![1]!;
+    expect(parts((await supertest(ctx.app).get(older)).text)).toEqual(expected(played.slice(0, 2)));
+
+    const likedFirst = await supertest(ctx.app).get(`/users/${musician.nickname}/liked/parts`);
+    expect(parts(likedFirst.text)).toEqual(expected(liked.slice(2)));
+    expect(likedFirst.text).toMatch(/Drums on/);
+    const likedOlder = /href="([^"]+)" rel="next"/.exec(likedFirst.text)![1]!;
+    expect(parts((await supertest(ctx.app).get(likedOlder)).text)).toEqual(expected(liked.slice(0, 2)));
+    // The songs list of the same tab links to the parts list and back.
+    expect((await supertest(ctx.app).get(`/users/${musician.nickname}/liked`)).text).toContain(`href="/users/${musician.nickname}/liked/parts"`);
   });
 
   it('a tab under a nickname given up moves to the new one (301)', async () => {

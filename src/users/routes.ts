@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.js';
-import { listContributionsByMusician } from '../contributions/queries.js';
+import { listContributionsByMusician, listLikedContributions, type MusicianPart } from '../contributions/queries.js';
 import { postCards } from '../posts/cards.js';
 import { listLikedPosts, listNewestPosts } from '../posts/queries.js';
 import { requireUser } from '../web/auth-guard.js';
@@ -15,7 +15,7 @@ import { findProfilePictures } from './picture-queries.js';
 import { findUserByNickname, type UserRow } from './queries.js';
 
 const PAGE_SIZE = 20;
-type Tab = 'songs' | 'liked' | 'followers' | 'following';
+type Tab = 'songs' | 'parts' | 'liked' | 'followers' | 'following';
 
 export function userRoutes({ db }: Deps): Router {
   const router = Router();
@@ -54,6 +54,7 @@ export function userRoutes({ db }: Deps): Router {
       tab,
       tabs: [
         { tab: 'songs', label: 'Songs', url: base },
+        { tab: 'parts', label: 'Parts', url: `${base}/parts` },
         { tab: 'liked', label: 'Liked', url: `${base}/liked` },
         { tab: 'followers', label: `Followers · ${counts.followers}`, url: `${base}/followers` },
         { tab: 'following', label: `Following · ${counts.following}`, url: `${base}/following` },
@@ -66,23 +67,30 @@ export function userRoutes({ db }: Deps): Router {
     if (!user) return;
     const rows = await listNewestPosts(db, { authorId: user.id, before: decodeCursor(req.query.before), limit: PAGE_SIZE + 1 });
     const { items, next } = page(rows, PAGE_SIZE);
-    const parts = await listContributionsByMusician(db, user.id, 30);
     const profile = await profileHead(req, user, 'songs');
     res.render('users/show', {
       title: user.nickname,
       profile,
       posts: await postCards(db, items, req.user),
       olderUrl: next ? `${profile.url}?before=${next}` : null,
-      contributions: parts.map((c) => ({
-        url: `/posts/${c.post_id}#contribution-${c.id}`,
-        postTitle: c.post_title,
-        instrument: c.instrument_name,
-        note: c.note,
-        included: c.included,
-        duration: formatDuration(c.track.duration_ms),
-        streamUrl: `/tracks/${c.track_id}/stream`,
-        ago: timeAgo(c.created_at),
-      })),
+    });
+  });
+
+  router.get('/users/:nickname/parts', async (req, res) => {
+    const user = await loadProfileUser(req, res, 'parts');
+    if (!user) return;
+    const rows = await listContributionsByMusician(db, user.id, { before: decodeCursor(req.query.before), limit: PAGE_SIZE + 1 });
+    const items = rows.slice(0, PAGE_SIZE);
+    const last = items.at(-1);
+    const profile = await profileHead(req, user, 'parts');
+    res.render('users/parts', {
+      title: `${user.nickname}: parts`,
+      profile,
+      heading: 'Parts played on songs',
+      empty: profile.isSelf ? 'You have not added a part to a song yet: open a song and add yours.' : `${user.nickname} has not added a part to a song yet.`,
+      parts: items.map((c) => partRow(c)),
+      liked: null,
+      olderUrl: rows.length > PAGE_SIZE && last ? `${profile.url}/parts?before=${encodeCursor({ created_at: last.created_at, id: last.id })}` : null,
     });
   });
 
@@ -98,6 +106,25 @@ export function userRoutes({ db }: Deps): Router {
       profile,
       posts: await postCards(db, items, req.user),
       olderUrl: rows.length > PAGE_SIZE && last ? `${profile.url}/liked?before=${encodeCursor({ created_at: last.liked_at, id: last.id })}` : null,
+      liked: { songsUrl: `${profile.url}/liked`, partsUrl: `${profile.url}/liked/parts`, current: 'songs' },
+    });
+  });
+
+  router.get('/users/:nickname/liked/parts', async (req, res) => {
+    const user = await loadProfileUser(req, res, 'liked');
+    if (!user) return;
+    const rows = await listLikedContributions(db, user.id, { before: decodeCursor(req.query.before), limit: PAGE_SIZE + 1 });
+    const items = rows.slice(0, PAGE_SIZE);
+    const last = items.at(-1);
+    const profile = await profileHead(req, user, 'liked');
+    res.render('users/parts', {
+      title: `${user.nickname}: liked parts`,
+      profile,
+      heading: `Parts ${profile.isSelf ? 'you' : user.nickname} liked`,
+      empty: 'No liked parts yet.',
+      parts: items.map((c) => partRow(c)),
+      liked: { songsUrl: `${profile.url}/liked`, partsUrl: `${profile.url}/liked/parts`, current: 'parts' },
+      olderUrl: rows.length > PAGE_SIZE && last ? `${profile.url}/liked/parts?before=${encodeCursor({ created_at: last.liked_at, id: last.id })}` : null,
     });
   });
 
@@ -129,4 +156,22 @@ export function userRoutes({ db }: Deps): Router {
   });
 
   return router;
+}
+
+/** One part in a profile list: what it is, on which song, and whether it made the mix. */
+function partRow(c: MusicianPart) {
+  const musician = c.contributor_nickname;
+  return {
+    url: `/posts/${c.post_id}#contribution-${c.id}`,
+    postTitle: c.post_title,
+    musician,
+    musicianUrl: `/users/${encodeURIComponent(musician)}`,
+    instrument: c.instrument_name,
+    note: c.note,
+    included: c.included,
+    likes: c.likes_count,
+    duration: formatDuration(c.track.duration_ms),
+    streamUrl: `/tracks/${c.track_id}/stream`,
+    ago: timeAgo(c.created_at),
+  };
 }

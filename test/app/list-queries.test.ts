@@ -51,6 +51,10 @@ async function musicianWith(db: Knex, n: number, genre: string): Promise<UserRow
   for (let i = 0; i < n; i++) {
     const part = await insertContribution(db, { postId: song.id });
     if (i % 2) await setContributionLiked(db, viewerId, part.id, true);
+    // Their own parts on other songs, and parts they liked: the profile's parts and liked-parts tabs.
+    const played = await insertContribution(db, { contributorId: user.id });
+    await setContributionLiked(db, user.id, part.id, true);
+    await setContributionLiked(db, viewerId, played.id, true);
   }
   return { ...user, postId: song.id };
 }
@@ -63,7 +67,9 @@ describe('list pages run a bounded number of queries', () => {
     const pages = (m: UserRow & { postId: number }, genre: string) => ({
       genre: `/genres/${genre}`,
       profile: `/users/${m.nickname}`,
+      parts: `/users/${m.nickname}/parts`,
       liked: `/users/${m.nickname}/liked`,
+      'liked parts': `/users/${m.nickname}/liked/parts`,
       followers: `/users/${m.nickname}/followers`,
       following: `/users/${m.nickname}/following`,
       'post page with its parts': `/posts/${m.postId}`,

@@ -276,7 +276,9 @@ const table: Record<string, Entry> = {
   'GET /tracks/:id/download': { who: 'public', changes: false, url: () => `/tracks/${post.authorTrackId}/download` },
   'GET /tracks/:id/peaks.json': { who: 'public', changes: false, url: () => `/tracks/${post.authorTrackId}/peaks.json` },
   'GET /users/:nickname': { who: 'public', changes: false, url: () => `/users/${author.nickname}` },
+  'GET /users/:nickname/parts': { who: 'public', changes: false, url: () => `/users/${author.nickname}/parts` },
   'GET /users/:nickname/liked': { who: 'public', changes: false, url: () => `/users/${author.nickname}/liked` },
+  'GET /users/:nickname/liked/parts': { who: 'public', changes: false, url: () => `/users/${author.nickname}/liked/parts` },
   'GET /users/:nickname/followers': { who: 'public', changes: false, url: () => `/users/${author.nickname}/followers` },
   'GET /users/:nickname/following': { who: 'public', changes: false, url: () => `/users/${author.nickname}/following` },
   'POST /users/:nickname/follow': {
