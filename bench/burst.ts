@@ -125,6 +125,24 @@ function sumOf(text: string, selector: RegExp): number {
 const dir = await makeTempDir('soundhub-burst-');
 const stops: Array<() => Promise<unknown>> = [];
 let stack: Stack | undefined;
+/** Stops everything the bench started, once: at the end, or when the run is interrupted. */
+let cleaning: Promise<void> | undefined;
+const cleanUp = () =>
+  (cleaning ??= (async () => {
+    if (stack) {
+      await stack.stop().catch(() => stack!.kill());
+      await removeDir(stack.dir);
+    }
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    await removeDir(dir);
+  })());
+// Ctrl-C mid-burst would otherwise leave PostgreSQL, S3, nginx and pm2 running.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.log(`burst: ${signal}, stopping what it started`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
 try {
   const pgPort = await freePort();
   const pg = await startEmbeddedPostgres(path.join(dir, 'pg'), pgPort, 'burst');
@@ -265,12 +283,7 @@ try {
   console.error(err);
   if (stack) console.error(tail(stack.output()));
 } finally {
-  if (stack) {
-    await stack.stop().catch(() => stack!.kill());
-    await removeDir(stack.dir);
-  }
-  for (const stop of stops.reverse()) await stop().catch(() => undefined);
-  await removeDir(dir);
+  await cleanUp();
 }
 
 if (failures.length) {
