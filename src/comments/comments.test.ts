@@ -12,12 +12,12 @@ let ctx: TestContext;
 let author: SignedIn;
 let fan: SignedIn;
 let stranger: SignedIn;
-const ids: Record<string, number> = {};
+const ids = { author: 0, fan: 0, stranger: 0 };
 
 beforeAll(async () => {
   ctx = await createTestContext();
   [author, fan, stranger] = await Promise.all([buildUser(ctx.app), buildUser(ctx.app), buildUser(ctx.app)]);
-  for (const [name, u] of Object.entries({ author, fan, stranger })) ids[name] = (await ctx.db('users').where({ nickname: u.nickname }).first('id')).id as number;
+  for (const [name, u] of Object.entries({ author, fan, stranger })) ids[name as keyof typeof ids] = (await ctx.db('users').where({ nickname: u.nickname }).first('id')).id as number;
 });
 afterAll(() => ctx?.close());
 

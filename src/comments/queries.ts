@@ -49,9 +49,10 @@ export interface CommentFilter {
  * them); served by comments_post_idx.
  */
 export function commentsOfPostQuery(db: Db, postId: number, { hiddenAuthorIds = [] }: CommentFilter = {}) {
+  // The nickname by primary key per comment rather than a join: a long conversation (thousands
+  // of comments by as many musicians) would otherwise make the planner hash the whole users table.
   const query = db('comments as c')
-    .join('users as u', 'u.id', 'c.author_id')
-    .select([...commentColumns.map((c) => `c.${c}`), 'u.nickname as author_nickname'])
+    .select([...commentColumns.map((c) => `c.${c}`), db.raw('(select u.nickname from users u where u.id = c.author_id) as author_nickname')])
     .where('c.post_id', postId)
     .orderBy([{ column: 'c.created_at' }, { column: 'c.id' }]);
   if (hiddenAuthorIds.length) {

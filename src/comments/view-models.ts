@@ -70,7 +70,7 @@ export function presentComments(rows: Row[], ctx: Context) {
   }
   const thread = (contributionId: number | null, target: string, place: TrackPlace) => ({
     comments: threadsOf.get(contributionId) ?? [],
-    form: formView(ctx, target, { contribution: contributionId === null ? '' : String(contributionId), parent: '' }, place.durationMs),
+    form: formView(ctx, target, { contribution: contributionId === null ? '' : String(contributionId), parent: '' }, place),
   });
   return {
     song: thread(null, 'song', ctx.song),
@@ -119,16 +119,17 @@ export function commentView(r: Row, place: TrackPlace, ctx: Pick<Context, 'postA
   };
 }
 
-function formView(ctx: Context, target: string, hidden: { contribution: string; parent: string }, durationMs: number | null) {
+/** A comment form; `place` (the track its moment is on) for top-level comments, null for a reply. */
+function formView(ctx: Pick<Context, 'postId' | 'form'>, target: string, hidden: { contribution: string; parent: string }, place: TrackPlace | null) {
   const sent = ctx.form?.target === target ? ctx.form : undefined;
   return {
     target,
     action: `/posts/${ctx.postId}/comments`,
     hidden,
-    /** Top-level comments may name a moment; replies answer the comment above. */
-    timed: hidden.parent === '',
+    /** Top-level comments may name a moment ("at current time" reads it from this track); replies answer the comment above. */
+    moment: place && { mixerTrackId: place.mixerTrackId, audioSelector: place.audioSelector, scope: hidden.contribution ? 'part' : 'song' },
     maxChars: COMMENT_MAX_CHARS,
-    lengthHint: durationMs === null ? null : formatMoment(durationMs),
+    lengthHint: place?.durationMs == null ? null : formatMoment(place.durationMs),
     values: sent?.values ?? { body: '', at: '' },
     errors: sent?.errors ?? {},
     open: sent !== undefined,
