@@ -59,7 +59,7 @@ export function commentsOfPostQuery(db: Db, postId: number, { hiddenAuthorIds = 
     const ids = [...hiddenAuthorIds];
     query
       .whereNotIn('c.author_id', ids)
-      .where((q) => q.whereNull('c.parent_id').orWhereNotExists(db('comments as p').select(db.raw('1')).whereRaw('p.id = c.parent_id').whereIn('p.author_id', ids)));
+      .whereRaw('(c.parent_id is null or not exists (select 1 from comments p where p.id = c.parent_id and p.author_id = any(?)))', [ids]);
   }
   return query;
 }
