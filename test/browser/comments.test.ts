@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../context.js';
@@ -8,7 +9,9 @@ import { launchChromium, listen, logIn } from './browser.js';
 /**
  * A timed comment in Chromium: posted without a reload (client/comments.ts), it becomes a
  * marker on the author track's lane, and clicking the marker plays the mixer from that moment.
+ * A screenshot of the page goes to SHOTS_DIR.
  */
+const SHOTS = process.env.SHOTS_DIR ?? 'test-results/screenshots';
 let ctx: TestContext;
 let web: Awaited<ReturnType<typeof listen>>;
 let browser: Browser;
@@ -19,6 +22,7 @@ beforeAll(async () => {
   ctx = await createTestContext({}, { worker: true });
   web = await listen(ctx.app);
   browser = await launchChromium();
+  await mkdir(SHOTS, { recursive: true });
   const author = await buildUser(ctx.app);
   fan = await buildUser(ctx.app);
   postId = (await buildPost(author, { instrument: 'guitar' }, { buffer: await makeTone({ seconds: 8 }), name: 'idea.mp3' })).id;
@@ -67,6 +71,7 @@ describe('comments in the browser', () => {
     await form.getByRole('button', { name: 'At current time' }).click();
     expect(await form.locator('input[name="at"]').inputValue()).toMatch(/^0:0[5-7]$/);
     expect(errors).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/comments-1280.png`, fullPage: true });
     await page.close();
   });
 });
