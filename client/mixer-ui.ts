@@ -307,6 +307,8 @@ export class MixerUi {
 
   layout(): void {
     this.view.ruler.setAttribute('aria-valuemax', String(Math.floor(this.engine.duration)));
+    // Comment markers (client/comments.ts) sit at their moment by CSS from these two values.
+    this.root.style.setProperty('--duration-s', String(this.engine.duration || 1));
     drawTicks(this.view.ticks, this.engine.duration);
     for (const t of this.tracks) this.layoutTrack(t);
     this.lastSecond = -1;
@@ -320,6 +322,7 @@ export class MixerUi {
     const share = duration ? durationOf(t) / duration : 1;
     const width = `${Math.round(lane * share)}px`;
     const left = `${Math.round(duration ? (lane * t.offsetMs) / 1000 / duration : 0)}px`;
+    t.view.lane.style.setProperty('--offset-s', String(t.offsetMs / 1000));
     for (const canvas of [t.view.wave, t.view.waveHot]) {
       canvas.style.width = width;
       canvas.style.left = left;

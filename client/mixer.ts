@@ -9,6 +9,7 @@
  * AudioContext's state, "none" before the first play) and `data-save-state` (rendering |
  * ready | failed | slow | error); `window.soundhubMixer` has the same values as getters.
  */
+import { drawCommentMarkers, startComments } from './comments.js';
 import { bindSave, bindTrack, bindTrackControls, bindTrackTransport, bindTransport } from './mixer-controls.js';
 import { parseTrack, readMixerData } from './mixer-data.js';
 import { MixerUi } from './mixer-ui.js';
@@ -48,6 +49,7 @@ async function joinReadyParts(ui: MixerUi, mixer: unknown): Promise<void> {
     bindTrack(ui, t);
     bindTrackTransport(ui, t);
     ui.say(`${data.label} is ready and joined the mixer${data.included ? '' : ', outside the mix'}.`, 'ok');
+    drawCommentMarkers(ui);
   }
   const count = ui.root.querySelector('[data-track-count]');
   if (count) count.textContent = `· ${ui.tracks.length} ${ui.tracks.length === 1 ? 'track' : 'tracks'}`;
@@ -55,5 +57,6 @@ async function joinReadyParts(ui: MixerUi, mixer: unknown): Promise<void> {
 
 const root = document.getElementById('mixer');
 const ui = root ? start(root) : null;
+startComments(ui);
 const parts = document.querySelector<HTMLElement>('[data-parts-url]');
 if (parts) followParts(parts, (mixer) => (ui ? joinReadyParts(ui, mixer) : undefined));

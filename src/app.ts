@@ -22,7 +22,8 @@ import { devMailRoutes } from './mail/routes.js';
 import { searchRoutes } from './search/routes.js';
 import { mixRoutes } from './mixes/routes.js';
 import { songRoutes, takeUploadRoutes } from './mixes/song-routes.js';
-import { postPageRoutes } from './post-page/routes.js';
+import { postPageRoutes, postPageWithCommentForm } from './post-page/routes.js';
+import { commentRoutes } from './comments/routes.js';
 import { postLikeRoutes } from './posts/like-routes.js';
 import { postRoutes, postUploadRoutes } from './posts/routes.js';
 import { songCoverRoutes, songCoverUploadRoutes } from './posts/cover-routes.js';
@@ -149,6 +150,7 @@ export function createApp(deps: Deps): express.Express {
   app.use(contributionEditRoutes(deps));
   app.use(postLikeRoutes(deps));
   app.use(contributionLikeRoutes(deps));
+  app.use(commentRoutes(deps, postPageWithCommentForm(deps)));
   app.use(trackRoutes(deps, { onPlay: countPlayOfTrack }));
   app.use(userRoutes(deps));
   app.use(profileSettingsRoutes(deps));

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloneDatabase } from '../../test/context.js';
+import { commentsOfPostQuery } from '../comments/queries.js';
 import { contributionsByMusicianQuery, contributionsOfPostQuery, likedContributionsQuery } from '../contributions/queries.js';
 import { mixVersionsQuery, recipesQuery, staleRenderingVersionsQuery } from '../mixes/queries.js';
 import { likedPostsQuery, newestPostsQuery } from '../posts/queries.js';
@@ -26,8 +27,10 @@ const RECIPE_ROWS = 6;
 /** Likes and follows: a few per musician, and one musician (user 42) with many of each. */
 const LIKES = 200_000;
 const FOLLOWS = 100_000;
+/** Comments: a few per song, and a long conversation (with replies) on post 1. */
+const COMMENTS = 300_000;
 
-const BIG_TABLES = ['users', 'posts', 'tracks', 'contributions', 'mix_versions', 'mix_version_tracks', 'post_likes', 'contribution_likes', 'follows'];
+const BIG_TABLES = ['users', 'posts', 'tracks', 'contributions', 'mix_versions', 'mix_version_tracks', 'post_likes', 'contribution_likes', 'follows', 'comments'];
 
 let db: Db;
 let ids: { commonGenre: number; rareGenre: number; instrument: number; shownVersions: number[] };
@@ -100,6 +103,12 @@ async function insertRows(db: Knex.Transaction) {
     union all select i, 42, now() - i * interval '1 second' from generate_series(1, 3000) i where i <> 42
     union all select 42, i, now() - i * interval '1 second' from generate_series(5000, 8000) i
     on conflict do nothing`);
+  await step('comments', `insert into comments (id, post_id, author_id, body, at_ms, created_at)
+    select i, 1 + i % ${POSTS}, 1 + (i * 11) % ${USERS}, 'Nice ' || i, case when i % 3 = 0 then (i % 60) * 1000 end, now() - i * interval '5 seconds'
+    from generate_series(1, ${COMMENTS}) i`);
+  await step('a long conversation', `insert into comments (id, post_id, author_id, parent_id, body, created_at)
+    select ${COMMENTS} + i, 1, 1 + i % ${USERS}, case when i % 4 = 0 then 1 + ${POSTS} * (i % 3) end, 'Reply ' || i, now() - i * interval '1 second'
+    from generate_series(1, 2000) i`);
   console.log(`inserted: ${steps.join(', ')}`);
 }
 
@@ -149,6 +158,8 @@ describe('list queries on a seeded database', () => {
     ['profile: following, an older page', () => followListQuery(db, 42, 'following', { limit: page, before: { createdAt: new Date(Date.now() - 6000_000), id: 6000 } })],
     ['post page: parts', () => contributionsOfPostQuery(db, 1)],
     ['post page: versions', () => mixVersionsQuery(db, 1, { limit: 11 })],
+    ['post page: comments', () => commentsOfPostQuery(db, 1)],
+    ['post page: comments without blocked musicians', () => commentsOfPostQuery(db, 1, { hiddenAuthorIds: [42, 4242] })],
     ['older versions page', () => mixVersionsQuery(db, 1, { limit: 11, before: 250 })],
     ['post page: recipes of the versions shown', () => recipesQuery(db, ids.shownVersions)],
     ['render poll: one version', () => mixVersionsQuery(db, 1, { limit: 2, before: 401 })],

@@ -1,3 +1,5 @@
+import { listCommentsOfPost } from '../comments/queries.js';
+import { partPlace, presentComments, songPlace, type CommentFormState } from '../comments/view-models.js';
 import { alignmentText } from '../contributions/align.js';
 import { likedContributionIds } from '../contributions/like-queries.js';
 import { canDeleteContribution, canEditContribution, canSeeTrackWarnings } from '../contributions/policies.js';
@@ -16,13 +18,21 @@ import { presentPostPage, presentTrack } from '../posts/view-models.js';
 
 type Viewer = Express.User | undefined;
 
-/** Everything the post page shows: the song, its parts by instrument, the mixer, the versions. */
-export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer) {
-  const [authorTrack, contributions, history, instruments] = await Promise.all([
+export interface PostPageOptions {
+  /** A comment form sent back with a problem, shown again where it was (422). */
+  commentForm?: CommentFormState | undefined;
+  /** Musicians whose comments this viewer does not see (the ones they blocked). */
+  hiddenCommentAuthorIds?: readonly number[];
+}
+
+/** Everything the post page shows: the song, its parts by instrument, the mixer, the versions, the comments. */
+export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer, options: PostPageOptions = {}) {
+  const [authorTrack, contributions, history, instruments, commentRows] = await Promise.all([
     findTrackById(db, post.author_track_id),
     listContributionsOfPost(db, post.id),
     mixVersionPage(db, post, { limit: VERSIONS_ON_POST_PAGE }),
     listInstruments(db),
+    listCommentsOfPost(db, post.id, { hiddenAuthorIds: options.hiddenCommentAuthorIds ?? [] }),
   ]);
   const [likedSong, likedParts] = await Promise.all([likedPostIds(db, viewer?.id, [post.id]), likedContributionIds(db, viewer?.id, contributions.map((c) => c.id))]);
   // The foreign key keeps the author track as long as its post.
@@ -32,6 +42,15 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer) {
   const newestRecipe = mixerVersion?.recipe ?? [];
   const canMix = canMixPost(viewer, post);
   const trackView = (t: TrackRow) => ({ ...presentTrack(t), warnings: canSeeTrackWarnings(viewer, t) ? t.warnings : [] });
+
+  const comments = presentComments(commentRows, {
+    postId: post.id,
+    postAuthorId: post.author_id,
+    viewer,
+    song: songPlace(post),
+    parts: new Map(contributions.map((c) => [c.id, partPlace(c.id, c.track)])),
+    form: options.commentForm,
+  });
 
   const groups = new Map<string, { instrument: string; items: ReturnType<typeof contributionView>[] }>();
   const contributionView = (c: ContributionView) => ({
@@ -50,6 +69,7 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer) {
     includeUrl: `/contributions/${c.id}/include`,
     excludeUrl: `/contributions/${c.id}/exclude`,
     deleteUrl: `/contributions/${c.id}/delete`,
+    comments: comments.part(c.id),
   });
   for (const c of contributions) {
     const group = groups.get(c.instrument_slug) ?? { instrument: c.instrument_name, items: [] };
@@ -93,6 +113,8 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer) {
     versions: history.versions,
     olderVersionsUrl: history.olderUrl,
     mixer,
+    comments: comments.song,
+    canComment: comments.canComment,
     // JSON for a <script type="application/json"> block: "<" escaped so no tag can close it.
     mixerJson: JSON.stringify(mixer).replace(/</g, '\\u003c'),
   };

@@ -1,4 +1,5 @@
 import { Router, type Application } from 'express';
+import type { ShowPostPage } from '../comments/routes.js';
 import type { Deps } from '../deps.js';
 import { loadPost } from '../posts/load.js';
 import { buildPostPage } from './page.js';
@@ -34,6 +35,13 @@ export function postPageRoutes({ db }: Deps): Router {
   });
 
   return router;
+}
+
+/** The post page again, with a comment form's problem where the form was (comments/routes.ts). */
+export function postPageWithCommentForm({ db }: Deps): ShowPostPage {
+  return async (req, res, post, status, form) => {
+    res.status(status).render('posts/show', { title: post.title, ...(await buildPostPage(db, post, req.user, { commentForm: form })) });
+  };
 }
 
 function renderPartial(app: Application, view: string, locals: object): Promise<string> {

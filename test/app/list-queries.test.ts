@@ -36,7 +36,7 @@ async function queriesOf(url: string): Promise<number> {
   return n;
 }
 
-/** A musician with `n` songs, `n` liked songs, `n` followers, following `n`. */
+/** A musician with `n` songs, `n` liked songs, `n` followers, following `n`; a song with `n` parts and 3n comments. */
 async function musicianWith(db: Knex, n: number, genre: string): Promise<UserRow & { postId: number }> {
   const user = await insertUser(db);
   const posts = await insertPosts(db, n, { authorId: user.id, genre });
@@ -55,6 +55,11 @@ async function musicianWith(db: Knex, n: number, genre: string): Promise<UserRow
     const played = await insertContribution(db, { contributorId: user.id });
     await setContributionLiked(db, user.id, part.id, true);
     await setContributionLiked(db, viewerId, played.id, true);
+    // A timed comment on the part, one on the song with a reply (each by someone else).
+    const commenter = await insertUser(db);
+    await db('comments').insert({ post_id: song.id, contribution_id: part.id, author_id: commenter.id, body: `On part ${i}`, at_ms: 1000 });
+    const [top] = await db('comments').insert({ post_id: song.id, author_id: commenter.id, body: `On the song ${i}` }).returning('id');
+    await db('comments').insert({ post_id: song.id, parent_id: top.id, author_id: user.id, body: `Thanks ${i}` });
   }
   return { ...user, postId: song.id };
 }
@@ -72,7 +77,7 @@ describe('list pages run a bounded number of queries', () => {
       'liked parts': `/users/${m.nickname}/liked/parts`,
       followers: `/users/${m.nickname}/followers`,
       following: `/users/${m.nickname}/following`,
-      'post page with its parts': `/posts/${m.postId}`,
+      'post page with its parts and comments': `/posts/${m.postId}`,
     });
     const counts: Record<string, [number, number]> = { home: [homeSmall, await queriesOf('/')] };
     const smallPages = pages(small, 'jazz');

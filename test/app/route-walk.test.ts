@@ -126,6 +126,7 @@ async function providerVisitor(page: '/auth/welcome' | '/auth/link', email: stri
 let sparePart: Awaited<ReturnType<typeof freshPart>> | undefined;
 let takePart: Awaited<ReturnType<typeof freshPart>> | undefined;
 let sparePost: { id: number } | undefined;
+let spareComment: number | undefined;
 
 const table: Record<string, Entry> = {
   'GET /healthz': { who: 'public', changes: false, url: () => '/healthz' },
@@ -270,6 +271,24 @@ const table: Record<string, Entry> = {
       const back = await author.agent.post(`/posts/${post.id}/versions/2/current`).set('Accept', 'application/json').set('X-CSRF-Token', author.csrf);
       expect(back.status, 'version 2 made current again before the try').toBe(200);
       return { url: `/posts/${post.id}/versions/1/current`, fields: {}, state: async () => (await ctx.db('posts').where({ id: post.id }).first('current_mix_version_id', 'master_track_id')) };
+    },
+  },
+  'POST /posts/:id/comments': {
+    who: 'signed-in',
+    changes: true,
+    attempt: () => Promise.resolve({ url: `/posts/${post.id}/comments`, fields: { body: uniq('walk '), at: '0:01' }, state: () => count('comments', { post_id: post.id }) }),
+  },
+  'POST /comments/:id/delete': {
+    // The contributor is the commenter here; the author owns the song it is on.
+    who: ['contributor', 'author'],
+    changes: true,
+    attempt: async () => {
+      if (!spareComment || !(await count('comments', { id: spareComment }))) {
+        const commenter = (await ctx.db('users').where({ nickname: contributor.nickname }).first('id')).id as number;
+        spareComment = (await ctx.db('comments').insert({ post_id: post.id, author_id: commenter, body: uniq('doomed ') }).returning('id'))[0].id as number;
+      }
+      const id = spareComment;
+      return { url: `/comments/${id}/delete`, fields: {}, state: () => count('comments', { id }) };
     },
   },
   'GET /tracks/:id/stream': { who: 'public', changes: false, url: () => `/tracks/${post.authorTrackId}/stream` },
