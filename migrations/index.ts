@@ -36,6 +36,7 @@ import * as indexPostsTitleTrgm from './20261202060200_index_posts_title_trgm.js
 import * as indexUsersNicknameTrgm from './20261202060300_index_users_nickname_trgm.js';
 import * as indexUsersNicknamePrefix from './20261202060400_index_users_nickname_prefix.js';
 import * as indexUserInstrumentsInstrument from './20261202060500_index_user_instruments_instrument.js';
+import * as createNotifications from './20261203020000_create_notifications.js';
 
 /** Every migration in order; a new file is added here and never edited after it lands. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -76,4 +77,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261202060300_index_users_nickname_trgm': indexUsersNicknameTrgm,
   '20261202060400_index_users_nickname_prefix': indexUsersNicknamePrefix,
   '20261202060500_index_user_instruments_instrument': indexUserInstrumentsInstrument,
+  '20261203020000_create_notifications': createNotifications,
 };
