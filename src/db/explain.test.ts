@@ -8,6 +8,8 @@ import { genresWithCountsQuery, instrumentsWithCountsQuery } from '../posts/taxo
 import { musicianSearchQuery, musiciansNamedQuery, songSearchQuery } from '../search/queries.js';
 import { prefixQuery } from '../search/schemas.js';
 import { staleProcessingTracksQuery } from '../tracks/queries.js';
+import { digestRecipientsQuery } from '../notifications/digest-queries.js';
+import { notificationListQuery, unreadCountQuery } from '../notifications/queries.js';
 import { followListQuery } from '../users/follow-queries.js';
 import { createDb, type Db } from './knex.js';
 
@@ -26,8 +28,10 @@ const RECIPE_ROWS = 6;
 /** Likes and follows: a few per musician, and one musician (user 42) with many of each. */
 const LIKES = 200_000;
 const FOLLOWS = 100_000;
+/** Notifications: most read and mailed long ago; user 42 has many. */
+const NOTIFICATIONS = 200_000;
 
-const BIG_TABLES = ['users', 'posts', 'tracks', 'contributions', 'mix_versions', 'mix_version_tracks', 'post_likes', 'follows'];
+const BIG_TABLES = ['users', 'posts', 'tracks', 'contributions', 'mix_versions', 'mix_version_tracks', 'post_likes', 'follows', 'notifications'];
 
 let db: Db;
 let ids: { commonGenre: number; rareGenre: number; instrument: number; shownVersions: number[] };
@@ -96,6 +100,13 @@ async function insertRows(db: Knex.Transaction) {
     union all select i, 42, now() - i * interval '1 second' from generate_series(1, 3000) i where i <> 42
     union all select 42, i, now() - i * interval '1 second' from generate_series(5000, 8000) i
     on conflict do nothing`);
+  // Every tenth unread, every fiftieth not yet in a digest; a few a minute over the last weeks.
+  await step('notifications', `insert into notification_digests (id, user_id, created_at, sent_at) values (1, 1, now() - interval '30 days', now() - interval '30 days');
+    insert into notifications (recipient_id, kind, subject_id, actor_id, post_id, actors_count, created_at, updated_at, read_at, digest_id)
+    select case when i % 40 = 0 then 42 else 1 + i % ${USERS} end, (array['follower','song_liked','part_added','comment'])[1 + i % 4], i, 1 + (i * 7) % ${USERS},
+      case when i % 4 = 0 then null else 1 + i % ${POSTS} end, 1, now() - i * interval '10 seconds', now() - i * interval '10 seconds',
+      case when i % 10 = 0 then null else now() end, case when i % 50 = 0 then null else 1 end
+    from generate_series(1, ${NOTIFICATIONS}) i`);
   console.log(`inserted: ${steps.join(', ')}`);
 }
 
@@ -157,6 +168,10 @@ describe('list queries on a seeded database', () => {
     ['search: nicknames like the words', () => musiciansNamedQuery(db, 'nroa_3f9', 20)],
     ['search: musicians by nickname', () => musicianSearchQuery(db, { words: 'nroa_3f9' }, noTaxonomy, 8)!],
     ['search: musicians playing an instrument', () => musicianSearchQuery(db, { words: '', instrumentId: ids.instrument }, noTaxonomy, 8)!],
+    ['notifications page', () => notificationListQuery(db, 42, { limit: page })],
+    ['notifications page, an older one', () => notificationListQuery(db, 42, { limit: page, before: { createdAt: new Date(Date.now() - 1000_000), id: 1000 } })],
+    ['notifications badge: unread count', () => unreadCountQuery(db, 42)],
+    ['digest: musicians with notifications due', () => digestRecipientsQuery(db, 300)],
     ['genres with song counts', () => genresWithCountsQuery(db)],
     ['instruments with song counts', () => instrumentsWithCountsQuery(db)],
   ];
