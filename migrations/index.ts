@@ -37,6 +37,7 @@ import * as indexUsersNicknameTrgm from './20261202060300_index_users_nickname_t
 import * as indexUsersNicknamePrefix from './20261202060400_index_users_nickname_prefix.js';
 import * as indexUserInstrumentsInstrument from './20261202060500_index_user_instruments_instrument.js';
 import * as createComments from './20261203010000_create_comments.js';
+import * as createNotifications from './20261203020000_create_notifications.js';
 import * as indexContributionLikesUserNewest from './20261203050000_index_contribution_likes_user_newest.js';
 
 /** Every migration in order; a new file is added here and never edited after it lands. */
@@ -79,5 +80,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261202060400_index_users_nickname_prefix': indexUsersNicknamePrefix,
   '20261202060500_index_user_instruments_instrument': indexUserInstrumentsInstrument,
   '20261203010000_create_comments': createComments,
+  '20261203020000_create_notifications': createNotifications,
   '20261203050000_index_contribution_likes_user_newest': indexContributionLikesUserNewest,
 };

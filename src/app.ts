@@ -19,6 +19,10 @@ import { countPlayOfTrack } from './contributions/plays.js';
 import { contributionRoutes, contributionUploadRoutes } from './contributions/routes.js';
 import { feedRoutes } from './feed/routes.js';
 import { devMailRoutes } from './mail/routes.js';
+import { unreadBadge } from './notifications/badge.js';
+import { notifyComment, notifyFollowed, notifyPartLiked, notifyPartsInMix, notifySongLiked } from './notifications/rules.js';
+import { notificationRoutes } from './notifications/routes.js';
+import { unsubscribeRoutes } from './notifications/unsubscribe-routes.js';
 import { searchRoutes } from './search/routes.js';
 import { mixRoutes } from './mixes/routes.js';
 import { songRoutes, takeUploadRoutes } from './mixes/song-routes.js';
@@ -58,7 +62,7 @@ export function createApp(deps: Deps): express.Express {
   app.disable('x-powered-by');
   app.locals.asset = loadAssets(publicDir);
   // Defaults so the error page renders even when a request failed before these were set.
-  Object.assign(app.locals, { csrfToken: '', currentUser: null, currentPath: '' });
+  Object.assign(app.locals, { csrfToken: '', currentUser: null, currentPath: '', unreadNotifications: '' });
 
   // 0. Request count, time and 5xx per route group (EMF log lines + /metrics), timed from here.
   if (deps.metrics) app.use(requestMetrics(deps.metrics));
@@ -125,6 +129,8 @@ export function createApp(deps: Deps): express.Express {
     res.locals.currentPath = req.path;
     next();
   });
+  // 7b. The unread notifications badge, counted only when a signed-in page is rendered.
+  app.use(unreadBadge(db, log));
   // 8. The only routes that parse multipart themselves check the CSRF token in multer's file
   //    filter (web/csrf.ts uploadRoute); every other state change is checked right after,
   //    whatever its content type.
@@ -133,6 +139,8 @@ export function createApp(deps: Deps): express.Express {
   app.use(takeUploadRoutes(deps));
   app.use(songCoverUploadRoutes(deps));
   app.use(profilePictureUploadRoutes(deps));
+  // The digest's one-click unsubscribe: mail programs post it with no session or token (see the route).
+  app.use(unsubscribeRoutes(deps));
   app.use(csrfProtection);
   // 9. The product, one router per part.
   app.use(authRoutes(deps, passport, oidcProviders));
@@ -145,15 +153,21 @@ export function createApp(deps: Deps): express.Express {
   app.use(postRoutes(deps));
   app.use(postPageRoutes(deps)); // after postRoutes: /posts/new is not a post id
   app.use(contributionRoutes(deps));
-  app.use(mixRoutes(deps));
+  app.use(mixRoutes(deps, { onMixSaved: (versionId) => notifyPartsInMix(db, versionId) }));
   app.use(songRoutes(deps));
   app.use(contributionEditRoutes(deps));
-  app.use(postLikeRoutes(deps));
-  app.use(contributionLikeRoutes(deps));
-  app.use(commentRoutes(deps, postPageWithCommentForm(deps)));
+  app.use(postLikeRoutes(deps, { onLiked: (like) => notifySongLiked(db, like) }));
+  app.use(contributionLikeRoutes(deps, { onLiked: (like) => notifyPartLiked(db, like) }));
+  app.use(
+    commentRoutes(deps, postPageWithCommentForm(deps), {
+      onCommented: ({ comment, audience }) =>
+        notifyComment(db, { commentId: comment.id, postId: comment.post_id, contributionId: comment.contribution_id, parentAuthorId: audience.repliedToAuthorId, actorId: comment.author_id }),
+    }),
+  );
   app.use(trackRoutes(deps, { onPlay: countPlayOfTrack }));
-  app.use(userRoutes(deps));
+  app.use(userRoutes(deps, { onFollowed: (follow) => notifyFollowed(db, follow) }));
   app.use(profileSettingsRoutes(deps));
+  app.use(notificationRoutes(deps));
   app.use(accountRoutes(deps));
   app.use(songCoverRoutes(deps));
   app.use(profilePictureRoutes(deps));

@@ -130,6 +130,11 @@ const schema = z.object({
   MAIL_OUTBOX_DIR: z.string().min(1).optional(),
   /** Attempts at sending one mail before it is given up (retried with a doubling delay from JOB_RETRY_DELAY_SECONDS). */
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  /**
+   * A notification waits this long before the hourly digest mail may carry it: time to see
+   * it on the site first (a read one is not mailed), and for a burst to go out as one mail.
+   */
+  NOTIFICATION_DIGEST_DELAY_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -172,6 +177,7 @@ export interface Config {
   /** Where links in mail point: PUBLIC_URL, or this machine's port when unset (development). */
   siteUrl: string;
   mail: MailConfig;
+  notifications: { digestDelaySeconds: number };
 }
 
 export type MailConfig = { from: string; maxAttempts: number } & (
@@ -274,6 +280,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     jobs: { expireSeconds: e.JOB_EXPIRE_SECONDS, maxAttempts: e.JOB_MAX_ATTEMPTS, maintenanceSeconds: e.JOB_MAINTENANCE_SECONDS, retryDelaySeconds: e.JOB_RETRY_DELAY_SECONDS, trackJobsAtOnce: e.WORKER_TRACK_JOBS },
     siteUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     mail: mailConfig(e, transport!),
+    notifications: { digestDelaySeconds: e.NOTIFICATION_DIGEST_DELAY_SECONDS },
   });
 }
 

@@ -5,11 +5,13 @@ import { findSongProbeOfContributionTrack } from './contributions/queries.js';
 import { runAttempt, type JobWork } from './jobs/attempt.js';
 import { startHeartbeat } from './jobs/heartbeat.js';
 import { listJobsWithoutLock } from './jobs/lock.js';
-import { QUEUES, startQueue, type AccountMail } from './jobs/queue.js';
+import { QUEUES, startQueue, type QueuedMail } from './jobs/queue.js';
 import { createMailer } from './mail/mailer.js';
 import { alignContribution } from './contributions/align.js';
 import { removeLeftoverWorkDirs } from './jobs/work-dir.js';
 import { giveUpOnMixVersion, renderMixVersion } from './mixes/render.js';
+import { sendDigestMail, sendDueDigests } from './notifications/digest.js';
+import { notifyNewMaster, notifyPartAdded } from './notifications/rules.js';
 import { refundMixVersionAttempt, startMixVersionAttempt, takeStaleRenderingVersions } from './mixes/queries.js';
 import { detectTempoAndKey } from './posts/detect.js';
 import { giveUpOnTrack, processTrack } from './tracks/process.js';
@@ -56,6 +58,13 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
     await processTrack(trackId, { ...deps, songProbeOf: findSongProbeOfContributionTrack }, { signal });
     await detectTempoAndKey(trackId, deps);
     await alignContribution(trackId, deps);
+    // A part that plays now: its song's author hears of it (once, however often this runs).
+    await notifyPartAdded(db, trackId).catch((err: unknown) => log.warn({ err, trackId }, 'new part not notified'));
+  };
+  // A master that plays now: the musicians on it hear of it (once per version).
+  const renderAndTell = async (versionId: number, signal: AbortSignal) => {
+    await renderMixVersion(versionId, deps, { signal });
+    await notifyNewMaster(db, versionId).catch((err: unknown) => log.warn({ err, versionId }, 'new master not notified'));
   };
   await consume<{ trackId: string }>(QUEUES.processTrack, ({ trackId }) => ({
     queue: QUEUES.processTrack,
@@ -72,21 +81,33 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
     ids: { versionId },
     startAttempt: () => startMixVersionAttempt(db, versionId),
     refundAttempt: () => refundMixVersionAttempt(db, versionId),
-    run: (signal) => renderMixVersion(versionId, deps, { signal }),
+    run: (signal) => renderAndTell(versionId, signal),
     giveUp: (why) => giveUpOnMixVersion(db, versionId, why),
   }));
 
   // Mail: a throw fails the job and pg-boss retries it later (a refusing server, SES throttling).
   const mailer = createMailer(config.mail);
-  await boss.work<AccountMail>(QUEUES.sendMail, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]: Job<AccountMail>[]) => {
+  await boss.work<QueuedMail>(QUEUES.sendMail, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]: Job<QueuedMail>[]) => {
     const started = performance.now();
     try {
-      await sendAccountMail(job!.data, { db, config, mailer, log });
+      const mail = job!.data;
+      if (mail.kind === 'notification-digest') await sendDigestMail(mail, { db, config, mailer, log });
+      else await sendAccountMail(mail, { db, config, mailer, log });
     } catch (err) {
       log.warn({ err, jobId: job!.id, kind: job!.data.kind, retry: job!.retryCount }, 'mail not sent; retried later');
       throw err;
     } finally {
       deps.metrics?.job(QUEUES.sendMail, performance.now() - started);
+    }
+  });
+
+  // Notification digests: the sweep queues a run; the queue's singleton policy keeps it to one at a time.
+  await boss.work(QUEUES.notificationDigests, { batchSize: 1, pollingIntervalSeconds: 1 }, async () => {
+    const started = performance.now();
+    try {
+      await sendDueDigests({ db, jobs, config, log });
+    } finally {
+      deps.metrics?.job(QUEUES.notificationDigests, performance.now() - started);
     }
   });
 
@@ -118,6 +139,8 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
     if (removed) log.warn({ removed }, 'removed the objects of uploads abandoned by a web process');
     // Streamed bytes of hours gone by: no play can come of them any more.
     await sweepOldPlays(db);
+    // One digest run per sweep period, whatever the number of workers.
+    await boss.send(QUEUES.notificationDigests, {}, { singletonKey: 'digests', singletonSeconds: config.jobs.maintenanceSeconds });
   };
   const timer = setInterval(() => void sweep().catch((err) => log.warn({ err }, 'sweep failed')), config.jobs.maintenanceSeconds * 1000);
   timer.unref();

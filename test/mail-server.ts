@@ -9,6 +9,8 @@ export interface ReceivedMail {
   html: string;
   /** The first link of the plain-text body. */
   link: string | undefined;
+  /** Header lines as sent, by lower-cased name (the last one of a name wins). */
+  headers: Record<string, string>;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function startMailServer() {
             text,
             html: typeof mail.html === 'string' ? mail.html : '',
             link: /https?:\/\/\S+/.exec(text)?.[0],
+            headers: Object.fromEntries(mail.headerLines.map((h) => [h.key, h.line.slice(h.line.indexOf(':') + 1).trim()])),
           });
           callback();
         }, callback);

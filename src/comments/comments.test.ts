@@ -156,6 +156,24 @@ describe('replies', () => {
     const own = await createComment(summary, { body: 'My own song', at: null, contribution: null, parent: null }, { db: ctx.db, actor: { ...actor, id: ids.author } });
     expect(commentRecipients(own), 'nobody is told of their own comment').toEqual([]);
   });
+
+  it('through the site: a comment on a part tells its song author and contributor, a reply tells the one answered, each once', async () => {
+    const { post, part } = await song();
+    const top = (await commentJson(fan, post.id, { body: 'Lovely fill', contribution: String(part.id), at: '0:01' })).body.comment.id as number;
+    const reply = (await commentJson(stranger, post.id, { body: 'Agreed', parent: String(top) })).body.comment.id as number;
+    const told = await ctx.db('notifications').whereIn('subject_id', [top, reply]).whereIn('kind', ['comment', 'reply']).orderBy(['subject_id', 'recipient_id']).select('recipient_id', 'kind', 'subject_id', 'actor_id');
+    expect(told).toEqual(
+      [
+        { recipient_id: ids.author, kind: 'comment', subject_id: top, actor_id: ids.fan },
+        { recipient_id: part.contributor_id, kind: 'comment', subject_id: top, actor_id: ids.fan },
+        { recipient_id: ids.author, kind: 'comment', subject_id: reply, actor_id: ids.stranger },
+        { recipient_id: part.contributor_id, kind: 'comment', subject_id: reply, actor_id: ids.stranger },
+        { recipient_id: ids.fan, kind: 'reply', subject_id: reply, actor_id: ids.stranger },
+      ].sort((a, b) => a.subject_id - b.subject_id || a.recipient_id - b.recipient_id),
+    );
+    const page = await author.agent.get('/notifications');
+    expect(page.text).toContain(`/posts/${post.id}#comment-${top}`);
+  });
 });
 
 describe('deleting', () => {

@@ -7,7 +7,7 @@ import { findTrackById } from '../tracks/queries.js';
 import { requireUser, requireVerified } from '../web/auth-guard.js';
 import { ValidationFailed } from '../web/errors.js';
 import { validate } from '../web/validate.js';
-import { createComment } from './create.js';
+import { createComment, type CreatedComment } from './create.js';
 import { deleteComment } from './delete.js';
 import { loadComment } from './load.js';
 import type { CommentRow } from './queries.js';
@@ -30,7 +30,12 @@ function sentForm(body: unknown, errors: Record<string, string>): CommentFormSta
   return { target: parent ? `reply-${parent}` : contribution ? `part-${contribution}` : 'song', values: { body: field(body, 'body'), at: field(body, 'at') }, errors };
 }
 
-export function commentRoutes({ db }: Deps, showPostPage: ShowPostPage): Router {
+/** What the app does after a comment is stored (notifications): never undoes the comment. */
+export interface CommentHooks {
+  onCommented?: (created: CreatedComment) => Promise<unknown>;
+}
+
+export function commentRoutes({ db }: Deps, showPostPage: ShowPostPage, hooks: CommentHooks = {}): Router {
   const router = Router();
 
   // A comment on the song, on one of its parts (`contribution`), or a reply (`parent`).
@@ -44,6 +49,7 @@ export function commentRoutes({ db }: Deps, showPostPage: ShowPostPage): Router 
       throw err;
     }
     const { comment } = created;
+    await hooks.onCommented?.(created).catch((err: unknown) => req.log.warn({ err, commentId: comment.id }, 'comment not notified'));
     req.log.info({ postId: post.id, commentId: comment.id, contributionId: comment.contribution_id, parentId: comment.parent_id }, 'comment added');
     if (!wantsJson(req)) return res.redirect(303, `/posts/${post.id}#comment-${comment.id}`);
     res.status(201).json({ comment: { id: comment.id, parentId: comment.parent_id, contributionId: comment.contribution_id, atMs: comment.at_ms }, html: await renderComment(req, res, post, comment) });

@@ -9,6 +9,8 @@ import { genresWithCountsQuery, instrumentsWithCountsQuery } from '../posts/taxo
 import { musicianSearchQuery, musiciansNamedQuery, songSearchQuery } from '../search/queries.js';
 import { prefixQuery } from '../search/schemas.js';
 import { staleProcessingTracksQuery } from '../tracks/queries.js';
+import { digestRecipientsQuery } from '../notifications/digest-queries.js';
+import { notificationListQuery, unreadCountQuery } from '../notifications/queries.js';
 import { followListQuery } from '../users/follow-queries.js';
 import { createDb, type Db } from './knex.js';
 
@@ -30,7 +32,10 @@ const FOLLOWS = 100_000;
 /** Comments: a few per song, and a long conversation (with replies) on post 1. */
 const COMMENTS = 300_000;
 
-const BIG_TABLES = ['users', 'posts', 'tracks', 'contributions', 'mix_versions', 'mix_version_tracks', 'post_likes', 'contribution_likes', 'follows', 'comments'];
+/** Notifications: most read and mailed long ago; user 42 has many. */
+const NOTIFICATIONS = 200_000;
+
+const BIG_TABLES = ['users', 'posts', 'tracks', 'contributions', 'mix_versions', 'mix_version_tracks', 'post_likes', 'contribution_likes', 'follows', 'comments', 'notifications'];
 
 let db: Db;
 let ids: { commonGenre: number; rareGenre: number; instrument: number; shownVersions: number[] };
@@ -109,6 +114,13 @@ async function insertRows(db: Knex.Transaction) {
   await step('a long conversation', `insert into comments (id, post_id, author_id, parent_id, body, created_at)
     select ${COMMENTS} + i, 1, 1 + i % ${USERS}, case when i % 4 = 0 then 1 + ${POSTS} * (i % 3) end, 'Reply ' || i, now() - i * interval '1 second'
     from generate_series(1, 2000) i`);
+  // Every tenth unread, every fiftieth not yet in a digest; a few a minute over the last weeks.
+  await step('notifications', `insert into notification_digests (id, user_id, created_at, sent_at) values (1, 1, now() - interval '30 days', now() - interval '30 days');
+    insert into notifications (recipient_id, kind, subject_id, actor_id, post_id, actors_count, created_at, updated_at, read_at, digest_id)
+    select case when i % 40 = 0 then 42 else 1 + i % ${USERS} end, (array['follower','song_liked','part_added','comment'])[1 + i % 4], i, 1 + (i * 7) % ${USERS},
+      case when i % 4 = 0 then null else 1 + i % ${POSTS} end, 1, now() - i * interval '10 seconds', now() - i * interval '10 seconds',
+      case when i % 10 = 0 then null else now() end, case when i % 50 = 0 then null else 1 end
+    from generate_series(1, ${NOTIFICATIONS}) i`);
   console.log(`inserted: ${steps.join(', ')}`);
 }
 
@@ -175,6 +187,10 @@ describe('list queries on a seeded database', () => {
     ['search: nicknames like the words', () => musiciansNamedQuery(db, 'nroa_3f9', 20)],
     ['search: musicians by nickname', () => musicianSearchQuery(db, { words: 'nroa_3f9' }, noTaxonomy, 8)!],
     ['search: musicians playing an instrument', () => musicianSearchQuery(db, { words: '', instrumentId: ids.instrument }, noTaxonomy, 8)!],
+    ['notifications page', () => notificationListQuery(db, 42, { limit: page })],
+    ['notifications page, an older one', () => notificationListQuery(db, 42, { limit: page, before: { createdAt: new Date(Date.now() - 1000_000), id: 1000 } })],
+    ['notifications badge: unread count', () => unreadCountQuery(db, 42)],
+    ['digest: musicians with notifications due', () => digestRecipientsQuery(db, 300)],
     ['genres with song counts', () => genresWithCountsQuery(db)],
     ['instruments with song counts', () => instrumentsWithCountsQuery(db)],
   ];

@@ -12,8 +12,10 @@ export const QUEUES = {
   processTrack: 'track-process',
   /** Render one mix version's master. Payload { versionId }. */
   renderMix: 'mix-render',
-  /** Send one account mail. Payload: an AccountMail. */
+  /** Send one mail. Payload: a QueuedMail. */
   sendMail: 'mail-send',
+  /** Gather due notifications into digest mails. No payload; one at a time, queued by the worker's sweep. */
+  notificationDigests: 'notification-digests',
 } as const;
 
 /**
@@ -27,11 +29,20 @@ export type AccountMail =
   | { kind: 'change-email'; userId: number; newEmail: string }
   | { kind: 'email-change-notice'; userId: number; newEmail: string };
 
+/** A notification digest already written (its items chosen); the worker renders and sends it. */
+export interface DigestMail {
+  kind: 'notification-digest';
+  digestId: number;
+}
+
+/** Anything the mail queue sends. */
+export type QueuedMail = AccountMail | DigestMail;
+
 /** What the web process needs from the queue: putting work on it. */
 export interface JobQueue {
   processTrack(trackId: string): Promise<void>;
   renderMix(versionId: number): Promise<void>;
-  sendMail(mail: AccountMail): Promise<void>;
+  sendMail(mail: QueuedMail): Promise<void>;
 }
 
 export interface Queue {
@@ -81,6 +92,8 @@ export async function startQueue(config: Pick<RuntimeConfig, 'database' | 'jobs'
     expireInSeconds: 120,
   };
   await boss.createQueue(QUEUES.sendMail, { name: QUEUES.sendMail, policy: 'standard', ...mailOptions, retentionMinutes: 24 * 60 });
+  // One digest run at a time across every worker; a failed run is simply the next one's work.
+  await boss.createQueue(QUEUES.notificationDigests, { name: QUEUES.notificationDigests, policy: 'singleton', retryLimit: 0, expireInSeconds: 300, retentionMinutes: 60 });
 
   // Per-job options too: a queue made by an earlier deploy keeps its first settings.
   const { policy: _policy, retentionMinutes: _retention, ...jobOptions } = queueOptions;

@@ -9,6 +9,8 @@ export interface Mail {
   subject: string;
   text: string;
   html: string;
+  /** Extra header lines (List-Unsubscribe on a digest). */
+  headers?: Record<string, string>;
 }
 
 /** Whatever carries mail out; `send` resolves once the transport has accepted the message. */

@@ -8,6 +8,8 @@ interface Letter {
   subject: string;
   greeting: string;
   paragraphs: string[];
+  /** A list of lines, each a link (a digest's notifications). */
+  items?: Array<{ text: string; url: string }>;
   action?: { label: string; url: string };
   after?: string[];
 }
@@ -21,6 +23,7 @@ function compose(to: string, letter: Letter): Mail {
   const text = [
     letter.greeting,
     ...letter.paragraphs,
+    ...(letter.items?.length ? [letter.items.map((i) => `- ${i.text}\n  ${i.url}`).join('\n')] : []),
     ...(letter.action ? [`${letter.action.label}:\n${letter.action.url}`] : []),
     ...after,
     '— SoundHub',
@@ -30,6 +33,9 @@ function compose(to: string, letter: Letter): Mail {
     '<!doctype html><html><body style="font-family:system-ui,sans-serif;font-size:16px;line-height:1.5;color:#1d1d24;max-width:560px;margin:0 auto;padding:24px">',
     p(letter.greeting),
     ...letter.paragraphs.map(p),
+    ...(letter.items?.length
+      ? ['<ul style="margin:0 0 16px;padding-left:20px">', ...letter.items.map((i) => `<li style="margin:0 0 8px"><a href="${escape(i.url)}" style="color:#5b3df5">${escape(i.text)}</a></li>`), '</ul>']
+      : []),
     ...(letter.action
       ? [`<p style="margin:24px 0"><a href="${escape(letter.action.url)}" style="background:#5b3df5;color:#fff;padding:12px 20px;border-radius:8px;text-decoration:none;display:inline-block">${escape(letter.action.label)}</a></p>`,
          `<p style="margin:0 0 16px;font-size:13px;color:#666">Or open this address: ${escape(letter.action.url)}</p>`]
@@ -94,4 +100,25 @@ export function emailChangeNoticeMail(to: string, { nickname, newEmail, resetUrl
     action: { label: 'Not you? Choose a new password', url: resetUrl },
     after: ['A new password signs everyone else out of your account.'],
   });
+}
+
+/**
+ * The hourly digest of notifications. The unsubscribe link works without signing in; the
+ * List-Unsubscribe headers let a mail program offer the same in one click (RFC 8058).
+ */
+export function notificationDigestMail(
+  to: string,
+  { nickname, items, pageUrl, settingsUrl, unsubscribeUrl }: { nickname: string; items: Array<{ text: string; url: string }>; pageUrl: string; settingsUrl: string; unsubscribeUrl: string },
+): Mail {
+  const mail = compose(to, {
+    subject: items.length === 1 ? `SoundHub: ${items[0]!.text}` : `SoundHub: ${items.length} new things on your songs`,
+    greeting: `Hi ${nickname},`,
+    paragraphs: [items.length === 1 ? 'This happened on SoundHub since you last looked:' : `These ${items.length} things happened on SoundHub since you last looked:`],
+    items,
+    action: { label: 'See all your notifications', url: pageUrl },
+    after: [
+      `You get at most one of these mails an hour. Turn them off in your settings (${settingsUrl}) or with this link, no sign-in needed: ${unsubscribeUrl}`,
+    ],
+  });
+  return { ...mail, headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } };
 }

@@ -13,7 +13,7 @@ const composer = nodemailer.createTransport({ streamTransport: true, buffer: tru
 /** A file name that sorts by time and can't be guessed from the message. */
 const ID = /^[0-9]{13}-[0-9a-f]{12}$/;
 
-export async function writeToOutbox(dir: string, mail: { from: string; to: string; subject: string; text: string; html: string }): Promise<string> {
+export async function writeToOutbox(dir: string, mail: { from: string; to: string; subject: string; text: string; html: string; headers?: Record<string, string> }): Promise<string> {
   const info = await composer.sendMail(mail);
   const id = `${Date.now()}-${randomBytes(6).toString('hex')}`;
   await mkdir(dir, { recursive: true });

@@ -21,7 +21,12 @@ function pageSize(value: unknown): number {
   return Math.min(50, Math.max(1, n));
 }
 
-export function mixRoutes(deps: Deps): Router {
+/** Wired in by the app from a part above this one: told of each saved mix (notifications). */
+export interface MixHooks {
+  onMixSaved?: (versionId: number) => Promise<unknown>;
+}
+
+export function mixRoutes(deps: Deps, hooks: MixHooks = {}): Router {
   const { db } = deps;
   const router = Router();
 
@@ -32,6 +37,8 @@ export function mixRoutes(deps: Deps): Router {
     const input = validate(saveMixSchema, req.is('application/json') ? req.body : settingsFromForm(req.body ?? {}));
     const version = await saveMix(post, input, { ...deps, actor: req.user! });
     req.log.info({ postId: post.id, versionId: version.id, number: version.number }, 'mix saved');
+    // The mix is saved whatever its notifications do.
+    await hooks.onMixSaved?.(version.id).catch((err: unknown) => req.log.warn({ err, versionId: version.id }, 'mix not notified'));
     if (req.accepts(['html', 'json']) === 'json') return res.status(202).json({ version: { id: version.id, number: version.number, status: version.status } });
     res.redirect(303, `/posts/${post.id}#versions`);
   });

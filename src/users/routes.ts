@@ -17,7 +17,12 @@ import { findUserByNickname, type UserRow } from './queries.js';
 const PAGE_SIZE = 20;
 type Tab = 'songs' | 'parts' | 'liked' | 'followers' | 'following';
 
-export function userRoutes({ db }: Deps): Router {
+/** Wired in by the app from a part above this one: told of each follow (notifications). */
+export interface UserHooks {
+  onFollowed?: (follow: { followerId: number; followedId: number }) => Promise<unknown>;
+}
+
+export function userRoutes({ db }: Deps, hooks: UserHooks = {}): Router {
   const router = Router();
 
   /** The musician a URL names; a name they gave up moves for good (301) to their page now, tab and query kept. */
@@ -152,6 +157,8 @@ export function userRoutes({ db }: Deps): Router {
     const on = readToggle(req);
     if (user.id === req.user!.id) throw new ValidationFailed({ on: 'You cannot follow yourself.' });
     await setFollowing(db, req.user!.id, user.id, on);
+    // The follow stands whatever its notification does.
+    if (on) await hooks.onFollowed?.({ followerId: req.user!.id, followedId: user.id }).catch((err: unknown) => req.log.warn({ err, followedId: user.id }, 'follow not notified'));
     answerToggle(req, res, { following: on, followers: (await countFollows(db, user.id)).followers }, `/users/${encodeURIComponent(user.nickname)}`);
   });
 

@@ -1,11 +1,14 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setContributionLiked } from '../../src/contributions/like-queries.js';
+import { notifyFollowed, notifySongLiked } from '../../src/notifications/rules.js';
 import { setPostLiked } from '../../src/posts/like-queries.js';
 import { setFollowing } from '../../src/users/follow-queries.js';
 import { createTestContext, type TestContext } from '../context.js';
 import { insertContribution, insertPost, insertPosts, insertUser, type UserRow } from '../db-factories.js';
-import { buildUser, type SignedIn } from '../factories.js';
+import { buildUser, csrfFrom, type SignedIn } from '../factories.js';
+import supertest from 'supertest';
+import { FACTORY_PASSWORD } from '../db-factories.js';
 
 /**
  * Each list page runs the same number of SQL queries with 5 items as with 50: no query per
@@ -88,5 +91,38 @@ describe('list pages run a bounded number of queries', () => {
       expect(five, name).toBeGreaterThan(0);
       expect(fifty, `${name}: ${five} queries with 5 items, ${fifty} with 50`).toBe(five);
     }
+  });
+
+  it('/notifications the same with 5 notifications as with 50', async () => {
+    /** A musician with `n` notifications of two kinds (followers and grouped likes), signed in. */
+    const withNotifications = async (n: number) => {
+      const user = await insertUser(ctx.db);
+      for (let i = 0; i < n; i++) {
+        const other = await insertUser(ctx.db);
+        if (i % 2) await notifyFollowed(ctx.db, { followerId: other.id, followedId: user.id });
+        else await notifySongLiked(ctx.db, { postId: (await insertPost(ctx.db, { authorId: user.id })).id, actorId: other.id });
+      }
+      const agent = supertest.agent(ctx.app);
+      const csrf = await csrfFrom(agent, '/login');
+      expect((await agent.post('/login').type('form').send({ _csrf: csrf, email: user.email, password: FACTORY_PASSWORD })).status).toBe(303);
+      return agent;
+    };
+    const queriesAs = async (agent: ReturnType<typeof supertest.agent>) => {
+      let n = 0;
+      const count = () => n++;
+      ctx.db.on('query', count);
+      try {
+        expect((await agent.get('/notifications')).status).toBe(200);
+      } finally {
+        ctx.db.off('query', count);
+      }
+      return n;
+    };
+    // Each page is counted unread (its first visit marks it read, which is one query either way).
+    const five = await queriesAs(await withNotifications(5));
+    const fifty = await queriesAs(await withNotifications(50));
+    console.log('queries of /notifications (5 items, 50 items):', [five, fifty]);
+    expect(five).toBeGreaterThan(0);
+    expect(fifty).toBe(five);
   });
 });

@@ -5,6 +5,7 @@ import type { Express } from 'express';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
 import { writeToOutbox } from '../../src/mail/outbox.js';
+import { unsubscribeToken } from '../../src/notifications/unsubscribe-link.js';
 import { storePicture } from '../../src/pictures/store.js';
 import { headObject } from '../../src/storage/s3.js';
 import { createTestContext, type TestContext } from '../context.js';
@@ -61,6 +62,12 @@ interface Entry {
   visitor?: () => Promise<{ agent: ReturnType<typeof supertest.agent>; csrf: string }>;
   /** State-changing routes: a fresh try, for the actor who will send it. For public ones it runs as a fresh visitor. */
   attempt?: (actor: Actor) => Promise<Try>;
+  /**
+   * A public route that a signed token in its URL authorises instead of a CSRF token (a
+   * mail's one-click unsubscribe, sent by mail programs with no session): the same try with
+   * a wrong token, which must be refused with 403 and change nothing.
+   */
+  tokenInstead?: () => Promise<Try>;
 }
 
 let ctx: TestContext;
@@ -77,6 +84,9 @@ let post: { id: number; authorTrackId: string };
 let part: { id: number; trackId: string };
 /** Links as the worker would mail them (tokens minted straight into the table) and one outbox message. */
 let links: { verify: string; reset: string; outboxId: string };
+let loginTargetId: number;
+/** A digest mail's unsubscribe link for this musician, as the worker signs it. */
+const unsubscribePath = (userId: number) => `/notifications/unsubscribe?user=${userId}&token=${unsubscribeToken(ctx.config.sessionSecret, userId)}`;
 const mailJobs = () => count('pgboss.job', { name: 'mail-send' });
 let picturePng: Buffer;
 let storedPictureUrl: string;
@@ -323,6 +333,30 @@ const table: Record<string, Entry> = {
     }),
   },
   'GET /settings': { who: 'signed-in', changes: false, url: () => '/settings' },
+  'GET /notifications': { who: 'signed-in', changes: false, url: () => '/notifications' },
+  'GET /settings/notifications': { who: 'signed-in', changes: false, url: () => '/settings/notifications' },
+  'POST /settings/notifications': {
+    who: 'signed-in',
+    changes: true,
+    attempt: async (actor) => {
+      const id = actor.nickname ? ((await ctx.db('users').where({ nickname: actor.nickname }).first('id')).id as number) : 0;
+      const off = id ? await count('digest_opt_outs', { user_id: id }) : 0;
+      return { url: '/settings/notifications', fields: { digest: off ? '1' : '0' }, state: () => count('digest_opt_outs') };
+    },
+  },
+  'GET /notifications/unsubscribe': { who: 'public', changes: false, url: () => unsubscribePath(loginTargetId) },
+  'POST /notifications/unsubscribe': {
+    who: 'public',
+    changes: true,
+    attempt: async () => {
+      const user = await insertUser(ctx.db);
+      return { url: unsubscribePath(user.id), fields: { 'List-Unsubscribe': 'One-Click' }, state: () => count('digest_opt_outs', { user_id: user.id }) };
+    },
+    tokenInstead: async () => {
+      const user = await insertUser(ctx.db);
+      return { url: unsubscribePath(user.id).replace(/token=./, 'token=A'), fields: { 'List-Unsubscribe': 'One-Click' }, state: () => count('digest_opt_outs', { user_id: user.id }) };
+    },
+  },
   'POST /settings': {
     who: 'self',
     changes: true,
@@ -499,7 +533,7 @@ beforeAll(async () => {
   const worker = await ctx.startWorker();
   [author, contributor, stranger, loginTarget, linkTarget] = await Promise.all([buildUser(ctx.app), buildUser(ctx.app), buildUser(ctx.app), buildUser(ctx.app), buildUser(ctx.app)]);
   anonymous = await visitor();
-  const loginTargetId = (await ctx.db('users').where({ nickname: loginTarget.nickname }).first('id')).id as number;
+  loginTargetId = (await ctx.db('users').where({ nickname: loginTarget.nickname }).first('id')).id as number;
   links = {
     verify: (await mintToken(ctx.db, { userId: loginTargetId, purpose: 'verify-email', email: loginTarget.email })).token,
     reset: (await mintToken(ctx.db, { userId: loginTargetId, purpose: 'reset-password', email: loginTarget.email })).token,
@@ -584,6 +618,24 @@ for (const [route, entry] of Object.entries(table)) {
       }
     }
   });
+
+  if (entry.tokenInstead) {
+    const tokenInstead = entry.tokenInstead;
+    it(`${route}: needs no CSRF token (a signed token in its URL instead), and refuses a wrong one`, async () => {
+      for (const body of ['urlencoded', 'multipart/form-data'] as const) {
+        const wrong = await tokenInstead();
+        const before = await wrong.state();
+        const res = await send(supertest.agent(ctx.app), wrong, undefined, body);
+        expect(res.status, `${body}: ${res.text.slice(0, 200)}`).toBe(403);
+        expect(await wrong.state(), `${body}: something changed`).toEqual(before);
+        const right = await entry.attempt!(anonymous);
+        const was = await right.state();
+        expect((await send(supertest.agent(ctx.app), right, undefined, body)).status, `${body}, no session or CSRF token`).toBe(200);
+        expect(await right.state()).not.toEqual(was);
+      }
+    });
+    continue;
+  }
 
   it(`${route}: refuses a missing or another session's CSRF token, urlencoded or multipart in any case`, async () => {
     // Sent by someone allowed to, so only the token can stop it.
