@@ -36,6 +36,8 @@ import * as indexPostsTitleTrgm from './20261202060200_index_posts_title_trgm.js
 import * as indexUsersNicknameTrgm from './20261202060300_index_users_nickname_trgm.js';
 import * as indexUsersNicknamePrefix from './20261202060400_index_users_nickname_prefix.js';
 import * as indexUserInstrumentsInstrument from './20261202060500_index_user_instruments_instrument.js';
+import * as createBlocks from './20261203040000_create_blocks.js';
+import * as createMessages from './20261203040100_create_messages.js';
 
 /** Every migration in order; a new file is added here and never edited after it lands. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -76,4 +78,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261202060300_index_users_nickname_trgm': indexUsersNicknameTrgm,
   '20261202060400_index_users_nickname_prefix': indexUsersNicknamePrefix,
   '20261202060500_index_user_instruments_instrument': indexUserInstrumentsInstrument,
+  '20261203040000_create_blocks': createBlocks,
+  '20261203040100_create_messages': createMessages,
 };

@@ -19,6 +19,8 @@ import { countPlayOfTrack } from './contributions/plays.js';
 import { contributionRoutes, contributionUploadRoutes } from './contributions/routes.js';
 import { feedRoutes } from './feed/routes.js';
 import { devMailRoutes } from './mail/routes.js';
+import { messageRoutes } from './messages/routes.js';
+import { unreadMessagesBadge } from './messages/unread-badge.js';
 import { searchRoutes } from './search/routes.js';
 import { mixRoutes } from './mixes/routes.js';
 import { songRoutes, takeUploadRoutes } from './mixes/song-routes.js';
@@ -29,6 +31,7 @@ import { songCoverRoutes, songCoverUploadRoutes } from './posts/cover-routes.js'
 import { pictureRoutes } from './pictures/routes.js';
 import { profilePictureRoutes, profilePictureUploadRoutes } from './users/picture-routes.js';
 import { trackRoutes } from './tracks/routes.js';
+import { blockRoutes } from './users/block-routes.js';
 import { userRoutes } from './users/routes.js';
 import { profileSettingsRoutes } from './users/settings-routes.js';
 import { loadAssets } from './web/assets.js';
@@ -57,7 +60,7 @@ export function createApp(deps: Deps): express.Express {
   app.disable('x-powered-by');
   app.locals.asset = loadAssets(publicDir);
   // Defaults so the error page renders even when a request failed before these were set.
-  Object.assign(app.locals, { csrfToken: '', currentUser: null, currentPath: '' });
+  Object.assign(app.locals, { csrfToken: '', currentUser: null, currentPath: '', unreadMessages: 0 });
 
   // 0. Request count, time and 5xx per route group (EMF log lines + /metrics), timed from here.
   if (deps.metrics) app.use(requestMetrics(deps.metrics));
@@ -124,6 +127,8 @@ export function createApp(deps: Deps): express.Express {
     res.locals.currentPath = req.path;
     next();
   });
+  // 7b. The header's unread-message count, counted when a page renders (not for streams or JSON).
+  app.use(unreadMessagesBadge(db));
   // 8. The only routes that parse multipart themselves check the CSRF token in multer's file
   //    filter (web/csrf.ts uploadRoute); every other state change is checked right after,
   //    whatever its content type.
@@ -151,6 +156,8 @@ export function createApp(deps: Deps): express.Express {
   app.use(contributionLikeRoutes(deps));
   app.use(trackRoutes(deps, { onPlay: countPlayOfTrack }));
   app.use(userRoutes(deps));
+  app.use(blockRoutes(deps));
+  app.use(messageRoutes(deps));
   app.use(profileSettingsRoutes(deps));
   app.use(accountRoutes(deps));
   app.use(songCoverRoutes(deps));
