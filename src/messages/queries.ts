@@ -47,7 +47,8 @@ const messageColumns = ['id', 'conversation_id', 'sender_id', 'body', 'created_a
 
 /**
  * Writes a message and moves both members' inboxes: the conversation goes to the top of each,
- * the recipient has one more unread, and the sender has read everything up to their own message.
+ * the recipient has one more unread, and the sender has read everything up to their own message
+ * (answering is reading, whether or not the page was opened first).
  */
 export async function insertMessage(trx: Knex.Transaction, message: { conversationId: number; senderId: number; body: string }): Promise<MessageRow> {
   const [row] = await trx<MessageRow>('messages').insert({ conversation_id: message.conversationId, sender_id: message.senderId, body: message.body }).returning(messageColumns);
@@ -55,7 +56,7 @@ export async function insertMessage(trx: Knex.Transaction, message: { conversati
   await trx.raw(
     `update conversation_members set
        last_message_at = greatest(last_message_at, ?),
-       unread_count = unread_count + case when user_id = ? then 0 else 1 end,
+       unread_count = case when user_id = ? then 0 else unread_count + 1 end,
        last_read_at = case when user_id = ? then greatest(last_read_at, ?) else last_read_at end
      where conversation_id = ?`,
     [row.created_at, message.senderId, message.senderId, row.created_at, message.conversationId],
