@@ -1,5 +1,6 @@
 import { csrfToken } from './csrf.js';
 import './likes.js';
+import './messages.js';
 
 /**
  * Site-wide behaviour: a persistent mini player for every "play" button, and upload

@@ -23,6 +23,8 @@ import { unreadBadge } from './notifications/badge.js';
 import { notifyComment, notifyFollowed, notifyPartLiked, notifyPartsInMix, notifySongLiked } from './notifications/rules.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { unsubscribeRoutes } from './notifications/unsubscribe-routes.js';
+import { messageRoutes } from './messages/routes.js';
+import { unreadMessagesBadge } from './messages/unread-badge.js';
 import { searchRoutes } from './search/routes.js';
 import { mixRoutes } from './mixes/routes.js';
 import { songRoutes, takeUploadRoutes } from './mixes/song-routes.js';
@@ -34,6 +36,7 @@ import { songCoverRoutes, songCoverUploadRoutes } from './posts/cover-routes.js'
 import { pictureRoutes } from './pictures/routes.js';
 import { profilePictureRoutes, profilePictureUploadRoutes } from './users/picture-routes.js';
 import { trackRoutes } from './tracks/routes.js';
+import { blockRoutes } from './users/block-routes.js';
 import { userRoutes } from './users/routes.js';
 import { profileSettingsRoutes } from './users/settings-routes.js';
 import { loadAssets } from './web/assets.js';
@@ -62,7 +65,7 @@ export function createApp(deps: Deps): express.Express {
   app.disable('x-powered-by');
   app.locals.asset = loadAssets(publicDir);
   // Defaults so the error page renders even when a request failed before these were set.
-  Object.assign(app.locals, { csrfToken: '', currentUser: null, currentPath: '', unreadNotifications: '' });
+  Object.assign(app.locals, { csrfToken: '', currentUser: null, currentPath: '', unreadNotifications: '', unreadMessages: 0 });
 
   // 0. Request count, time and 5xx per route group (EMF log lines + /metrics), timed from here.
   if (deps.metrics) app.use(requestMetrics(deps.metrics));
@@ -131,6 +134,8 @@ export function createApp(deps: Deps): express.Express {
   });
   // 7b. The unread notifications badge, counted only when a signed-in page is rendered.
   app.use(unreadBadge(db, log));
+  // 7c. The header's unread-message count, counted when a page renders (not for streams or JSON).
+  app.use(unreadMessagesBadge(db));
   // 8. The only routes that parse multipart themselves check the CSRF token in multer's file
   //    filter (web/csrf.ts uploadRoute); every other state change is checked right after,
   //    whatever its content type.
@@ -166,6 +171,8 @@ export function createApp(deps: Deps): express.Express {
   );
   app.use(trackRoutes(deps, { onPlay: countPlayOfTrack }));
   app.use(userRoutes(deps, { onFollowed: (follow) => notifyFollowed(db, follow) }));
+  app.use(blockRoutes(deps));
+  app.use(messageRoutes(deps));
   app.use(profileSettingsRoutes(deps));
   app.use(notificationRoutes(deps));
   app.use(accountRoutes(deps));

@@ -61,6 +61,10 @@ const schema = z.object({
   SIGNUPS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
   /** Sign-up attempts for one email address in a window. */
   SIGNUPS_PER_EMAIL: z.coerce.number().int().min(1).max(10_000).default(5),
+  /** Direct messages one musician may send in an hour, to anyone; the next ones get 429 until the hour ends. */
+  MESSAGES_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(120),
+  /** Conversations one musician may start (first message to someone new) in a day. */
+  NEW_CONVERSATIONS_PER_DAY: z.coerce.number().int().min(1).max(100_000).default(30),
   /** Largest accepted upload in megabytes (nginx's client_max_body_size must match). */
   MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(2048).default(200),
   /**
@@ -159,6 +163,7 @@ export interface Config {
   /** Origin the OIDC redirect URIs are built on: PUBLIC_URL, else http://localhost:PORT. */
   oidcRedirectOrigin: string;
   authLimits: { windowSeconds: number; failuresPerAccount: number; failuresPerAddress: number; signUpsPerAddress: number; signUpsPerEmail: number };
+  messageLimits: { perHour: number; newConversationsPerDay: number };
   maxUploadBytes: number;
   uploadChecksAtOnce: number;
   audio: { ffmpegPath: string; ffprobePath: string };
@@ -264,6 +269,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
       signUpsPerAddress: e.SIGNUPS_PER_ADDRESS,
       signUpsPerEmail: e.SIGNUPS_PER_EMAIL,
     },
+    messageLimits: { perHour: e.MESSAGES_PER_HOUR, newConversationsPerDay: e.NEW_CONVERSATIONS_PER_DAY },
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
     uploadChecksAtOnce: e.UPLOAD_CHECKS_AT_ONCE,
     audio: resolveAudioTools(source),

@@ -174,6 +174,17 @@ describe('replies', () => {
     const page = await author.agent.get('/notifications');
     expect(page.text).toContain(`/posts/${post.id}#comment-${top}`);
   });
+
+  it('a musician the viewer blocked: their comments are hidden from the viewer alone, and tell the viewer nothing', async () => {
+    const post = await insertPost(ctx.db, { authorId: ids.stranger });
+    const blocked = await stranger.agent.post(`/users/${fan.nickname}/block`).type('form').send({ _csrf: stranger.csrf, on: '1' });
+    expect(blocked.status).toBe(303);
+    const said = await commentJson(fan, post.id, { body: 'You will not see this' });
+    expect(said.status).toBe(201);
+    expect((await stranger.agent.get(`/posts/${post.id}`)).text).not.toContain('You will not see this');
+    expect((await author.agent.get(`/posts/${post.id}`)).text).toContain('You will not see this');
+    expect(await ctx.db('notifications').where({ recipient_id: ids.stranger, subject_id: said.body.comment.id }).select('id')).toEqual([]);
+  });
 });
 
 describe('deleting', () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloneDatabase } from '../../test/context.js';
 import { commentsOfPostQuery } from '../comments/queries.js';
 import { contributionsByMusicianQuery, contributionsOfPostQuery, likedContributionsQuery } from '../contributions/queries.js';
+import { conversationMessagesQuery, inboxQuery, unreadTotalQuery } from '../messages/queries.js';
 import { mixVersionsQuery, recipesQuery, staleRenderingVersionsQuery } from '../mixes/queries.js';
 import { likedPostsQuery, newestPostsQuery } from '../posts/queries.js';
 import { genresWithCountsQuery, instrumentsWithCountsQuery } from '../posts/taxonomy.js';
@@ -11,6 +12,7 @@ import { prefixQuery } from '../search/schemas.js';
 import { staleProcessingTracksQuery } from '../tracks/queries.js';
 import { digestRecipientsQuery } from '../notifications/digest-queries.js';
 import { notificationListQuery, unreadCountQuery } from '../notifications/queries.js';
+import { blockedByQuery, blockedListQuery } from '../users/block-queries.js';
 import { followListQuery } from '../users/follow-queries.js';
 import { createDb, type Db } from './knex.js';
 
@@ -35,7 +37,12 @@ const COMMENTS = 300_000;
 /** Notifications: most read and mailed long ago; user 42 has many. */
 const NOTIFICATIONS = 200_000;
 
-const BIG_TABLES = ['users', 'posts', 'tracks', 'contributions', 'mix_versions', 'mix_version_tracks', 'post_likes', 'contribution_likes', 'follows', 'comments', 'notifications'];
+/** Conversations between random pairs, MESSAGES_EACH messages in each; user 42 in many, with one long conversation. */
+const CONVERSATIONS = 50_000;
+const MESSAGES_EACH = 8;
+const BLOCKS = 20_000;
+
+const BIG_TABLES = ['users', 'posts', 'tracks', 'contributions', 'mix_versions', 'mix_version_tracks', 'post_likes', 'contribution_likes', 'follows', 'comments', 'notifications', 'blocks', 'conversations', 'conversation_members', 'messages'];
 
 let db: Db;
 let ids: { commonGenre: number; rareGenre: number; instrument: number; shownVersions: number[] };
@@ -121,6 +128,25 @@ async function insertRows(db: Knex.Transaction) {
       case when i % 4 = 0 then null else 1 + i % ${POSTS} end, 1, now() - i * interval '10 seconds', now() - i * interval '10 seconds',
       case when i % 10 = 0 then null else now() end, case when i % 50 = 0 then null else 1 end
     from generate_series(1, ${NOTIFICATIONS}) i`);
+  await step('blocks', `insert into blocks (blocker_id, blocked_id, created_at)
+    select 1 + i % ${USERS}, 1 + (i * 3571) % ${USERS}, now() - i * interval '10 seconds' from generate_series(1, ${BLOCKS}) i
+    where 1 + i % ${USERS} <> 1 + (i * 3571) % ${USERS}
+    union all select 42, i, now() - i * interval '1 second' from generate_series(9000, 9500) i
+    on conflict do nothing`);
+  // Pairs in id order; user 42 also talks with users 10 000…12 999 (the first of those at length).
+  await step('conversations', `insert into conversations (id, first_user_id, second_user_id)
+    select i, least(a, b), greatest(a, b) from (
+      select i, 1 + i % ${USERS} as a, 1 + (i * 12289) % ${USERS} as b from generate_series(1, ${CONVERSATIONS}) i
+      union all select ${CONVERSATIONS} + 1 + i, 42, 10000 + i from generate_series(0, 2999) i
+    ) p where a <> b
+    on conflict do nothing`);
+  await step('conversation members', `insert into conversation_members (conversation_id, user_id, other_user_id, last_message_at, unread_count)
+    select c.id, m.user_id, m.other_id, now() - c.id * interval '1 minute', case when c.id % 7 = 0 then 2 else 0 end
+    from conversations c, lateral (values (c.first_user_id, c.second_user_id), (c.second_user_id, c.first_user_id)) m(user_id, other_id)`);
+  await step('messages', `insert into messages (conversation_id, sender_id, body, created_at)
+    select c.id, case when j % 2 = 0 then c.first_user_id else c.second_user_id end, 'message ' || j, now() - c.id * interval '1 minute' - j * interval '1 second'
+    from conversations c, generate_series(1, ${MESSAGES_EACH}) j
+    union all select ${CONVERSATIONS} + 1, 42, 'long ' || j, now() - j * interval '1 second' from generate_series(1, 5000) j`);
   console.log(`inserted: ${steps.join(', ')}`);
 }
 
@@ -191,6 +217,13 @@ describe('list queries on a seeded database', () => {
     ['notifications page, an older one', () => notificationListQuery(db, 42, { limit: page, before: { createdAt: new Date(Date.now() - 1000_000), id: 1000 } })],
     ['notifications badge: unread count', () => unreadCountQuery(db, 42)],
     ['digest: musicians with notifications due', () => digestRecipientsQuery(db, 300)],
+    ['messages: the inbox', () => inboxQuery(db, 42, { limit: page })],
+    ['messages: an older inbox page', () => inboxQuery(db, 42, { limit: page, before: { createdAt: new Date(Date.now() - 51_000 * 60_000), id: 51_000 } })],
+    ['messages: the header\'s unread total', () => unreadTotalQuery(db, 42)],
+    ['messages: a long conversation', () => conversationMessagesQuery(db, CONVERSATIONS + 1, { limit: 31 })],
+    ['messages: a long conversation, an older page', () => conversationMessagesQuery(db, CONVERSATIONS + 1, { limit: 31, before: { createdAt: new Date(Date.now() - 2500_000), id: 2500 } })],
+    ['blocks: the settings list', () => blockedListQuery(db, 42, { limit: 31 })],
+    ['blocks: whom a viewer blocked (comments hide them)', () => db('users').select('id').whereIn('id', [1, 2, 3, 9100]).whereNotIn('id', blockedByQuery(db, 42))],
     ['genres with song counts', () => genresWithCountsQuery(db)],
     ['instruments with song counts', () => instrumentsWithCountsQuery(db)],
   ];

@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex.js';
+import { hasBlocked } from '../users/block-queries.js';
 import type { Cursor } from '../web/pagination.js';
 import type { NotificationKind } from './kinds.js';
 
@@ -28,8 +29,15 @@ const row = (n: NewNotification) => ({
  * Writes the notifications that are not there yet; one already there (the same recipient,
  * kind and subject) stays as it was, so a rule run twice tells nobody twice. Never to the actor.
  */
+/** Nobody hears of their own doing, nor of what a musician they blocked does. */
+async function heard(db: Db, notifications: NewNotification[]): Promise<NewNotification[]> {
+  const others = notifications.filter((n) => n.recipientId !== n.actorId);
+  const blocked = await Promise.all(others.map((n) => hasBlocked(db, n.recipientId, n.actorId)));
+  return others.filter((_, i) => !blocked[i]);
+}
+
 export async function insertNotifications(db: Db, notifications: NewNotification[]): Promise<number> {
-  const rows = notifications.filter((n) => n.recipientId !== n.actorId).map(row);
+  const rows = (await heard(db, notifications)).map(row);
   if (rows.length === 0) return 0;
   const inserted: Array<{ id: number }> = await db('notifications').insert(rows).onConflict(['recipient_id', 'kind', 'subject_id']).ignore().returning('id');
   return inserted.length;
@@ -40,7 +48,7 @@ export async function insertNotifications(db: Db, notifications: NewNotification
  * often they like and unlike, and a new liker moves the row up and makes it unread again.
  */
 export async function addGroupedActor(db: Db, n: NewNotification): Promise<void> {
-  if (n.recipientId === n.actorId) return;
+  if ((await heard(db, [n])).length === 0) return;
   await db.transaction(async (trx) => {
     // The row exists before its actor is added; the upsert locks it, so concurrent likes count exactly.
     const [notification] = await trx('notifications')

@@ -2,18 +2,21 @@ import { Router, type Application } from 'express';
 import type { ShowPostPage } from '../comments/routes.js';
 import type { Deps } from '../deps.js';
 import { loadPost } from '../posts/load.js';
+import { hiddenAuthorIdsFor } from '../users/block-queries.js';
 import { buildPostPage } from './page.js';
 
 /**
  * GET /posts/:id, the one page that gathers posts, contributions and mixes. It sits above
  * all three parts so none of them has to import another to its right (docs/ARCHITECTURE.md).
+ * Comments by musicians the viewer blocked are left out of it.
  */
 export function postPageRoutes({ db }: Deps): Router {
   const router = Router();
 
   router.get('/posts/:id', async (req, res) => {
     const post = await loadPost(db, req.params.id);
-    res.render('posts/show', { title: post.title, ...(await buildPostPage(db, post, req.user)) });
+    const hiddenCommentAuthorIds = await hiddenAuthorIdsFor(db, req.user?.id);
+    res.render('posts/show', { title: post.title, ...(await buildPostPage(db, post, req.user, { hiddenCommentAuthorIds })) });
   });
 
   // What the post page polls while a part is processing: each track's status line, rendered
@@ -40,7 +43,8 @@ export function postPageRoutes({ db }: Deps): Router {
 /** The post page again, with a comment form's problem where the form was (comments/routes.ts). */
 export function postPageWithCommentForm({ db }: Deps): ShowPostPage {
   return async (req, res, post, status, form) => {
-    res.status(status).render('posts/show', { title: post.title, ...(await buildPostPage(db, post, req.user, { commentForm: form })) });
+    const hiddenCommentAuthorIds = await hiddenAuthorIdsFor(db, req.user?.id);
+    res.status(status).render('posts/show', { title: post.title, ...(await buildPostPage(db, post, req.user, { commentForm: form, hiddenCommentAuthorIds })) });
   };
 }
 

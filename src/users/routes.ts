@@ -4,10 +4,11 @@ import { listContributionsByMusician, listLikedContributions, type MusicianPart 
 import { postCards } from '../posts/cards.js';
 import { listLikedPosts, listNewestPosts } from '../posts/queries.js';
 import { requireUser } from '../web/auth-guard.js';
-import { NotFound, ValidationFailed } from '../web/errors.js';
+import { Forbidden, NotFound, ValidationFailed } from '../web/errors.js';
 import { formatDate, formatDuration, timeAgo } from '../web/format.js';
 import { decodeCursor, encodeCursor, page } from '../web/pagination.js';
 import { answerToggle, readToggle } from '../web/toggle.js';
+import { blocksBetween, hasBlocked } from './block-queries.js';
 import { countFollows, isFollowing, listFollows, setFollowing } from './follow-queries.js';
 import { findNicknameNow, listMusicianTags } from './profile-queries.js';
 import { avatarView, profileCoverView } from '../pictures/present.js';
@@ -39,7 +40,13 @@ export function userRoutes({ db }: Deps, hooks: UserHooks = {}): Router {
 
   /** The header every tab shares: who they are, counts, the follow button, the tab links. */
   async function profileHead(req: Request, user: UserRow, tab: Tab) {
-    const [tags, counts, following, pictures] = await Promise.all([listMusicianTags(db, user.id), countFollows(db, user.id), isFollowing(db, req.user?.id, user.id), findProfilePictures(db, user.id)]);
+    const [tags, counts, following, pictures, blocked] = await Promise.all([
+      listMusicianTags(db, user.id),
+      countFollows(db, user.id),
+      isFollowing(db, req.user?.id, user.id),
+      findProfilePictures(db, user.id),
+      hasBlocked(db, req.user?.id, user.id),
+    ]);
     const base = `/users/${encodeURIComponent(user.nickname)}`;
     return {
       nickname: user.nickname,
@@ -55,6 +62,9 @@ export function userRoutes({ db }: Deps, hooks: UserHooks = {}): Router {
       following: counts.following,
       // Visitors see the button too: it posts, and the guard sends them to log in.
       follow: req.user?.id === user.id ? null : { url: `${base}/follow`, on: following, signedIn: Boolean(req.user) },
+      // A visitor's "Message" goes through log-in; a block is only offered to someone signed in.
+      messageUrl: req.user?.id === user.id ? null : `/messages/${encodeURIComponent(user.nickname)}`,
+      block: req.user && req.user.id !== user.id ? { url: `${base}/block`, on: blocked } : null,
       back: req.originalUrl,
       tab,
       tabs: [
@@ -156,6 +166,12 @@ export function userRoutes({ db }: Deps, hooks: UserHooks = {}): Router {
     if (!user) throw new NotFound('There is no musician with that name.');
     const on = readToggle(req);
     if (user.id === req.user!.id) throw new ValidationFailed({ on: 'You cannot follow yourself.' });
+    // A block ended any follow between the two; it must not start again while the block stands.
+    if (on) {
+      const blocks = await blocksBetween(db, req.user!.id, user.id);
+      if (blocks.aBlockedB) throw new Forbidden(`You blocked ${user.nickname}. Unblock them to follow.`);
+      if (blocks.bBlockedA) throw new Forbidden(`You cannot follow ${user.nickname}.`);
+    }
     await setFollowing(db, req.user!.id, user.id, on);
     // The follow stands whatever its notification does.
     if (on) await hooks.onFollowed?.({ followerId: req.user!.id, followedId: user.id }).catch((err: unknown) => req.log.warn({ err, followedId: user.id }, 'follow not notified'));

@@ -4,6 +4,7 @@ import { setContributionLiked } from '../../src/contributions/like-queries.js';
 import { notifyFollowed, notifySongLiked } from '../../src/notifications/rules.js';
 import { setPostLiked } from '../../src/posts/like-queries.js';
 import { setFollowing } from '../../src/users/follow-queries.js';
+import { insertMessage, openConversation } from '../../src/messages/queries.js';
 import { createTestContext, type TestContext } from '../context.js';
 import { insertContribution, insertPost, insertPosts, insertUser, type UserRow } from '../db-factories.js';
 import { buildUser, csrfFrom, type SignedIn } from '../factories.js';
@@ -124,5 +125,36 @@ describe('list pages run a bounded number of queries', () => {
     console.log('queries of /notifications (5 items, 50 items):', [five, fifty]);
     expect(five).toBeGreaterThan(0);
     expect(fifty).toBe(five);
+  });
+
+  it('the inbox and a conversation: the same with 5 conversations or messages as with 50', async () => {
+    /** `n` messages from `other` to the viewer (unread), one conversation. */
+    const writeToViewer = async (other: UserRow, n: number) => {
+      await ctx.db.transaction(async (trx) => {
+        const { id } = await openConversation(trx, other.id, viewerId, new Date());
+        for (let i = 0; i < n; i++) await insertMessage(trx, { conversationId: id, senderId: other.id, body: `message ${i}` });
+      });
+    };
+    const partners: UserRow[] = [];
+    const more = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const other = await insertUser(ctx.db);
+        await writeToViewer(other, 1);
+        partners.push(other);
+      }
+    };
+    await more(5);
+    const inboxFive = await queriesOf('/messages');
+    await more(45);
+    const inboxFifty = await queriesOf('/messages');
+    const [few, many] = [await insertUser(ctx.db), await insertUser(ctx.db)];
+    await writeToViewer(few, 5);
+    await writeToViewer(many, 50);
+    const counts = { inbox: [inboxFive, inboxFifty], conversation: [await queriesOf(`/messages/${few.nickname}`), await queriesOf(`/messages/${many.nickname}`)] };
+    console.log('queries per messages page (5 items, 50 items):', counts);
+    for (const [name, [five, fifty]] of Object.entries(counts)) {
+      expect(five, name).toBeGreaterThan(0);
+      expect(fifty, `${name}: ${five} queries with 5 items, ${fifty} with 50`).toBe(five);
+    }
   });
 });

@@ -332,6 +332,23 @@ const table: Record<string, Entry> = {
       state: () => ctx.db('contributions').where({ id: part.id }).first('likes_count'),
     }),
   },
+  'POST /users/:nickname/block': {
+    who: 'signed-in',
+    changes: true,
+    // linkTarget, not loginTarget: a block of the musician every actor messages would refuse those tries.
+    attempt: async (actor) => {
+      const target = (await ctx.db('users').where({ nickname: linkTarget.nickname }).first('id')).id as number;
+      return { url: `/users/${linkTarget.nickname}/block`, fields: { on: await flip(actor, 'blocks', { blocked_id: target }, 'blocker_id') }, state: () => count('blocks', { blocked_id: target }) };
+    },
+  },
+  'GET /settings/blocked': { who: 'signed-in', changes: false, url: () => '/settings/blocked' },
+  'GET /messages': { who: 'signed-in', changes: false, url: () => '/messages' },
+  'GET /messages/:nickname': { who: 'signed-in', changes: false, url: () => `/messages/${loginTarget.nickname}` },
+  'POST /messages/:nickname': {
+    who: 'signed-in',
+    changes: true,
+    attempt: () => Promise.resolve({ url: `/messages/${loginTarget.nickname}`, fields: { body: uniq('walk hello ') }, state: () => count('messages') }),
+  },
   'GET /settings': { who: 'signed-in', changes: false, url: () => '/settings' },
   'GET /notifications': { who: 'signed-in', changes: false, url: () => '/notifications' },
   'GET /settings/notifications': { who: 'signed-in', changes: false, url: () => '/settings/notifications' },
