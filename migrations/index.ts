@@ -36,6 +36,10 @@ import * as indexPostsTitleTrgm from './20261202060200_index_posts_title_trgm.js
 import * as indexUsersNicknameTrgm from './20261202060300_index_users_nickname_trgm.js';
 import * as indexUsersNicknamePrefix from './20261202060400_index_users_nickname_prefix.js';
 import * as indexUserInstrumentsInstrument from './20261202060500_index_user_instruments_instrument.js';
+import * as createPostLookingFor from './20261203030000_create_post_looking_for.js';
+import * as createTrending from './20261203030100_create_trending.js';
+import * as indexPostLikesCreated from './20261203030200_index_post_likes_created.js';
+import * as indexContributionsCreated from './20261203030300_index_contributions_created.js';
 
 /** Every migration in order; a new file is added here and never edited after it lands. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -76,4 +80,8 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261202060300_index_users_nickname_trgm': indexUsersNicknameTrgm,
   '20261202060400_index_users_nickname_prefix': indexUsersNicknamePrefix,
   '20261202060500_index_user_instruments_instrument': indexUserInstrumentsInstrument,
+  '20261203030000_create_post_looking_for': createPostLookingFor,
+  '20261203030100_create_trending': createTrending,
+  '20261203030200_index_post_likes_created': indexPostLikesCreated,
+  '20261203030300_index_contributions_created': indexContributionsCreated,
 };

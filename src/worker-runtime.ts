@@ -16,6 +16,7 @@ import { giveUpOnTrack, processTrack } from './tracks/process.js';
 import { refundTrackAttempt, startTrackAttempt, takeStaleProcessingTracks } from './tracks/queries.js';
 import { sweepAbandonedUploads } from './tracks/pending-uploads.js';
 import { sweepOldPlays } from './tracks/plays.js';
+import { refreshTrending, trendingIsStale } from './feed/trending.js';
 
 type Job<T> = PgBoss.JobWithMetadata<T>;
 
@@ -118,6 +119,8 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
     if (removed) log.warn({ removed }, 'removed the objects of uploads abandoned by a web process');
     // Streamed bytes of hours gone by: no play can come of them any more.
     await sweepOldPlays(db);
+    // The trending ranking, every few minutes (src/feed/trending.ts).
+    if (await trendingIsStale(db)) await refreshTrending(db);
   };
   const timer = setInterval(() => void sweep().catch((err) => log.warn({ err }, 'sweep failed')), config.jobs.maintenanceSeconds * 1000);
   timer.unref();
