@@ -5,15 +5,15 @@ import { authorize, ValidationFailed } from '../web/errors.js';
 import { setContributionIncluded } from '../contributions/queries.js';
 import { clearLookingFor } from '../posts/looking-for-queries.js';
 import { listMixableTracks, recipeFor, type MixableTrack } from './mixable.js';
-import { insertMixVersion, listRecipe, type MixVersionRow } from './queries.js';
+import { insertMixVersion, listRecipe, newestMixVersion, type MixVersionRow } from './queries.js';
 import type { SaveMixInput } from './schemas.js';
 
 /**
  * The author saves the mix: a new, immutable master version (recipe) is written and the
  * worker renders it. The previous master keeps playing until the new one is ready. Parts the
  * mixer sends with `included` move in or out of the mix in the same transaction, so what
- * the author heard is what is saved. A part that enters the mix (audible now, not in the
- * master listeners hear) ticks its instrument off what the song is looking for.
+ * the author heard is what is saved. A part that enters the mix (audible in this recipe, not
+ * in the last one saved) ticks its instrument off what the song is looking for.
  */
 export async function saveMix(post: PostSummary, input: SaveMixInput, { db, jobs, log, actor }: Pick<Deps, 'db' | 'jobs' | 'log'> & { actor: Express.User }): Promise<MixVersionRow> {
   authorize(canMixPost(actor, post));
@@ -28,7 +28,8 @@ export async function saveMix(post: PostSummary, input: SaveMixInput, { db, jobs
   const recipe = recipeFor(tracks, settings);
   if (!recipe.some((r) => !r.muted)) throw new ValidationFailed({ tracks: 'Unmute at least one track: a master needs something to play.' });
   const changed = all.filter((t) => t.contributionId !== null && isIn(t) !== t.included);
-  const heardBefore = new Set(post.current_mix_version_id ? (await listRecipe(db, post.current_mix_version_id)).filter((r) => !r.muted).map((r) => r.contribution_id) : []);
+  const previous = await newestMixVersion(db, post.id);
+  const heardBefore = new Set(previous ? (await listRecipe(db, previous.id)).filter((r) => !r.muted).map((r) => r.contribution_id) : []);
   const entering = tracks.filter((t) => t.contributionId !== null && !heardBefore.has(t.contributionId) && !(settings.get(t.trackId)?.muted ?? false));
 
   const version = await db.transaction(async (trx) => {

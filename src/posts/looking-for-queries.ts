@@ -40,15 +40,20 @@ export interface LookingForTag {
   name: string;
 }
 
-/** The instruments each of these songs is looking for, in the list's order: one query for a page of cards. */
-export async function lookingForOf(db: Db, postIds: number[]): Promise<Map<number, LookingForTag[]>> {
-  const byPost = new Map<number, LookingForTag[]>();
-  if (postIds.length === 0) return byPost;
-  const rows: Array<{ post_id: number; slug: string; name: string }> = await db('post_looking_for as lf')
+/** The instruments of these songs' looking-for lists; the EXPLAIN test reads it. */
+export function lookingForOfQuery(db: Db, postIds: number[]) {
+  return db('post_looking_for as lf')
     .join('instruments as i', 'i.id', 'lf.instrument_id')
     .select('lf.post_id', 'i.slug', 'i.name')
     .whereIn('lf.post_id', postIds)
     .orderBy(['lf.post_id', 'i.position']);
+}
+
+/** The instruments each of these songs is looking for, in the list's order: one query for a page of cards. */
+export async function lookingForOf(db: Db, postIds: number[]): Promise<Map<number, LookingForTag[]>> {
+  const byPost = new Map<number, LookingForTag[]>();
+  if (postIds.length === 0) return byPost;
+  const rows: Array<{ post_id: number; slug: string; name: string }> = await lookingForOfQuery(db, postIds);
   for (const r of rows) byPost.set(r.post_id, [...(byPost.get(r.post_id) ?? []), { slug: r.slug, name: r.name }]);
   return byPost;
 }
