@@ -26,7 +26,7 @@ const ago = (ms: number) => new Date(Date.now() - ms);
 const DAY = 86_400_000;
 
 /** Follows the "older" links from `url` as `agent`; the titles and notes of each page. */
-async function walk(agent: ReturnType<typeof supertest.agent> | ReturnType<typeof supertest>, url: string) {
+async function walk(agent: ReturnType<typeof supertest.agent>, url: string) {
   const pages: Array<{ titles: string[]; notes: string[] }> = [];
   for (let next: string | undefined = url; next; ) {
     const res = await agent.get(next);
@@ -129,7 +129,7 @@ describe('trending', () => {
     const order = [fresh, ...ranked].sort((a, b) => scores.get(b.id)! - scores.get(a.id)! || b.id - a.id).map((p) => p.title);
     expect(order).toHaveLength(26);
 
-    const pages = await walk(supertest(ctx.app), '/trending');
+    const pages = await walk(supertest.agent(ctx.app), '/trending');
     const all = pages.flatMap((p) => p.titles);
     expect(pages[0]!.titles).toHaveLength(20);
     expect(new Set(all).size, 'no song on two pages').toBe(all.length);
@@ -236,10 +236,10 @@ describe('looking for a part', () => {
     // 30 more songs looking for drums in reggae, one of them for brass too: pages of 20, each once, newest first.
     const reggae: string[] = [];
     for (let i = 0; i < 30; i++) reggae.push(await song(`Reggae ${i} `, { genre: 'reggae', bpm: 90, key: 'A minor' }, i === 7 ? [drums, brass] : [drums], 10_000 + i));
-    const pages = await walk(supertest(ctx.app), '/looking-for/drums?genre=reggae&bpmMin=80');
+    const pages = await walk(supertest.agent(ctx.app), '/looking-for/drums?genre=reggae&bpmMin=80');
     expect(pages.map((p) => p.titles.length)).toEqual([20, 10]);
     expect(pages.flatMap((p) => p.titles)).toEqual(reggae);
-    const any = await walk(supertest(ctx.app), '/looking-for?genre=reggae');
+    const any = await walk(supertest.agent(ctx.app), '/looking-for?genre=reggae');
     expect(any.flatMap((p) => p.titles)).toEqual(reggae);
   });
 });
