@@ -38,6 +38,10 @@ import * as indexUsersNicknamePrefix from './20261202060400_index_users_nickname
 import * as indexUserInstrumentsInstrument from './20261202060500_index_user_instruments_instrument.js';
 import * as createComments from './20261203010000_create_comments.js';
 import * as createNotifications from './20261203020000_create_notifications.js';
+import * as createPostLookingFor from './20261203030000_create_post_looking_for.js';
+import * as createTrending from './20261203030100_create_trending.js';
+import * as indexPostLikesCreated from './20261203030200_index_post_likes_created.js';
+import * as indexContributionsCreated from './20261203030300_index_contributions_created.js';
 import * as createBlocks from './20261203040000_create_blocks.js';
 import * as createMessages from './20261203040100_create_messages.js';
 import * as indexContributionLikesUserNewest from './20261203050000_index_contribution_likes_user_newest.js';
@@ -83,6 +87,10 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261202060500_index_user_instruments_instrument': indexUserInstrumentsInstrument,
   '20261203010000_create_comments': createComments,
   '20261203020000_create_notifications': createNotifications,
+  '20261203030000_create_post_looking_for': createPostLookingFor,
+  '20261203030100_create_trending': createTrending,
+  '20261203030200_index_post_likes_created': indexPostLikesCreated,
+  '20261203030300_index_contributions_created': indexContributionsCreated,
   '20261203040000_create_blocks': createBlocks,
   '20261203040100_create_messages': createMessages,
   '20261203050000_index_contribution_likes_user_newest': indexContributionLikesUserNewest,

@@ -18,6 +18,7 @@ import { contributionLikeRoutes } from './contributions/like-routes.js';
 import { countPlayOfTrack } from './contributions/plays.js';
 import { contributionRoutes, contributionUploadRoutes } from './contributions/routes.js';
 import { feedRoutes } from './feed/routes.js';
+import { lookingForRoutes } from './feed/looking-for-routes.js';
 import { devMailRoutes } from './mail/routes.js';
 import { unreadBadge } from './notifications/badge.js';
 import { notifyComment, notifyFollowed, notifyPartLiked, notifyPartsInMix, notifySongLiked } from './notifications/rules.js';
@@ -154,6 +155,7 @@ export function createApp(deps: Deps): express.Express {
   // The local outbox's reader exists only where the outbox is the transport (never in production).
   if (config.mail.transport === 'outbox' && config.env !== 'production') app.use(devMailRoutes(config.mail.dir));
   app.use(feedRoutes(deps));
+  app.use(lookingForRoutes(deps));
   app.use(searchRoutes(deps));
   app.use(postRoutes(deps));
   app.use(postPageRoutes(deps)); // after postRoutes: /posts/new is not a post id

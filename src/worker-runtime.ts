@@ -18,6 +18,7 @@ import { giveUpOnTrack, processTrack } from './tracks/process.js';
 import { refundTrackAttempt, startTrackAttempt, takeStaleProcessingTracks } from './tracks/queries.js';
 import { sweepAbandonedUploads } from './tracks/pending-uploads.js';
 import { sweepOldPlays } from './tracks/plays.js';
+import { refreshTrending, TRENDING_REFRESH_SECONDS, trendingIsStale } from './feed/trending.js';
 
 type Job<T> = PgBoss.JobWithMetadata<T>;
 
@@ -144,12 +145,19 @@ export async function startWorker(deps: Omit<Deps, 'jobs' | 'pool'>): Promise<{ 
   };
   const timer = setInterval(() => void sweep().catch((err) => log.warn({ err }, 'sweep failed')), config.jobs.maintenanceSeconds * 1000);
   timer.unref();
+  // The trending ranking (src/feed/trending.ts): at start, then every few minutes; a ranking
+  // another instance's worker rebuilt meanwhile is left as it is.
+  const rankTrending = () => void (async () => (await trendingIsStale(db)) && (await refreshTrending(db)))().catch((err) => log.warn({ err }, 'trending not refreshed'));
+  rankTrending();
+  const trendingTimer = setInterval(rankTrending, TRENDING_REFRESH_SECONDS * 1000);
+  trendingTimer.unref();
   const heartbeat = startHeartbeat(boss, deps);
   log.info('worker started');
 
   return {
     async stop() {
       clearInterval(timer);
+      clearInterval(trendingTimer);
       await heartbeat.stop();
       // The container's stop timeout is short: after the grace the jobs' signals end their
       // ffmpeg, and each interrupted job goes back to the queue without using an attempt.

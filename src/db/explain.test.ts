@@ -14,6 +14,9 @@ import { digestRecipientsQuery } from '../notifications/digest-queries.js';
 import { notificationListQuery, unreadCountQuery } from '../notifications/queries.js';
 import { blockedByQuery, blockedListQuery } from '../users/block-queries.js';
 import { followListQuery } from '../users/follow-queries.js';
+import { followingFeedQuery } from '../feed/following-queries.js';
+import { refreshTrending, trendingPageQuery, trendingScoresQuery } from '../feed/trending.js';
+import { lookingForOfQuery, lookingForPageQuery } from '../posts/looking-for-queries.js';
 import { createDb, type Db } from './knex.js';
 
 /**
@@ -28,7 +31,7 @@ const CONTRIBUTIONS = 150_000;
 const LONG_HISTORY = 500;
 const VERSIONED = 10_000;
 const RECIPE_ROWS = 6;
-/** Likes and follows: a few per musician, and one musician (user 42) with many of each. */
+/** Likes and follows: a few per musician, and one musician (user 42) with many of each; likes spread over two years, so a week holds a few thousand. */
 const LIKES = 200_000;
 const FOLLOWS = 100_000;
 /** Comments: a few per song, and a long conversation (with replies) on post 1. */
@@ -42,15 +45,25 @@ const CONVERSATIONS = 50_000;
 const MESSAGES_EACH = 8;
 const BLOCKS = 20_000;
 
-const BIG_TABLES = ['users', 'posts', 'tracks', 'contributions', 'mix_versions', 'mix_version_tracks', 'post_likes', 'contribution_likes', 'follows', 'comments', 'notifications', 'blocks', 'conversations', 'conversation_members', 'messages'];
+/** Songs looking for a part (one in five, one to three instruments each) and hours of plays over the last 8 days (as swept). */
+const LOOKING_FOR_EVERY = 5;
+const PLAY_HOURS = 100_000;
+
+// post_play_hours is not one: the trending refresh sweeps it to its last 8 days, so the refresh
+// reading the week reads nearly all of it, and a sequential scan is the right plan there.
+const BIG_TABLES = ['users', 'posts', 'tracks', 'contributions', 'mix_versions', 'mix_version_tracks', 'post_likes', 'contribution_likes', 'follows', 'comments', 'notifications', 'blocks', 'conversations', 'conversation_members', 'messages', 'post_looking_for', 'trending_songs'];
 
 let db: Db;
-let ids: { commonGenre: number; rareGenre: number; instrument: number; shownVersions: number[] };
+let ids: { commonGenre: number; rareGenre: number; instrument: number; shownVersions: number[]; instruments: number[] };
 
 async function seed(db: Db) {
   const started = Date.now();
   await db.transaction((trx) => insertRows(trx));
   await db.raw('analyze');
+  const refreshing = Date.now();
+  const trending = await refreshTrending(db);
+  console.log(`trending refreshed in ${Date.now() - refreshing} ms: ${trending} songs`);
+  await db.raw('analyze trending_songs');
   const counts = await db.raw<{ rows: Array<{ relname: string; n_live_tup: number }> }>(
     `select relname, n_live_tup from pg_stat_user_tables where relname = any(?) order by relname`,
     [BIG_TABLES],
@@ -102,7 +115,7 @@ async function insertRows(db: Knex.Transaction) {
     select v.id, md5('c' || (v.id * ${RECIPE_ROWS} + p) % ${CONTRIBUTIONS} + 1)::uuid, null, 'contribution', 'user1', 'Bass', p
     from mix_versions v, generate_series(0, ${RECIPE_ROWS - 1}) p`);
   await step('likes', `insert into post_likes (user_id, post_id, created_at)
-    select 1 + i % ${USERS}, 1 + (i * 13) % ${POSTS}, now() - i * interval '10 seconds' from generate_series(1, ${LIKES}) i
+    select 1 + i % ${USERS}, 1 + (i * 13) % ${POSTS}, now() - i * interval '5 minutes' from generate_series(1, ${LIKES}) i
     union all select 42, i, now() - i * interval '1 second' from generate_series(1, 5000) i
     on conflict do nothing`);
   await step('part likes', `insert into contribution_likes (user_id, contribution_id, created_at)
@@ -147,6 +160,14 @@ async function insertRows(db: Knex.Transaction) {
     select c.id, case when j % 2 = 0 then c.first_user_id else c.second_user_id end, 'message ' || j, now() - c.id * interval '1 minute' - j * interval '1 second'
     from conversations c, generate_series(1, ${MESSAGES_EACH}) j
     union all select ${CONVERSATIONS} + 1, 42, 'long ' || j, now() - j * interval '1 second' from generate_series(1, 5000) j`);
+  await step('looking for', `insert into post_looking_for (post_id, instrument_id, post_created_at)
+    select p.id, n.ids[1 + (p.id / ${LOOKING_FOR_EVERY} + k) % array_length(n.ids, 1)], p.created_at
+    from posts p, generate_series(0, 2) k, (select array_agg(id order by position) ids from instruments) n
+    where p.id % ${LOOKING_FOR_EVERY} = 0 and k <= p.id % 3
+    on conflict do nothing`);
+  await step('play hours', `insert into post_play_hours (post_id, hour, plays)
+    select 1 + (i * 31) % ${POSTS}, date_trunc('hour', now()) - (i % 192) * interval '1 hour', 1 + i % 7 from generate_series(1, ${PLAY_HOURS}) i
+    on conflict do nothing`);
   console.log(`inserted: ${steps.join(', ')}`);
 }
 
@@ -168,7 +189,7 @@ beforeAll(async () => {
   const genres: Array<{ id: number }> = await db('genres').select('id').orderBy('position');
   const instruments: Array<{ id: number }> = await db('instruments').select('id').orderBy('position');
   const shown: Array<{ id: number }> = await mixVersionsQuery(db, 1, { limit: 11 });
-  ids = { commonGenre: genres[0]!.id, rareGenre: genres.at(-1)!.id, instrument: instruments[1]!.id, shownVersions: shown.map((v) => v.id) };
+  ids = { commonGenre: genres[0]!.id, rareGenre: genres.at(-1)!.id, instrument: instruments[1]!.id, shownVersions: shown.map((v) => v.id), instruments: instruments.map((i) => i.id) };
 }, 120_000);
 afterAll(() => db?.destroy());
 
@@ -224,6 +245,18 @@ describe('list queries on a seeded database', () => {
     ['messages: a long conversation, an older page', () => conversationMessagesQuery(db, CONVERSATIONS + 1, { limit: 31, before: { createdAt: new Date(Date.now() - 2500_000), id: 2500 } })],
     ['blocks: the settings list', () => blockedListQuery(db, 42, { limit: 31 })],
     ['blocks: whom a viewer blocked (comments hide them)', () => db('users').select('id').whereIn('id', [1, 2, 3, 9100]).whereNotIn('id', blockedByQuery(db, 42))],
+    ['home: trending', () => trendingPageQuery(db, { limit: page })],
+    ['trending, an older page', () => trendingPageQuery(db, { limit: page, before: { score: 10, id: 50_000 } })],
+    ['trending refresh: the scores of the last 7 days', () => trendingScoresQuery(db)],
+    ['home: following', () => followingFeedQuery(db, 42, { limit: page })],
+    ['following, an older page', () => followingFeedQuery(db, 42, { limit: page, before: { createdAt: new Date(Date.now() - 3000 * 60_000), kind: 'part', id: 90_000 } })],
+    ['looking for an instrument', () => lookingForPageQuery(db, [ids.instrument], {}, { limit: page })],
+    ['looking for an instrument, an older page', () => lookingForPageQuery(db, [ids.instrument], {}, { limit: page, before: cursor() })],
+    ['looking for an instrument, filtered', () => lookingForPageQuery(db, [ids.instrument], { genreId: ids.commonGenre, bpmMin: 80, bpmMax: 120, key: 'C major' }, { limit: page })],
+    ['looking for an instrument in a rare genre', () => lookingForPageQuery(db, [ids.instrument], { genreId: ids.rareGenre }, { limit: page })],
+    ['home: looking for a part (any instrument)', () => lookingForPageQuery(db, ids.instruments, {}, { limit: page })],
+    ['home: looking for your instruments', () => lookingForPageQuery(db, ids.instruments.slice(0, 3), { notByAuthorId: 42 }, { limit: page })],
+    ['cards: what each song is looking for', () => lookingForOfQuery(db, Array.from({ length: 20 }, (_, i) => (i + 1) * 5))],
     ['genres with song counts', () => genresWithCountsQuery(db)],
     ['instruments with song counts', () => instrumentsWithCountsQuery(db)],
   ];
@@ -237,5 +270,26 @@ describe('list queries on a seeded database', () => {
     const plan = await explain(build());
     console.log(`-- ${name}\n${plan}\n`);
     expect(seqScansOfBigTables(plan), plan).toEqual([]);
+  });
+});
+
+describe('trending: a refreshed table or a query per page', () => {
+  /** Median wall time of `runs` runs of `fn`, in ms. */
+  const median = async (fn: () => Promise<unknown>, runs = 5) => {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      await fn();
+      times.push(performance.now() - t);
+    }
+    return times.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+  };
+
+  it('a page of the table is the live ranking, measured against computing it per page', async () => {
+    const live = () => db.select('post_id', 'score').from(trendingScoresQuery(db).as('t')).orderBy([{ column: 'score', order: 'desc' }, { column: 'post_id', order: 'desc' }]).limit(21);
+    const table = () => trendingPageQuery(db, { limit: 21 });
+    expect(await table()).toEqual(await live());
+    const [liveMs, tableMs, refreshMs] = [await median(() => live()), await median(() => table()), await median(() => refreshTrending(db), 3)];
+    console.log(`trending, median ms: a page computed live ${liveMs.toFixed(1)}, a page of trending_songs ${tableMs.toFixed(1)} (×${(liveMs / tableMs).toFixed(0)}), a refresh ${refreshMs.toFixed(1)}`);
   });
 });

@@ -11,6 +11,7 @@ export interface MixableTrack {
   role: 'author' | 'contribution';
   musician: string;
   instrument: string;
+  instrumentId: number;
   loudnessLufs: number | null;
   /** Where the track starts when the mixer sends no offset: the part's proposed alignment. */
   defaultOffsetMs: number;
@@ -24,11 +25,11 @@ export async function listMixableTracks(db: Db, post: PostSummary): Promise<Mixa
   const contributions = await listContributionsOfPost(db, post.id);
   const tracks: MixableTrack[] = [];
   if (author && author.status !== 'failed') {
-    tracks.push({ trackId: author.id, contributionId: null, role: 'author', musician: post.author_nickname, instrument: post.instrument_name, loudnessLufs: author.loudness_lufs, defaultOffsetMs: 0, included: true });
+    tracks.push({ trackId: author.id, contributionId: null, role: 'author', musician: post.author_nickname, instrument: post.instrument_name, instrumentId: post.instrument_id, loudnessLufs: author.loudness_lufs, defaultOffsetMs: 0, included: true });
   }
   for (const c of contributions) {
     if (c.track.status === 'failed') continue;
-    tracks.push({ trackId: c.track_id, contributionId: c.id, role: 'contribution', musician: c.contributor_nickname, instrument: c.instrument_name, loudnessLufs: c.track.loudness_lufs, defaultOffsetMs: proposedOffset(c), included: c.included });
+    tracks.push({ trackId: c.track_id, contributionId: c.id, role: 'contribution', musician: c.contributor_nickname, instrument: c.instrument_name, instrumentId: c.instrument_id, loudnessLufs: c.track.loudness_lufs, defaultOffsetMs: proposedOffset(c), included: c.included });
   }
   return tracks;
 }

@@ -12,6 +12,7 @@ import { findTrackById, type TrackRow } from '../tracks/queries.js';
 import { bpmDiffers, keyDiffers } from '../posts/detect.js';
 import { canContribute, canDeletePost, canEditPost, canMixPost } from '../posts/policies.js';
 import { likedPostIds } from '../posts/like-queries.js';
+import { lookingForOf } from '../posts/looking-for-queries.js';
 import type { PostSummary } from '../posts/queries.js';
 import { listInstruments } from '../posts/taxonomy.js';
 import { presentPostPage, presentTrack } from '../posts/view-models.js';
@@ -34,7 +35,7 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer, o
     listInstruments(db),
     listCommentsOfPost(db, post.id, { hiddenAuthorIds: options.hiddenCommentAuthorIds ?? [] }),
   ]);
-  const [likedSong, likedParts] = await Promise.all([likedPostIds(db, viewer?.id, [post.id]), likedContributionIds(db, viewer?.id, contributions.map((c) => c.id))]);
+  const [likedSong, likedParts, lookingFor] = await Promise.all([likedPostIds(db, viewer?.id, [post.id]), likedContributionIds(db, viewer?.id, contributions.map((c) => c.id)), lookingForOf(db, [post.id])]);
   // The foreign key keeps the author track as long as its post.
   if (!authorTrack) throw new Error(`post ${post.id} has no author track`);
   // The mixer starts from the master that plays (the current version), else the newest.
@@ -96,7 +97,7 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer, o
   };
 
   return {
-    ...presentPostPage(post, authorTrack, viewer, likedSong.has(post.id)),
+    ...presentPostPage(post, authorTrack, viewer, likedSong.has(post.id), lookingFor.get(post.id) ?? []),
     authorTrack: trackView(authorTrack),
     hasMaster: Boolean(post.master_track_id),
     contributionGroups: [...groups.values()],

@@ -8,9 +8,10 @@ import { storePicture, type StoredPicture } from '../pictures/store.js';
 import { acceptUploadedAudio } from '../tracks/accept.js';
 import { insertTrack } from '../tracks/queries.js';
 import { ValidationFailed } from '../web/errors.js';
+import { setLookingFor } from './looking-for-queries.js';
 import { insertPost, type PostRow } from './queries.js';
 import type { PostInput } from './schemas.js';
-import { findGenreBySlug, findInstrumentBySlug } from './taxonomy.js';
+import { findGenreBySlug, findInstrumentBySlug, lookingForIds } from './taxonomy.js';
 
 export interface CreatePostInput {
   /** The form fields, already parsed. */
@@ -31,17 +32,18 @@ export async function createPost({ post, audio, cover }: CreatePostInput, deps: 
   const { db, storage, jobs, log, actor } = deps;
   let art: StoredPicture | undefined;
   try {
-    const [genre, instrument] = await Promise.all([findGenreBySlug(db, post.genre), findInstrumentBySlug(db, post.instrument)]);
+    const [genre, instrument, lookingFor] = await Promise.all([findGenreBySlug(db, post.genre), findInstrumentBySlug(db, post.instrument), lookingForIds(db, post.lookingFor)]);
     const fields: Record<string, string> = {};
     if (!genre) fields.genre = 'Pick a genre from the list.';
     if (!instrument) fields.instrument = 'Pick an instrument from the list.';
-    if (!genre || !instrument) throw new ValidationFailed(fields);
+    if (lookingFor === null) fields.lookingFor = 'Pick the instruments you are looking for from the list.';
+    if (!genre || !instrument || lookingFor === null) throw new ValidationFailed(fields);
 
     if (cover) art = await storePicture(deps, 'song-cover', cover);
     const track = await acceptUploadedAudio(audio, 'author', deps);
     const created = await db.transaction(async (trx) => {
       await insertTrack(trx, track);
-      return insertPost(trx, {
+      const row = await insertPost(trx, {
         author_id: actor.id,
         title: post.title,
         description: post.description,
@@ -52,6 +54,8 @@ export async function createPost({ post, audio, cover }: CreatePostInput, deps: 
         author_track_id: track.id,
         cover_picture_id: art?.id ?? null,
       });
+      if (lookingFor?.length) await setLookingFor(trx, row.id, lookingFor);
+      return row;
     });
     // After commit: a lost enqueue is re-sent by the worker's sweep, never a lost row.
     await jobs.processTrack(track.id).catch((err: unknown) => log.warn({ err, trackId: track.id, postId: created.id }, 'could not enqueue the track'));

@@ -4,16 +4,19 @@ import { MAX_PICTURE_BYTES } from '../pictures/kinds.js';
 import { songCoverView } from '../pictures/present.js';
 import type { PostSummary } from './queries.js';
 import { MUSICAL_KEYS } from './schemas.js';
-import { listGenres, listInstruments } from './taxonomy.js';
+import { lookingForOf } from './looking-for-queries.js';
+import { listGenres, listInstruments, ticked } from './taxonomy.js';
 
 /** The song's edit page: its details form and its cover art form (each may come back with errors). */
 export async function renderEditPage({ db }: Pick<Deps, 'db'>, res: Response, status: number, post: PostSummary, values: Record<string, unknown>, errors: Record<string, string>): Promise<void> {
-  const [genres, instruments] = await Promise.all([listGenres(db), listInstruments(db)]);
+  const [genres, instruments, lookingFor] = await Promise.all([listGenres(db), listInstruments(db), lookingForOf(db, [post.id])]);
+  // The form sent back keeps what was ticked; a fresh one shows what the song looks for now.
+  const ticks = values.lookingFor !== undefined ? ticked(values.lookingFor) : (lookingFor.get(post.id) ?? []).map((i) => i.slug);
   res.status(status).render('posts/edit', {
     title: `Edit ${post.title}`,
     postId: post.id,
     postTitle: post.title,
-    values,
+    values: { ...values, lookingFor: ticks },
     errors,
     genres,
     instruments,

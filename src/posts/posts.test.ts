@@ -154,9 +154,9 @@ describe('posting a song', () => {
 });
 
 describe('pages', () => {
-  it('home lists newest first, 20 a page, with an "older" link (keyset pagination)', async () => {
+  it('new songs (/new) list newest first, 20 a page, with an "older" link (keyset pagination)', async () => {
     const mine = (await insertPosts(ctx.db, 45, { titlePrefix: uniq('Home ') })).map((p) => p.title);
-    const pages = await walkPages('/');
+    const pages = await walkPages('/new');
     // Nothing newer was made meanwhile in this file, so ours open the first page.
     expect(pages[0]).toEqual(mine.slice(0, 20));
     expectPagedNewestFirst(pages, mine);

@@ -221,9 +221,17 @@ export async function listLikedPosts(db: Db, userId: number, options: { before?:
   return rows;
 }
 
-/** One more play of the song whose author track or current master this is (src/contributions/plays.ts). */
+/**
+ * One more play of the song whose author track or current master this is (src/contributions/plays.ts),
+ * also counted in the song's plays of this clock hour, which trending reads for the last 7 days.
+ */
 export async function movePlaysCountOfTrack(trx: Db, trackId: string): Promise<void> {
-  await trx('posts').where('author_track_id', trackId).orWhere('master_track_id', trackId).increment('plays_count', 1);
+  await trx.raw(
+    `with played as (update posts set plays_count = plays_count + 1 where author_track_id = ? or master_track_id = ? returning id)
+     insert into post_play_hours (post_id, hour, plays) select id, date_trunc('hour', now()), 1 from played
+     on conflict (post_id, hour) do update set plays = post_play_hours.plays + 1`,
+    [trackId, trackId],
+  );
 }
 
 /** The posts with these ids, in the order given (a search's ranking); missing ids are skipped. */

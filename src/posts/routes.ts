@@ -15,11 +15,11 @@ import { loadPost } from './load.js';
 import { canEditPost } from './policies.js';
 import type { PostSummary } from './queries.js';
 import { MUSICAL_KEYS, postSchema } from './schemas.js';
-import { listGenres, listInstruments } from './taxonomy.js';
+import { listGenres, listInstruments, ticked } from './taxonomy.js';
 
 async function renderForm({ db, config }: Deps, res: Response, status: number, values: Record<string, unknown>, errors: Record<string, string>) {
   const [genres, instruments] = await Promise.all([listGenres(db), listInstruments(db)]);
-  res.status(status).render('posts/new', { title: 'New song', values, errors, genres, instruments, keys: MUSICAL_KEYS, maxUploadMb: config.maxUploadBytes / 1024 / 1024, maxPictureMb: MAX_PICTURE_BYTES / 1024 / 1024 });
+  res.status(status).render('posts/new', { title: 'New song', values: { ...values, lookingFor: ticked(values.lookingFor) }, errors, genres, instruments, keys: MUSICAL_KEYS, maxUploadMb: config.maxUploadBytes / 1024 / 1024, maxPictureMb: MAX_PICTURE_BYTES / 1024 / 1024 });
 }
 
 export function postRoutes(deps: Deps): Router {

@@ -16,5 +16,13 @@ export const postSchema = z.object({
   instrument: z.string().trim().min(1, 'Pick the instrument you play on this track.'),
   bpm: optionalInt(20, 400, 'BPM'),
   key: z.preprocess((v) => (v === '' ? undefined : v), z.enum(MUSICAL_KEYS, { error: 'Pick a key from the list.' }).optional()),
+  /**
+   * The instruments the song still needs, as slugs (checkboxes). The forms always send an empty
+   * one first, so "none ticked" clears the list; a request without the field leaves it as it is.
+   */
+  lookingFor: z.preprocess(
+    (v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).filter((s) => s !== '')),
+    z.array(z.string({ error: 'Pick instruments from the list.' }).max(60), { error: 'Pick instruments from the list.' }).max(30, 'Pick at most 30 instruments.').optional(),
+  ),
 });
 export type PostInput = z.infer<typeof postSchema>;

@@ -12,6 +12,21 @@ export const findGenreBySlug = (db: Db, slug: string): Promise<TaxonomyRow | und
 export const findInstrumentBySlug = (db: Db, slug: string): Promise<TaxonomyRow | undefined> =>
   db('instruments').select('id', 'slug', 'name').where({ slug }).first();
 
+/** The instruments with these slugs; any slug not on the list is left out (the caller compares lengths). */
+export const findInstrumentsBySlugs = (db: Db, slugs: string[]): Promise<TaxonomyRow[]> =>
+  slugs.length ? db('instruments').select('id', 'slug', 'name').whereIn('slug', slugs).orderBy('position') : Promise.resolve([]);
+
+/** The ids of the instruments a form says the song looks for: undefined when it did not say, null when one is not on the list. */
+export async function lookingForIds(db: Db, slugs: string[] | undefined): Promise<number[] | null | undefined> {
+  if (slugs === undefined) return undefined;
+  const unique = [...new Set(slugs)];
+  const found = await findInstrumentsBySlugs(db, unique);
+  return found.length === unique.length ? found.map((i) => i.id) : null;
+}
+
+/** The slugs a form sent back for a checkbox list (one value or several), to tick them again. */
+export const ticked = (value: unknown): string[] => (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string' && v !== '');
+
 export interface TaxonomyCount extends TaxonomyRow {
   songs: number;
 }

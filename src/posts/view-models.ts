@@ -1,10 +1,11 @@
 import { avatarView, songCoverView } from '../pictures/present.js';
 import type { TrackRow } from '../tracks/queries.js';
 import { formatDate, formatDuration, timeAgo } from '../web/format.js';
+import type { LookingForTag } from './looking-for-queries.js';
 import type { PostSummary } from './queries.js';
 
 /** What a post card in a list shows. */
-export function presentPostCard(p: PostSummary, liked = false) {
+export function presentPostCard(p: PostSummary, liked = false, lookingFor: LookingForTag[] = []) {
   return {
     id: p.id,
     url: `/posts/${p.id}`,
@@ -21,6 +22,8 @@ export function presentPostCard(p: PostSummary, liked = false) {
     like: { url: `/posts/${p.id}/like`, count: p.likes_count, liked, label: p.title },
     plays: p.plays_count,
     contributions: p.contributions_count,
+    /** "Looking for: bass, drums", each linking to the songs looking for that instrument. */
+    lookingFor: lookingFor.map((i) => ({ name: i.name, url: `/looking-for/${i.slug}` })),
   };
 }
 
@@ -40,10 +43,10 @@ export function presentTrack(t: TrackRow) {
   };
 }
 
-export function presentPostPage(p: PostSummary, authorTrack: TrackRow, viewer: Express.User | undefined, liked = false) {
+export function presentPostPage(p: PostSummary, authorTrack: TrackRow, viewer: Express.User | undefined, liked = false, lookingFor: LookingForTag[] = []) {
   return {
     post: {
-      ...presentPostCard(p, liked),
+      ...presentPostCard(p, liked, lookingFor),
       description: p.description,
       createdOn: formatDate(p.created_at),
       isAuthor: viewer?.id === p.author_id,

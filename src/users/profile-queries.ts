@@ -53,3 +53,8 @@ export async function findNicknameNow(db: Db, oldNickname: string): Promise<stri
     .first('u.nickname');
   return row?.nickname;
 }
+
+/** The ids of the instruments a musician plays (their home page lists songs looking for them). */
+export async function listMusicianInstrumentIds(db: Db, userId: number): Promise<number[]> {
+  return db('user_instruments').where({ user_id: userId }).pluck('instrument_id');
+}

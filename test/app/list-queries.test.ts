@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setContributionLiked } from '../../src/contributions/like-queries.js';
 import { notifyFollowed, notifySongLiked } from '../../src/notifications/rules.js';
 import { setPostLiked } from '../../src/posts/like-queries.js';
+import { refreshTrending } from '../../src/feed/trending.js';
+import { setLookingFor } from '../../src/posts/looking-for-queries.js';
 import { setFollowing } from '../../src/users/follow-queries.js';
 import { insertMessage, openConversation } from '../../src/messages/queries.js';
 import { createTestContext, type TestContext } from '../context.js';
@@ -19,20 +21,24 @@ import { FACTORY_PASSWORD } from '../db-factories.js';
 let ctx: TestContext;
 let viewer: SignedIn;
 let viewerId: number;
+let bassId: number;
 
 beforeAll(async () => {
   ctx = await createTestContext();
   viewer = await buildUser(ctx.app);
   viewerId = (await ctx.db('users').where({ nickname: viewer.nickname }).first('id')).id as number;
+  bassId = (await ctx.db('instruments').where({ slug: 'bass' }).first('id')).id as number;
+  // The viewer plays bass: their home and /for-you list the songs looking for it.
+  await ctx.db('user_instruments').insert({ user_id: viewerId, instrument_id: bassId });
 });
 afterAll(() => ctx?.close());
 
-async function queriesOf(url: string): Promise<number> {
+async function queriesOf(url: string, as: 'viewer' | 'visitor' = 'viewer'): Promise<number> {
   let n = 0;
   const count = () => n++;
   ctx.db.on('query', count);
   try {
-    const res = await viewer.agent.get(url);
+    const res = await (as === 'viewer' ? viewer.agent : supertest(ctx.app)).get(url);
     expect(res.status, url).toBe(200);
   } finally {
     ctx.db.off('query', count);
@@ -40,11 +46,17 @@ async function queriesOf(url: string): Promise<number> {
   return n;
 }
 
-/** A musician with `n` songs, `n` liked songs, `n` followers, following `n`; a song with `n` parts and 3n comments. */
+/**
+ * A musician with `n` songs, `n` liked songs, `n` followers, following `n`, followed by the
+ * viewer; each song is looking for bass and liked this week (so it trends, once refreshed);
+ * a song with `n` parts and 3n comments.
+ */
 async function musicianWith(db: Knex, n: number, genre: string): Promise<UserRow & { postId: number }> {
   const user = await insertUser(db);
   const posts = await insertPosts(db, n, { authorId: user.id, genre });
+  await setFollowing(db, viewerId, user.id, true);
   for (const p of posts) {
+    await setLookingFor(db, p.id, [bassId]);
     await setPostLiked(db, user.id, p.id, true);
     await setPostLiked(db, viewerId, p.id, true);
     const other = await insertUser(db);
@@ -65,14 +77,33 @@ async function musicianWith(db: Knex, n: number, genre: string): Promise<UserRow
     const [top] = await db('comments').insert({ post_id: song.id, author_id: commenter.id, body: `On the song ${i}` }).returning('id');
     await db('comments').insert({ post_id: song.id, parent_id: top.id, author_id: user.id, body: `Thanks ${i}` });
   }
+  await refreshTrending(db);
   return { ...user, postId: song.id };
 }
+
+/** The lists whose every page grows with the site (the home's sections, the full lists). */
+const sitePages = {
+  'home, signed in': ['/', 'viewer'],
+  'home, signed out': ['/', 'visitor'],
+  following: ['/following', 'viewer'],
+  trending: ['/trending', 'visitor'],
+  'new songs': ['/new', 'visitor'],
+  'looking for bass': ['/looking-for/bass', 'visitor'],
+  'looking for a part': ['/looking-for', 'visitor'],
+  'looking for your instruments': ['/for-you', 'viewer'],
+} as const;
+const countSitePages = async () => {
+  const counts: Record<string, number> = {};
+  for (const [name, [url, as]] of Object.entries(sitePages)) counts[name] = await queriesOf(url, as);
+  return counts;
+};
 
 describe('list pages run a bounded number of queries', () => {
   it('the same with 5 items as with 50, page by page', async () => {
     const small = await musicianWith(ctx.db, 5, 'jazz');
-    const homeSmall = await queriesOf('/');
+    const siteSmall = await countSitePages();
     const big = await musicianWith(ctx.db, 50, 'blues');
+    const siteBig = await countSitePages();
     const pages = (m: UserRow & { postId: number }, genre: string) => ({
       genre: `/genres/${genre}`,
       profile: `/users/${m.nickname}`,
@@ -83,7 +114,7 @@ describe('list pages run a bounded number of queries', () => {
       following: `/users/${m.nickname}/following`,
       'post page with its parts and comments': `/posts/${m.postId}`,
     });
-    const counts: Record<string, [number, number]> = { home: [homeSmall, await queriesOf('/')] };
+    const counts: Record<string, [number, number]> = Object.fromEntries(Object.keys(sitePages).map((name) => [name, [siteSmall[name]!, siteBig[name]!]]));
     const smallPages = pages(small, 'jazz');
     const bigPages = pages(big, 'blues');
     for (const name of Object.keys(smallPages) as Array<keyof typeof smallPages>) counts[name] = [await queriesOf(smallPages[name]), await queriesOf(bigPages[name])];

@@ -40,7 +40,7 @@ afterAll(async () => {
 describe('likes and follows in the browser', () => {
   it('like a song on the home page and follow its author, without a reload', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await logIn(page, web.baseUrl, { email: fan.email, password: FACTORY_PASSWORD }, '/');
+    await logIn(page, web.baseUrl, { email: fan.email, password: FACTORY_PASSWORD }, '/new');
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
     const card = page.locator('.post-card', { hasText: 'Groove 0' }).first();
     const like = card.locator('button.like');
@@ -69,7 +69,7 @@ describe('likes and follows in the browser', () => {
 
   it('phone width: the card list and the profile tabs', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
-    await page.goto(`${web.baseUrl}/`);
+    await page.goto(`${web.baseUrl}/new`);
     expect(await page.locator('.post-card .like').first().isVisible()).toBe(true);
     await page.screenshot({ path: `${SHOTS}/likes-home-390.png`, fullPage: true });
     await page.goto(`${web.baseUrl}/users/${star.nickname}/followers`);
