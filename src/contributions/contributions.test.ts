@@ -36,7 +36,7 @@ describe('uploading a part', () => {
     expect(await headObject(ctx.storage, track.original_key)).toBeDefined();
     expect((await ctx.db('posts').where({ id: postId }).first()).contributions_count).toBe(countBefore + 1);
 
-    const profile = await supertest(ctx.app).get(`/users/${guitarist.nickname}`);
+    const profile = await supertest(ctx.app).get(`/users/${guitarist.nickname}/parts`);
     expect(profile.text).toContain('Open jam');
     expect(profile.text).toContain('Crunchy rhythm part');
   });

@@ -1,16 +1,12 @@
+import { setCountedToggle } from '../db/counted-toggle.js';
 import type { Db } from '../db/knex.js';
 
-/** Likes on parts, kept exactly as likes on songs are (src/posts/like-queries.ts). */
+const PART_LIKES = { rows: 'contribution_likes', target: 'contribution_id', targets: 'contributions' } as const;
+
+/** Likes on parts, kept exactly as likes on songs are (see setCountedToggle). */
 export async function setContributionLiked(db: Db, userId: number, contributionId: number, liked: boolean): Promise<{ liked: boolean; likes: number }> {
-  return db.transaction(async (trx) => {
-    const changed = liked
-      ? await trx.raw<{ rowCount: number }>('insert into contribution_likes (user_id, contribution_id) values (?, ?) on conflict do nothing', [userId, contributionId])
-      : await trx.raw<{ rowCount: number }>('delete from contribution_likes where user_id = ? and contribution_id = ?', [userId, contributionId]);
-    const row: { likes_count: number } | undefined = changed.rowCount
-      ? (await trx('contributions').where({ id: contributionId }).increment('likes_count', liked ? 1 : -1).returning('likes_count'))[0]
-      : await trx('contributions').where({ id: contributionId }).first('likes_count');
-    return { liked, likes: row?.likes_count ?? 0 };
-  });
+  const { count } = await setCountedToggle(db, PART_LIKES, userId, contributionId, liked);
+  return { liked, likes: count };
 }
 
 /** Which of these parts the musician liked (one query for the whole post page). */

@@ -1,20 +1,12 @@
+import { setCountedToggle } from '../db/counted-toggle.js';
 import type { Db } from '../db/knex.js';
 
-/**
- * Likes on songs. The row is unique per (musician, song): `on conflict do nothing` makes a
- * repeated like insert nothing, and the song's counter moves in the same transaction only
- * when a row was really inserted or deleted, so the count stays exact under any concurrency.
- */
+const POST_LIKES = { rows: 'post_likes', target: 'post_id', targets: 'posts' } as const;
+
+/** Likes on songs: one per (musician, song), the song's counter exact (see setCountedToggle). */
 export async function setPostLiked(db: Db, userId: number, postId: number, liked: boolean): Promise<{ liked: boolean; likes: number }> {
-  return db.transaction(async (trx) => {
-    const changed = liked
-      ? await trx.raw<{ rowCount: number }>('insert into post_likes (user_id, post_id) values (?, ?) on conflict do nothing', [userId, postId])
-      : await trx.raw<{ rowCount: number }>('delete from post_likes where user_id = ? and post_id = ?', [userId, postId]);
-    const row: { likes_count: number } | undefined = changed.rowCount
-      ? (await trx('posts').where({ id: postId }).increment('likes_count', liked ? 1 : -1).returning('likes_count'))[0]
-      : await trx('posts').where({ id: postId }).first('likes_count');
-    return { liked, likes: row?.likes_count ?? 0 };
-  });
+  const { count } = await setCountedToggle(db, POST_LIKES, userId, postId, liked);
+  return { liked, likes: count };
 }
 
 /** Which of these songs the musician liked (one query for a whole page of cards). */
