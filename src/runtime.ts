@@ -19,7 +19,10 @@ export async function openRuntime(base: Readonly<Config>, log: Logger): Promise<
   if (!config) throw new Error('unreachable: the embedded services resolve every missing setting');
   const dbOptions = { url: config.database.url, caFile: config.database.caFile, poolMax: config.database.poolMax };
   const db = createDb({ ...dbOptions, log: log.child({ component: 'knex' }) });
-  const pool = createPgPool(dbOptions);
+  // The session store reads a row on every request that carries a cookie and writes one at
+  // every sign-in: with 3 connections a burst of uploads queued log-ins past their 30 s
+  // limit (bench/burst.ts). It gets as many as the query pool.
+  const pool = createPgPool(dbOptions, config.database.poolMax);
   pool.on('error', (err) => log.warn({ err }, 'an idle session-store connection was lost; the pool replaces it'));
   const storage = createStorage(config.s3);
   // Outside the container nobody else runs migrations; the lock makes concurrent starts safe.

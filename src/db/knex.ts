@@ -35,7 +35,7 @@ export function createDb(options: DbOptions): Db {
   });
 }
 
-/** A small plain pg pool for libraries that want one (the session store, pg-boss). */
+/** A plain pg pool for libraries that want one (the session store). */
 export function createPgPool(options: DbOptions, max = 3): pg.Pool {
   const pool = new pg.Pool({ ...(connection(options) as pg.PoolConfig), max });
   // An idle client losing its server (failover, restart) must not crash the process;
