@@ -249,11 +249,11 @@ try {
   const abandoned = await sweepAbandonedUploads(db, storage, 0);
   check(abandoned === 0, `no upload was abandoned by a dying web process (${abandoned} swept)`);
   const keys: string[] = [];
-  // Paged by StartAfter: at full size (1500+ objects) s3rver answered the ContinuationToken page with a 500.
-  for (;;) {
-    const page = await storage.client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'tracks/', StartAfter: keys.at(-1) }));
+  for (let token: string | undefined; ; ) {
+    const page = await storage.client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'tracks/', ContinuationToken: token }));
     keys.push(...(page.Contents ?? []).map((o) => o.Key!));
-    if (!page.IsTruncated || !page.Contents?.length) break;
+    if (!page.IsTruncated) break;
+    token = page.NextContinuationToken;
   }
   const allTracks = new Set((await db('tracks').select('id')).map((r: { id: string }) => r.id));
   const orphans = keys.filter((k) => !allTracks.has(k.split('/')[1]!));
