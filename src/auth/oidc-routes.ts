@@ -68,12 +68,7 @@ export function oidcRoutes({ db, config }: Deps, providers: Map<string, OidcProv
       const user = await createAccountFromIdentity({ pending, nickname }, { db });
       await finish(req, res, sessionUser(user), pending.next);
     } catch (err) {
-      if (err instanceof ValidationFailed) return again(422, err.fields);
-      if (err instanceof RateLimited) {
-        withRetryAfter(res, err);
-        return again(429, { form: err.message });
-      }
-      throw err;
+      return refuseForm(err, res, again);
     }
   });
 
@@ -103,12 +98,7 @@ export function oidcRoutes({ db, config }: Deps, providers: Map<string, OidcProv
       await linkIdentity({ pending, userId: account.id }, { db });
       await finish(req, res, sessionUser(account), pending.next);
     } catch (err) {
-      if (err instanceof ValidationFailed) return again(422, err.fields);
-      if (err instanceof RateLimited) {
-        withRetryAfter(res, err);
-        return again(429, { form: err.message });
-      }
-      throw err;
+      return refuseForm(err, res, again);
     }
   });
 
@@ -139,3 +129,13 @@ export function oidcRoutes({ db, config }: Deps, providers: Map<string, OidcProv
 }
 
 const presentPending = (p: PendingIdentity) => ({ providerName: p.providerName, email: p.email });
+
+/** A refused form page: its fields (422) or too many tries (429 with Retry-After); any other error goes on. */
+function refuseForm(err: unknown, res: Response, again: (status: number, errors: Record<string, string>) => void): void {
+  if (err instanceof ValidationFailed) return again(422, err.fields);
+  if (err instanceof RateLimited) {
+    withRetryAfter(res, err);
+    return again(429, { form: err.message });
+  }
+  throw err;
+}

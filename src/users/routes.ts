@@ -6,7 +6,7 @@ import { listLikedPosts, listNewestPosts } from '../posts/queries.js';
 import { requireUser } from '../web/auth-guard.js';
 import { Forbidden, NotFound, ValidationFailed } from '../web/errors.js';
 import { formatDate, formatDuration, timeAgo } from '../web/format.js';
-import { decodeCursor, encodeCursor, page } from '../web/pagination.js';
+import { decodeCursor, page, pageBy } from '../web/pagination.js';
 import { answerToggle, readToggle } from '../web/toggle.js';
 import { blocksBetween, hasBlocked } from './block-queries.js';
 import { countFollows, isFollowing, listFollows, setFollowing } from './follow-queries.js';
@@ -95,8 +95,7 @@ export function userRoutes({ db }: Deps, hooks: UserHooks = {}): Router {
     const user = await loadProfileUser(req, res, 'parts');
     if (!user) return;
     const rows = await listContributionsByMusician(db, user.id, { before: decodeCursor(req.query.before), limit: PAGE_SIZE + 1 });
-    const items = rows.slice(0, PAGE_SIZE);
-    const last = items.at(-1);
+    const { items, next } = page(rows, PAGE_SIZE);
     const profile = await profileHead(req, user, 'parts');
     res.render('users/parts', {
       title: `${user.nickname}: parts`,
@@ -105,7 +104,7 @@ export function userRoutes({ db }: Deps, hooks: UserHooks = {}): Router {
       empty: profile.isSelf ? 'You have not added a part to a song yet: open a song and add yours.' : `${user.nickname} has not added a part to a song yet.`,
       parts: items.map((c) => partRow(c)),
       liked: null,
-      olderUrl: rows.length > PAGE_SIZE && last ? `${profile.url}/parts?before=${encodeCursor({ created_at: last.created_at, id: last.id })}` : null,
+      olderUrl: next ? `${profile.url}/parts?before=${next}` : null,
     });
   });
 
@@ -113,15 +112,14 @@ export function userRoutes({ db }: Deps, hooks: UserHooks = {}): Router {
     const user = await loadProfileUser(req, res, 'liked');
     if (!user) return;
     const rows = await listLikedPosts(db, user.id, { before: decodeCursor(req.query.before), limit: PAGE_SIZE + 1 });
-    const items = rows.slice(0, PAGE_SIZE);
-    const last = items.at(-1);
+    const { items, next } = pageBy(rows, PAGE_SIZE, likedAt);
     const profile = await profileHead(req, user, 'liked');
     res.render('users/liked', {
       title: `${user.nickname}: liked`,
       profile,
       posts: await postCards(db, items, req.user),
-      olderUrl: rows.length > PAGE_SIZE && last ? `${profile.url}/liked?before=${encodeCursor({ created_at: last.liked_at, id: last.id })}` : null,
-      liked: { songsUrl: `${profile.url}/liked`, partsUrl: `${profile.url}/liked/parts`, current: 'songs' },
+      olderUrl: next ? `${profile.url}/liked?before=${next}` : null,
+      liked: likedKinds(profile.url, 'songs'),
     });
   });
 
@@ -129,8 +127,7 @@ export function userRoutes({ db }: Deps, hooks: UserHooks = {}): Router {
     const user = await loadProfileUser(req, res, 'liked');
     if (!user) return;
     const rows = await listLikedContributions(db, user.id, { before: decodeCursor(req.query.before), limit: PAGE_SIZE + 1 });
-    const items = rows.slice(0, PAGE_SIZE);
-    const last = items.at(-1);
+    const { items, next } = pageBy(rows, PAGE_SIZE, likedAt);
     const profile = await profileHead(req, user, 'liked');
     res.render('users/parts', {
       title: `${user.nickname}: liked parts`,
@@ -138,8 +135,8 @@ export function userRoutes({ db }: Deps, hooks: UserHooks = {}): Router {
       heading: `Parts ${profile.isSelf ? 'you' : user.nickname} liked`,
       empty: 'No liked parts yet.',
       parts: items.map((c) => partRow(c)),
-      liked: { songsUrl: `${profile.url}/liked`, partsUrl: `${profile.url}/liked/parts`, current: 'parts' },
-      olderUrl: rows.length > PAGE_SIZE && last ? `${profile.url}/liked/parts?before=${encodeCursor({ created_at: last.liked_at, id: last.id })}` : null,
+      liked: likedKinds(profile.url, 'parts'),
+      olderUrl: next ? `${profile.url}/liked/parts?before=${next}` : null,
     });
   });
 
@@ -179,6 +176,14 @@ export function userRoutes({ db }: Deps, hooks: UserHooks = {}): Router {
   });
 
   return router;
+}
+
+/** Liked lists page by when each like was made. */
+const likedAt = (row: { liked_at: Date; id: number }) => ({ created_at: row.liked_at, id: row.id });
+
+/** The liked tab's switch between its songs and its parts. */
+function likedKinds(profileUrl: string, current: 'songs' | 'parts') {
+  return { songsUrl: `${profileUrl}/liked`, partsUrl: `${profileUrl}/liked/parts`, current };
 }
 
 /** One part in a profile list: what it is, on which song, and whether it made the mix. */

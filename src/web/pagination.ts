@@ -18,7 +18,12 @@ export function decodeCursor(value: unknown): Cursor | undefined {
 
 /** Fetch one more than a page to know whether an "older" link is needed. */
 export function page<T extends { created_at: Date; id: number }>(rows: T[], limit: number) {
+  return pageBy(rows, limit, (row) => row);
+}
+
+/** The same, for a list ordered by another (time, id) pair than the row's own (when it was liked). */
+export function pageBy<T>(rows: T[], limit: number, keyOf: (row: T) => { created_at: Date; id: number }) {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
-  return { items, next: rows.length > limit && last ? encodeCursor(last) : undefined };
+  return { items, next: rows.length > limit && last ? encodeCursor(keyOf(last)) : undefined };
 }
