@@ -11,7 +11,7 @@
  * bounds the wait for the worker to finish every track. Needs `npm run build` (the script
  * does it), Debian's nginx and ffmpeg.
  */
-import { ListObjectsV2Command, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { ListObjectsCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { execFile, spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
@@ -248,12 +248,14 @@ try {
   // (nothing is in flight any more): the count says whether any process died mid-upload.
   const abandoned = await sweepAbandonedUploads(db, storage, 0);
   check(abandoned === 0, `no upload was abandoned by a dying web process (${abandoned} swept)`);
+  // Version 1 listing with Marker: s3rver signs V2's continuation tokens with DES, which
+  // OpenSSL 3 refuses, so any V2 listing past 1000 keys fails there with InternalError.
   const keys: string[] = [];
-  for (let token: string | undefined; ; ) {
-    const page = await storage.client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'tracks/', ContinuationToken: token }));
+  for (let marker: string | undefined; ; ) {
+    const page = await storage.client.send(new ListObjectsCommand({ Bucket: BUCKET, Prefix: 'tracks/', Marker: marker }));
     keys.push(...(page.Contents ?? []).map((o) => o.Key!));
-    if (!page.IsTruncated) break;
-    token = page.NextContinuationToken;
+    if (!page.IsTruncated || !page.Contents?.length) break;
+    marker = page.Contents.at(-1)!.Key;
   }
   const allTracks = new Set((await db('tracks').select('id')).map((r: { id: string }) => r.id));
   const orphans = keys.filter((k) => !allTracks.has(k.split('/')[1]!));
