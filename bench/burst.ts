@@ -192,6 +192,9 @@ try {
   const musicians = await Promise.all(Array.from({ length: MUSICIANS }, (_, i) => signingUp(() => signedUpMusician(live, i))));
 
   console.log(`burst: ${MUSICIANS} musicians × ${PARTS} parts (${partBytes.reduce((a, b) => a + b, 0)} bytes each) → ${songs.length} songs, ${WEB} web processes + worker behind nginx`);
+  const scrape = async (port: number) => (await request(port, { path: '/metrics' }).catch(() => undefined))?.text() ?? '';
+  const scrapeWeb = () => Promise.all(Array.from({ length: WEB }, (_, i) => scrape(metricsPort + 1 + i)));
+  const before = await scrapeWeb();
   const started = performance.now();
   const results = (await Promise.all(musicians.map((browser, i) => musician(browser, songs[i % songs.length]!, parts)))).flat();
   const wall = (performance.now() - started) / 1000;
@@ -202,6 +205,15 @@ try {
   summary('log-in', results.filter((r) => r.what === 'log-in'));
   summary('upload', uploads);
   console.log(`wall ${wall.toFixed(1)} s; ${(ok.length / wall).toFixed(1)} uploads/s; ${(bytes / wall / 1024 / 1024).toFixed(2)} MB/s in`);
+  // The time the web processes themselves spent on each group, against what the musicians saw:
+  // the difference is waiting in front of Node (nginx, the listen queue).
+  const after = await scrapeWeb();
+  for (const group of ['auth', 'uploads']) {
+    const total = (texts: string[], what: 'sum' | 'count') => texts.reduce((n, t) => n + sumOf(t, new RegExp(`^soundhub_http_request_duration_seconds_${what}\\{route_group="${group}"\\}`)), 0);
+    const count = total(after, 'count') - total(before, 'count');
+    const seconds = total(after, 'sum') - total(before, 'sum');
+    console.log(`  in the web processes: ${group} ${count} requests, mean ${count ? ms((seconds / count) * 1000) : '-'}`);
+  }
   const errors = results.filter((r) => r.status !== 201 && r.status !== 303);
   for (const e of errors.slice(0, 5)) console.log(`  ${e.what}: ${e.status} ${e.error ?? ''}`);
 
@@ -267,8 +279,7 @@ try {
   check(missing.length === 0, `every row has its object (${missing.length} originals missing)`);
 
   // Every process answers on its own /metrics port, and between them they saw every upload.
-  const scrape = async (port: number) => (await request(port, { path: '/metrics' }).catch(() => undefined))?.text() ?? '';
-  const webTexts = await Promise.all(Array.from({ length: WEB }, (_, i) => scrape(metricsPort + 1 + i)));
+  const webTexts = await scrapeWeb();
   // A track turns ready before its job ends (alignment and tempo come after): give the jobs in hand a minute.
   let workerText = await scrape(metricsPort);
   for (let i = 0; i < 60 && sumOf(workerText, /^soundhub_job_duration_seconds_count\{queue="track-process"\}/) < allTracks.size; i++) {
