@@ -12,17 +12,17 @@ for (const box of document.querySelectorAll<HTMLElement>('[data-share]')) {
   if (navigator.clipboard?.writeText) {
     for (const button of box.querySelectorAll<HTMLButtonElement>('[data-copy]')) {
       button.hidden = false;
-      button.addEventListener('click', async () => {
+      button.addEventListener('click', () => {
         const field = box.querySelector<HTMLInputElement | HTMLTextAreaElement>(button.dataset.copy!);
         if (!field) return;
-        try {
-          await navigator.clipboard.writeText(field.value);
-          say(button.dataset.copy === '#share-embed' ? 'Embed code copied.' : 'Link copied.');
-        } catch {
-          // Refused (no permission, page not focused): select it so Ctrl+C works.
-          field.select();
-          say('Press Ctrl+C (⌘C) to copy.');
-        }
+        navigator.clipboard.writeText(field.value).then(
+          () => say(button.dataset.copy === '#share-embed' ? 'Embed code copied.' : 'Link copied.'),
+          () => {
+            // Refused (no permission, page not focused): select it so Ctrl+C works.
+            field.select();
+            say('Press Ctrl+C (⌘C) to copy.');
+          },
+        );
       });
     }
   }

@@ -34,6 +34,8 @@ export interface SeedOptions {
   songs: number;
   /** Bars of each song: 8 bars are 16–27 s at the cast's tempos. */
   bars: number;
+  /** At most this many of each song's parts (all by default). */
+  partsPerSong?: number;
   /** Longest wait for the worker to process every track and render every master. */
   timeoutMs: number;
   /** Told each step as it is done ("Harbour Lights: master ready"). */
@@ -61,7 +63,7 @@ type Actor = Express.User;
 export async function seedSite(options: SeedOptions, deps: SeedDeps): Promise<SeedReport> {
   const { db, log } = deps;
   const { musicians, password } = await ensureMusicians(db, log);
-  const songs = SONGS.slice(0, options.songs);
+  const songs = SONGS.slice(0, options.songs).map((s) => ({ ...s, parts: s.parts.slice(0, options.partsPerSong ?? s.parts.length) }));
   const report: SeedReport = { created: [], skipped: [], password };
   const dir = await createWorkDir('track');
   try {
