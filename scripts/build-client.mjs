@@ -12,7 +12,7 @@ await rm(outdir, { recursive: true, force: true });
 await mkdir(outdir, { recursive: true });
 
 const result = await build({
-  entryPoints: { app: 'client/app.ts', mixer: 'client/mixer.ts', styles: 'client/styles/app.css' },
+  entryPoints: { app: 'client/app.ts', mixer: 'client/mixer.ts', embed: 'client/embed.ts', styles: 'client/styles/app.css' },
   bundle: true,
   format: 'esm',
   splitting: true,

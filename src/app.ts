@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import connectPgSimple from 'connect-pg-simple';
 import express from 'express';
 import session from 'express-session';
-import helmet from 'helmet';
+import helmet, { xFrameOptions } from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { configurePassport } from './auth/passport.js';
 import { accountRoutes } from './auth/account-routes.js';
@@ -31,6 +31,7 @@ import { mixRoutes } from './mixes/routes.js';
 import { songRoutes, takeUploadRoutes } from './mixes/song-routes.js';
 import { postPageRoutes, postPageWithCommentForm } from './post-page/routes.js';
 import { commentRoutes } from './comments/routes.js';
+import { EMBED_PATH, embedRoutes } from './posts/embed-routes.js';
 import { postLikeRoutes } from './posts/like-routes.js';
 import { postRoutes, postUploadRoutes } from './posts/routes.js';
 import { songCoverRoutes, songCoverUploadRoutes } from './posts/cover-routes.js';
@@ -40,6 +41,7 @@ import { trackRoutes } from './tracks/routes.js';
 import { blockRoutes } from './users/block-routes.js';
 import { userRoutes } from './users/routes.js';
 import { profileSettingsRoutes } from './users/settings-routes.js';
+import { profileShareRoutes } from './users/share-routes.js';
 import { loadAssets } from './web/assets.js';
 import { csrfLocals, csrfProtection } from './web/csrf.js';
 import { errorHandler, notFound } from './web/handler.js';
@@ -84,12 +86,17 @@ export function createApp(deps: Deps): express.Express {
   app.use(timeLimit({ requestMs: config.requestTimeoutMs, uploadMs: config.uploadTimeoutMs }));
   // 2. Health checks answer before sessions, so the load balancer never makes a session row.
   app.use(healthRoutes(deps));
-  // 3. Security headers; audio may come from this origin and the media CDN.
+  // 3. Security headers; audio may come from this origin and the media CDN. No site may frame
+  //    a page (clickjacking) except the embeddable player, which exists to be framed.
   const mediaSrc = ["'self'", 'blob:', ...(config.mediaOrigin ? [config.mediaOrigin] : [])];
+  const embeddable = (url: string | undefined) => EMBED_PATH.test((url ?? '').split('?')[0]!);
+  const denyFraming = xFrameOptions({ action: 'deny' });
   app.use(
     helmet({
+      xFrameOptions: false,
       contentSecurityPolicy: {
         directives: {
+          'frame-ancestors': [(req) => (embeddable(req.url) ? '*' : "'none'")],
           'media-src': mediaSrc,
           'img-src': ["'self'", 'data:', 'blob:', ...(config.mediaOrigin ? [config.mediaOrigin] : [])],
           'connect-src': mediaSrc,
@@ -99,6 +106,7 @@ export function createApp(deps: Deps): express.Express {
       strictTransportSecurity: config.env === 'production',
     }),
   );
+  app.use((req, res, next) => (embeddable(req.url) ? next() : denyFraming(req, res, next)));
   // 4. Static files (nginx serves these in the container; this is for `npm start`).
   app.use('/public', express.static(publicDir, { maxAge: '1y', immutable: true, index: false }));
   // 4b. Uploaded pictures (public, immutable keys): before sessions, so the images of a page
@@ -159,6 +167,7 @@ export function createApp(deps: Deps): express.Express {
   app.use(searchRoutes(deps));
   app.use(postRoutes(deps));
   app.use(postPageRoutes(deps)); // after postRoutes: /posts/new is not a post id
+  app.use(embedRoutes(deps));
   app.use(contributionRoutes(deps));
   app.use(mixRoutes(deps, { onMixSaved: (versionId) => notifyPartsInMix(db, versionId) }));
   app.use(songRoutes(deps));
@@ -173,6 +182,7 @@ export function createApp(deps: Deps): express.Express {
   );
   app.use(trackRoutes(deps, { onPlay: countPlayOfTrack }));
   app.use(userRoutes(deps, { onFollowed: (follow) => notifyFollowed(db, follow) }));
+  app.use(profileShareRoutes(deps));
   app.use(blockRoutes(deps));
   app.use(messageRoutes(deps));
   app.use(profileSettingsRoutes(deps));

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,14 +21,22 @@ const EMBEDDED_PASSWORD = 'soundhub-local'; // loopback-only dev server, not a s
 const EMBEDDED_BUCKET = 'soundhub-local';
 const S3RVER_KEY = 'S3RVER'; // s3rver's fixed local credentials
 
-export async function startEmbedded(config: Readonly<Config>, log: Logger): Promise<Embedded> {
+/**
+ * `shareRunning`: a service whose port already answers is taken as the one a running
+ * `npm start` holds (its PostgreSQL keeps a lock on the data folder, and s3rver the port), and
+ * used rather than started again. Only for short tools beside the app (`npm run seed`).
+ */
+export async function startEmbedded(config: Readonly<Config>, log: Logger, { shareRunning = false } = {}): Promise<Embedded> {
   const stops: Array<() => Promise<void>> = [];
   const dataDir = path.resolve(config.dataDir);
 
   let databaseUrl = config.database.url;
   if (!databaseUrl) {
-    const pg = await startEmbeddedPostgres(path.join(dataDir, 'pg'), config.embedded.pgPort);
-    stops.push(() => pg.stop());
+    if (shareRunning && (await portAnswers(config.embedded.pgPort))) log.info({ port: config.embedded.pgPort }, 'using the embedded PostgreSQL that is already running');
+    else {
+      const pg = await startEmbeddedPostgres(path.join(dataDir, 'pg'), config.embedded.pgPort);
+      stops.push(() => pg.stop());
+    }
     databaseUrl = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${config.embedded.pgPort}/soundhub`;
     log.info({ port: config.embedded.pgPort, dir: 'pg' }, 'embedded PostgreSQL started');
   }
@@ -36,8 +45,11 @@ export async function startEmbedded(config: Readonly<Config>, log: Logger): Prom
   if (config.s3.bucket) {
     s3 = { ...config.s3, bucket: config.s3.bucket };
   } else {
-    const server = await startLocalS3(path.join(dataDir, 's3'), config.embedded.s3Port, EMBEDDED_BUCKET);
-    stops.push(() => server.close());
+    if (shareRunning && (await portAnswers(config.embedded.s3Port))) log.info({ port: config.embedded.s3Port }, 'using the local S3 endpoint that is already running');
+    else {
+      const server = await startLocalS3(path.join(dataDir, 's3'), config.embedded.s3Port, EMBEDDED_BUCKET);
+      stops.push(() => server.close());
+    }
     s3 = {
       ...config.s3,
       bucket: EMBEDDED_BUCKET,
@@ -117,6 +129,17 @@ export async function startLocalS3(dir: string, port: number, bucket: string) {
   });
   await server.run();
   return server;
+}
+
+/** Whether something accepts connections on this loopback port. */
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.setTimeout(1000);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+    socket.once('error', () => resolve(false));
+  });
 }
 
 async function localSecret(file: string): Promise<string> {

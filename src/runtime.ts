@@ -12,9 +12,9 @@ import { createStorage } from './storage/s3.js';
  * Builds the collaborators both processes share: embedded services when nothing is
  * configured, the database (migrated when embedded), the pool and the bucket.
  */
-export async function openRuntime(base: Readonly<Config>, log: Logger): Promise<Deps & { metrics: Metrics; embedded: boolean; close(): Promise<void> }> {
+export async function openRuntime(base: Readonly<Config>, log: Logger, { shareRunning = false } = {}): Promise<Deps & { metrics: Metrics; embedded: boolean; close(): Promise<void> }> {
   const configured = asRuntimeConfig(base);
-  const embedded = configured ? undefined : await startEmbedded(base, log);
+  const embedded = configured ? undefined : await startEmbedded(base, log, { shareRunning });
   const config = configured ?? embedded?.config;
   if (!config) throw new Error('unreachable: the embedded services resolve every missing setting');
   const dbOptions = { url: config.database.url, caFile: config.database.caFile, poolMax: config.database.poolMax };

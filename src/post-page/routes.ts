@@ -1,7 +1,13 @@
 import { Router, type Application } from 'express';
 import type { ShowPostPage } from '../comments/routes.js';
 import type { Deps } from '../deps.js';
+import type { Db } from '../db/knex.js';
+import { embedIframeHtml } from '../posts/embed.js';
 import { loadPost } from '../posts/load.js';
+import type { PostSummary } from '../posts/queries.js';
+import { canEmbedPost, songShareMeta } from '../posts/share.js';
+import { findTrackById } from '../tracks/queries.js';
+import { absoluteUrl } from '../web/share-meta.js';
 import { hiddenAuthorIdsFor } from '../users/block-queries.js';
 import { buildPostPage } from './page.js';
 
@@ -10,13 +16,13 @@ import { buildPostPage } from './page.js';
  * all three parts so none of them has to import another to its right (docs/ARCHITECTURE.md).
  * Comments by musicians the viewer blocked are left out of it.
  */
-export function postPageRoutes({ db }: Deps): Router {
+export function postPageRoutes({ db, config }: Deps): Router {
   const router = Router();
 
   router.get('/posts/:id', async (req, res) => {
     const post = await loadPost(db, req.params.id);
     const hiddenCommentAuthorIds = await hiddenAuthorIdsFor(db, req.user?.id);
-    res.render('posts/show', { title: post.title, ...(await buildPostPage(db, post, req.user, { hiddenCommentAuthorIds })) });
+    res.render('posts/show', { title: post.title, ...(await sharing(db, config.siteUrl, post)), ...(await buildPostPage(db, post, req.user, { hiddenCommentAuthorIds })) });
   });
 
   // What the post page polls while a part is processing: each track's status line, rendered
@@ -41,10 +47,21 @@ export function postPageRoutes({ db }: Deps): Router {
 }
 
 /** The post page again, with a comment form's problem where the form was (comments/routes.ts). */
-export function postPageWithCommentForm({ db }: Deps): ShowPostPage {
+export function postPageWithCommentForm({ db, config }: Deps): ShowPostPage {
   return async (req, res, post, status, form) => {
     const hiddenCommentAuthorIds = await hiddenAuthorIdsFor(db, req.user?.id);
-    res.status(status).render('posts/show', { title: post.title, ...(await buildPostPage(db, post, req.user, { commentForm: form, hiddenCommentAuthorIds })) });
+    res.status(status).render('posts/show', { title: post.title, ...(await sharing(db, config.siteUrl, post)), ...(await buildPostPage(db, post, req.user, { commentForm: form, hiddenCommentAuthorIds })) });
+  };
+}
+
+/** The page's share tags (the layout's head) and the share box: the link, and the embed code when it may be framed. */
+async function sharing(db: Db, siteUrl: string, post: PostSummary) {
+  const [authorTrack, playTrack] = await Promise.all([findTrackById(db, post.author_track_id), findTrackById(db, post.play_track_id)]);
+  if (!authorTrack || !playTrack) throw new Error(`post ${post.id} has lost its tracks`);
+  const embeddable = canEmbedPost(post, authorTrack);
+  return {
+    meta: songShareMeta(post, { playTrack, embeddable }, siteUrl),
+    share: { url: absoluteUrl(siteUrl, `/posts/${post.id}`), title: `${post.title} by ${post.author_nickname}`, embedCode: embeddable ? embedIframeHtml(siteUrl, post) : null },
   };
 }
 

@@ -14,6 +14,7 @@ import { findNicknameNow, listMusicianTags } from './profile-queries.js';
 import { avatarView, profileCoverView } from '../pictures/present.js';
 import { findProfilePictures } from './picture-queries.js';
 import { findUserByNickname, type UserRow } from './queries.js';
+import { profileShareMeta } from './share.js';
 
 const PAGE_SIZE = 20;
 type Tab = 'songs' | 'parts' | 'liked' | 'followers' | 'following';
@@ -23,7 +24,7 @@ export interface UserHooks {
   onFollowed?: (follow: { followerId: number; followedId: number }) => Promise<unknown>;
 }
 
-export function userRoutes({ db }: Deps, hooks: UserHooks = {}): Router {
+export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router {
   const router = Router();
 
   /** The musician a URL names; a name they gave up moves for good (301) to their page now, tab and query kept. */
@@ -82,9 +83,10 @@ export function userRoutes({ db }: Deps, hooks: UserHooks = {}): Router {
     if (!user) return;
     const rows = await listNewestPosts(db, { authorId: user.id, before: decodeCursor(req.query.before), limit: PAGE_SIZE + 1 });
     const { items, next } = page(rows, PAGE_SIZE);
-    const profile = await profileHead(req, user, 'songs');
+    const [profile, pictures] = await Promise.all([profileHead(req, user, 'songs'), findProfilePictures(db, user.id)]);
     res.render('users/show', {
       title: user.nickname,
+      meta: profileShareMeta(user, pictures, config.siteUrl),
       profile,
       posts: await postCards(db, items, req.user),
       olderUrl: next ? `${profile.url}?before=${next}` : null,

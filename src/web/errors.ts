@@ -75,6 +75,13 @@ export class Unavailable extends HttpError {
   }
 }
 
+/** A form of a request the site does not offer (oEmbed's format=xml). */
+export class NotImplemented extends HttpError {
+  constructor(message: string) {
+    super(501, 'not_implemented', message);
+  }
+}
+
 /** The per-field messages an error carries (a form is shown again with them), if any. */
 export function fieldErrorsOf(err: unknown): FieldErrors | undefined {
   return err instanceof HttpError ? (err as { fields?: FieldErrors }).fields : undefined;

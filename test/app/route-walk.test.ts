@@ -311,6 +311,11 @@ const table: Record<string, Entry> = {
   'GET /tracks/:id/download': { who: 'public', changes: false, url: () => `/tracks/${post.authorTrackId}/download` },
   'GET /tracks/:id/peaks.json': { who: 'public', changes: false, url: () => `/tracks/${post.authorTrackId}/peaks.json` },
   'GET /users/:nickname': { who: 'public', changes: false, url: () => `/users/${author.nickname}` },
+  // Sharing (src/posts/embed-routes.ts, src/users/share-routes.ts): public reads, framed or scraped by other sites.
+  'GET /posts/:id/embed': { who: 'public', changes: false, url: () => `/posts/${post.id}/embed` },
+  'GET /oembed': { who: 'public', changes: false, url: () => `/oembed?url=${encodeURIComponent(`${SITE}/posts/${post.id}`)}&format=json` },
+  'GET /posts/:id/art.png': { who: 'public', changes: false, url: () => `/posts/${post.id}/art.png` },
+  'GET /users/:nickname/avatar.png': { who: 'public', changes: false, url: () => `/users/${author.nickname}/avatar.png` },
   'GET /users/:nickname/parts': { who: 'public', changes: false, url: () => `/users/${author.nickname}/parts` },
   'GET /users/:nickname/liked': { who: 'public', changes: false, url: () => `/users/${author.nickname}/liked` },
   'GET /users/:nickname/liked/parts': { who: 'public', changes: false, url: () => `/users/${author.nickname}/liked/parts` },
