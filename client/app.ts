@@ -2,6 +2,7 @@ import { csrfToken } from './csrf.js';
 import './likes.js';
 import './messages.js';
 import './share.js';
+import './theme.js';
 
 /**
  * Site-wide behaviour: a persistent mini player for every "play" button, and upload

@@ -22,6 +22,9 @@ const result = await build({
   outdir,
   entryNames: '[name]-[hash]',
   chunkNames: 'chunks/[name]-[hash]',
+  // The typefaces (@fontsource packages imported by the CSS) are copied beside it, hashed.
+  loader: { '.woff2': 'file', '.woff': 'file' },
+  assetNames: 'fonts/[name]-[hash]',
   metafile: true,
   logLevel: 'warning',
 });

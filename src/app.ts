@@ -50,6 +50,7 @@ import { healthRoutes } from './web/health.js';
 import { requestMetrics } from './web/metrics.js';
 import { requestIdFrom } from './web/request-id.js';
 import { timeLimit } from './web/time-limit.js';
+import { themeLocals } from './web/theme.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', fileURLToPath(import.meta.url).includes(`${path.sep}dist${path.sep}`) ? '..' : '.');
 export const publicDir = path.join(root, 'public');
@@ -68,7 +69,7 @@ export function createApp(deps: Deps): express.Express {
   app.disable('x-powered-by');
   app.locals.asset = loadAssets(publicDir);
   // Defaults so the error page renders even when a request failed before these were set.
-  Object.assign(app.locals, { csrfToken: '', currentUser: null, currentPath: '', unreadNotifications: '', unreadMessages: 0 });
+  Object.assign(app.locals, { csrfToken: '', currentUser: null, currentPath: '', theme: null, unreadNotifications: '', unreadMessages: 0 });
 
   // 0. Request count, time and 5xx per route group (EMF log lines + /metrics), timed from here.
   if (deps.metrics) app.use(requestMetrics(deps.metrics));
@@ -100,6 +101,7 @@ export function createApp(deps: Deps): express.Express {
           'media-src': mediaSrc,
           'img-src': ["'self'", 'data:', 'blob:', ...(config.mediaOrigin ? [config.mediaOrigin] : [])],
           'connect-src': mediaSrc,
+          'font-src': ["'self'"], // the typefaces are bundled into public/build (no font host)
           'upgrade-insecure-requests': config.env === 'production' ? [] : null,
         },
       },
@@ -141,6 +143,8 @@ export function createApp(deps: Deps): express.Express {
     res.locals.currentPath = req.path;
     next();
   });
+  // 7a. The header switch's theme (a cookie), so the page is rendered in it without a flash.
+  app.use(themeLocals);
   // 7b. The unread notifications badge, counted only when a signed-in page is rendered.
   app.use(unreadBadge(db, log));
   // 7c. The header's unread-message count, counted when a page renders (not for streams or JSON).

@@ -23,6 +23,7 @@ export interface ContributionRow {
 /** A contribution with who played what and its track, as the post page and mixer show it. */
 export interface ContributionView extends ContributionRow {
   contributor_nickname: string;
+  contributor_avatar_picture_id: string | null;
   instrument_slug: string;
   instrument_name: string;
   instrument_position: number;
@@ -83,6 +84,7 @@ const trackObject = `jsonb_build_object(${trackColumns.map((c) => `'${c}', t.${c
 const viewColumns = (db: Db) => [
   ...contributionColumns.map((c) => `c.${c}`),
   'u.nickname as contributor_nickname',
+  'u.avatar_picture_id as contributor_avatar_picture_id',
   'i.slug as instrument_slug',
   'i.name as instrument_name',
   'i.position as instrument_position',

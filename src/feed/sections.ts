@@ -70,7 +70,7 @@ export async function songsForMusician(db: Db, userId: number, before: unknown, 
   return { ...(await lookingForSongs(db, ids, { notByAuthorId: userId }, before, limit)), plays: true };
 }
 
-/** The cards of several sections at once: one query for the viewer's likes and one for "looking for", however many. */
+/** The cards of several sections at once: one query each for the viewer's likes, "looking for" and the contributors' faces, however many. */
 export async function sectionCards(db: Db, sections: SectionPage[], viewer: Express.User | undefined) {
   const cards = await postCards(
     db,

@@ -16,6 +16,7 @@ import { lookingForOf } from '../posts/looking-for-queries.js';
 import type { PostSummary } from '../posts/queries.js';
 import { listInstruments } from '../posts/taxonomy.js';
 import { presentPostPage, presentTrack } from '../posts/view-models.js';
+import { avatarView } from '../pictures/present.js';
 
 type Viewer = Express.User | undefined;
 
@@ -56,7 +57,12 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer, o
   const groups = new Map<string, { instrument: string; items: ReturnType<typeof contributionView>[] }>();
   const contributionView = (c: ContributionView) => ({
     id: c.id,
-    contributor: { nickname: c.contributor_nickname, url: `/users/${encodeURIComponent(c.contributor_nickname)}` },
+    contributor: {
+      nickname: c.contributor_nickname,
+      url: `/users/${encodeURIComponent(c.contributor_nickname)}`,
+      avatar: avatarView({ avatarPictureId: c.contributor_avatar_picture_id, nickname: c.contributor_nickname }),
+    },
+    instrument: c.instrument_name,
     note: c.note,
     included: c.included,
     like: { url: `/contributions/${c.id}/like`, count: c.likes_count, liked: likedParts.has(c.id), label: `${c.instrument_name} by ${c.contributor_nickname}` },
@@ -96,7 +102,19 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer, o
     ].filter((t) => authorTrack.status !== 'failed' || t.role !== 'author'),
   };
 
+  // The song's credits: the author first, then each musician with what they played.
+  const credits = [
+    { nickname: post.author_nickname, url: `/users/${encodeURIComponent(post.author_nickname)}`, avatar: avatarView({ avatarPictureId: post.author_avatar_picture_id, nickname: post.author_nickname }), roles: [post.instrument_name], author: true, inMix: true },
+  ];
+  for (const c of contributions) {
+    const known = credits.find((p) => p.nickname === c.contributor_nickname);
+    if (known && !known.roles.includes(c.instrument_name)) known.roles.push(c.instrument_name);
+    if (known) known.inMix ||= c.included;
+    else credits.push({ nickname: c.contributor_nickname, url: `/users/${encodeURIComponent(c.contributor_nickname)}`, avatar: avatarView({ avatarPictureId: c.contributor_avatar_picture_id, nickname: c.contributor_nickname }), roles: [c.instrument_name], author: false, inMix: c.included });
+  }
+
   return {
+    credits,
     ...presentPostPage(post, authorTrack, viewer, likedSong.has(post.id), lookingFor.get(post.id) ?? []),
     authorTrack: trackView(authorTrack),
     hasMaster: Boolean(post.master_track_id),

@@ -1,11 +1,12 @@
 import { avatarView, songCoverView } from '../pictures/present.js';
 import type { TrackRow } from '../tracks/queries.js';
 import { formatDate, formatDuration, timeAgo } from '../web/format.js';
+import type { CardContributor } from './contributor-queries.js';
 import type { LookingForTag } from './looking-for-queries.js';
 import type { PostSummary } from './queries.js';
 
 /** What a post card in a list shows. */
-export function presentPostCard(p: PostSummary, liked = false, lookingFor: LookingForTag[] = []) {
+export function presentPostCard(p: PostSummary, liked = false, lookingFor: LookingForTag[] = [], contributors: CardContributor[] = []) {
   return {
     id: p.id,
     url: `/posts/${p.id}`,
@@ -22,6 +23,9 @@ export function presentPostCard(p: PostSummary, liked = false, lookingFor: Looki
     like: { url: `/posts/${p.id}/like`, count: p.likes_count, liked, label: p.title },
     plays: p.plays_count,
     contributions: p.contributions_count,
+    /** The first few musicians who played on it (faces beside the part count) and how many more. */
+    contributors: contributors.map((c) => ({ nickname: c.nickname, avatar: avatarView({ avatarPictureId: c.avatar_picture_id, nickname: c.nickname }) })),
+    moreContributors: Math.max(0, (contributors[0]?.musicians ?? 0) - contributors.length),
     /** "Looking for: bass, drums", each linking to the songs looking for that instrument. */
     lookingFor: lookingFor.map((i) => ({ name: i.name, url: `/looking-for/${i.slug}` })),
   };
