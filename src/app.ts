@@ -48,6 +48,7 @@ import { healthRoutes } from './web/health.js';
 import { requestMetrics } from './web/metrics.js';
 import { requestIdFrom } from './web/request-id.js';
 import { timeLimit } from './web/time-limit.js';
+import { viewEngine } from './web/view-engine.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', fileURLToPath(import.meta.url).includes(`${path.sep}dist${path.sep}`) ? '..' : '.');
 export const publicDir = path.join(root, 'public');
@@ -61,8 +62,11 @@ export function createApp(deps: Deps): express.Express {
   const oidcProviders = createOidcProviders(config.oidcProviders, config.oidcRedirectOrigin, log);
 
   app.set('trust proxy', config.trustProxy); // real client IP and https from the container's nginx
+  // Templates compiled once and includes found once, in every mode (web/view-engine.ts).
+  app.engine('ejs', viewEngine());
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
+  app.set('view cache', true);
   app.disable('x-powered-by');
   app.locals.asset = loadAssets(publicDir);
   // Defaults so the error page renders even when a request failed before these were set.
