@@ -17,6 +17,7 @@ import { contributionEditRoutes } from './contributions/edit-routes.js';
 import { contributionLikeRoutes } from './contributions/like-routes.js';
 import { countPlayOfTrack } from './contributions/plays.js';
 import { contributionRoutes, contributionUploadRoutes } from './contributions/routes.js';
+import { benchBaselineRoutes } from './feed/baseline-routes.js';
 import { feedRoutes } from './feed/routes.js';
 import { lookingForRoutes } from './feed/looking-for-routes.js';
 import { devMailRoutes } from './mail/routes.js';
@@ -159,6 +160,7 @@ export function createApp(deps: Deps): express.Express {
   // The local outbox's reader exists only where the outbox is the transport (never in production).
   if (config.mail.transport === 'outbox' && config.env !== 'production') app.use(devMailRoutes(config.mail.dir));
   app.use(feedRoutes(deps));
+  if (config.benchBaselineRoute) app.use(benchBaselineRoutes());
   app.use(lookingForRoutes(deps));
   app.use(searchRoutes(deps));
   app.use(postRoutes(deps));
