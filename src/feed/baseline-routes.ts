@@ -48,6 +48,8 @@ export function benchBaselineRoutes(): Router {
   const router = Router();
   const section = (from: number) => ({ posts: fixedSongs(from).map((p) => ({ ...presentPostCard(p, false, [{ slug: 'bass', name: 'Bass' }]), note: null })), moreUrl: '/new' });
   router.get('/bench/baseline', (_req, res) => {
+    // Never shared by nginx's page cache: the yardstick is the app's own work.
+    res.set('Cache-Control', 'no-store');
     res.render('feed/home', { title: 'SoundHub', following: null, forYou: null, trending: section(1), fresh: section(11), looking: section(21) });
   });
   return router;
