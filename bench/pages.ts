@@ -51,8 +51,8 @@ interface Run {
   errors: number;
 }
 
-async function measure(port: number, url: string, headers: Record<string, string>): Promise<Run> {
-  const result = await autocannon({ url: `http://127.0.0.1:${port}${url}`, connections: CONNECTIONS, duration: SECONDS, headers });
+async function measure(port: number, url: string, headers: Record<string, string>, seconds = SECONDS): Promise<Run> {
+  const result = await autocannon({ url: `http://127.0.0.1:${port}${url}`, connections: CONNECTIONS, duration: seconds, headers });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx };
 }
 
@@ -153,7 +153,7 @@ try {
     console.log(`\npages at ${size} songs (${WEB} web processes behind nginx; ${CONNECTIONS} connections × ${SECONDS} s per run)`);
     for (const mode of MODES) {
       // Warm-up: every page once, so the first measured run is not the one that fills caches.
-      for (const p of pages) await measure(stack.port, p.url, headers[mode]).catch(() => undefined);
+      for (const p of pages) await measure(stack.port, p.url, headers[mode], 1).catch(() => undefined);
       for (const p of pages) {
         if (p.signedInOnly && mode !== 'in') continue;
         const page_: Run = { rps: 0, p50: 0, p99: 0, errors: 0 };
