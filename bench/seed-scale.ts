@@ -61,7 +61,7 @@ async function copy(client: pg.PoolClient, table: string, columns: string[], row
   const started = performance.now();
   const stream = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
   // Lines batched into chunks of ~64 kB: one stream write per line costs more than the COPY.
-  async function* chunks() {
+  function* chunks() {
     let buf = '';
     for (const line of rows()) {
       buf += line;
