@@ -17,6 +17,7 @@ import { contributionEditRoutes } from './contributions/edit-routes.js';
 import { contributionLikeRoutes } from './contributions/like-routes.js';
 import { countPlayOfTrack } from './contributions/plays.js';
 import { contributionRoutes, contributionUploadRoutes } from './contributions/routes.js';
+import { benchBaselineRoutes } from './feed/baseline-routes.js';
 import { feedRoutes } from './feed/routes.js';
 import { lookingForRoutes } from './feed/looking-for-routes.js';
 import { devMailRoutes } from './mail/routes.js';
@@ -66,6 +67,9 @@ export function createApp(deps: Deps): express.Express {
   app.set('trust proxy', config.trustProxy); // real client IP and https from the container's nginx
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
+  // Every mode: without it (as `npm start` ran) each template was compiled again for every
+  // request, 42 % of a home page's CPU; a changed template now needs a restart.
+  app.set('view cache', true);
   app.disable('x-powered-by');
   app.locals.asset = loadAssets(publicDir);
   // Defaults so the error page renders even when a request failed before these were set.
@@ -167,6 +171,7 @@ export function createApp(deps: Deps): express.Express {
   // The local outbox's reader exists only where the outbox is the transport (never in production).
   if (config.mail.transport === 'outbox' && config.env !== 'production') app.use(devMailRoutes(config.mail.dir));
   app.use(feedRoutes(deps));
+  if (config.benchBaselineRoute) app.use(benchBaselineRoutes());
   app.use(lookingForRoutes(deps));
   app.use(searchRoutes(deps));
   app.use(postRoutes(deps));

@@ -139,6 +139,11 @@ const schema = z.object({
    * it on the site first (a read one is not mailed), and for a burst to go out as one mail.
    */
   NOTIFICATION_DIGEST_DELAY_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /**
+   * `true` adds GET /bench/baseline: the home layout with fixed cards and no database work,
+   * the yardstick bench/pages.ts measures every page against. Only the bench sets it.
+   */
+  BENCH_BASELINE_ROUTE: z.enum(['true', 'false']).default('false'),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -183,6 +188,8 @@ export interface Config {
   siteUrl: string;
   mail: MailConfig;
   notifications: { digestDelaySeconds: number };
+  /** GET /bench/baseline is served (bench/pages.ts only). */
+  benchBaselineRoute: boolean;
 }
 
 export type MailConfig = { from: string; maxAttempts: number } & (
@@ -287,6 +294,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     siteUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     mail: mailConfig(e, transport!),
     notifications: { digestDelaySeconds: e.NOTIFICATION_DIGEST_DELAY_SECONDS },
+    benchBaselineRoute: e.BENCH_BASELINE_ROUTE === 'true',
   });
 }
 

@@ -6,15 +6,33 @@ export interface TaxonomyRow {
   name: string;
 }
 
-export const listGenres = (db: Db): Promise<TaxonomyRow[]> => db('genres').select('id', 'slug', 'name').orderBy('position');
-export const listInstruments = (db: Db): Promise<TaxonomyRow[]> => db('instruments').select('id', 'slug', 'name').orderBy('position');
-export const findGenreBySlug = (db: Db, slug: string): Promise<TaxonomyRow | undefined> => db('genres').select('id', 'slug', 'name').where({ slug }).first();
-export const findInstrumentBySlug = (db: Db, slug: string): Promise<TaxonomyRow | undefined> =>
-  db('instruments').select('id', 'slug', 'name').where({ slug }).first();
+/**
+ * The genres and instruments, read once per database handle and then held in memory: only
+ * migrations change them (a new one reaches a process at its next start, as a deploy
+ * restarts them all), and nearly every page looked them up, one query each time.
+ */
+const taxonomies = new WeakMap<Db, Promise<{ genres: TaxonomyRow[]; instruments: TaxonomyRow[] }>>();
+
+function taxonomy(db: Db) {
+  let loaded = taxonomies.get(db);
+  if (!loaded) {
+    loaded = Promise.all([db('genres').select('id', 'slug', 'name').orderBy('position'), db('instruments').select('id', 'slug', 'name').orderBy('position')]).then(
+      ([genres, instruments]: TaxonomyRow[][]) => ({ genres: genres!.map((g) => Object.freeze(g)), instruments: instruments!.map((i) => Object.freeze(i)) }),
+    );
+    // A failed read (database down) is tried again by the next request, not remembered.
+    loaded.catch(() => taxonomies.delete(db));
+    taxonomies.set(db, loaded);
+  }
+  return loaded;
+}
+
+export const listGenres = async (db: Db): Promise<TaxonomyRow[]> => [...(await taxonomy(db)).genres];
+export const listInstruments = async (db: Db): Promise<TaxonomyRow[]> => [...(await taxonomy(db)).instruments];
+export const findGenreBySlug = async (db: Db, slug: string): Promise<TaxonomyRow | undefined> => (await taxonomy(db)).genres.find((g) => g.slug === slug);
+export const findInstrumentBySlug = async (db: Db, slug: string): Promise<TaxonomyRow | undefined> => (await taxonomy(db)).instruments.find((i) => i.slug === slug);
 
 /** The instruments with these slugs; any slug not on the list is left out (the caller compares lengths). */
-export const findInstrumentsBySlugs = (db: Db, slugs: string[]): Promise<TaxonomyRow[]> =>
-  slugs.length ? db('instruments').select('id', 'slug', 'name').whereIn('slug', slugs).orderBy('position') : Promise.resolve([]);
+export const findInstrumentsBySlugs = async (db: Db, slugs: string[]): Promise<TaxonomyRow[]> => (await taxonomy(db)).instruments.filter((i) => slugs.includes(i.slug));
 
 /** The ids of the instruments a form says the song looks for: undefined when it did not say, null when one is not on the list. */
 export async function lookingForIds(db: Db, slugs: string[] | undefined): Promise<number[] | null | undefined> {

@@ -143,6 +143,31 @@ describe('nginx in front of Node', () => {
     expect(String(login.headers['set-cookie'])).toContain('soundhub.sid=');
   });
 
+  test('a page without a cookie is shared for a second; a signed-in musician sees their own change at once', async () => {
+    const musician = browser();
+    const nickname = await musician.signUp([mailDirOf(stack)]);
+    const profile = `/users/${nickname}`;
+    const visitor = () => request(stack.port, { path: profile, headers: VIA_HTTPS });
+    const first = await visitor();
+    expect(first.status).toBe(200);
+    const second = await visitor();
+    expect(second.headers['x-cache']).toMatch(/^(HIT|UPDATING)$/);
+    expect(second.text()).toBe(first.text());
+
+    const bio = `Bio written at ${Date.now()}`;
+    expect((await musician.postForm('/settings', { nickname, bio })).status).toBe(303);
+    const own = await musician.get(profile);
+    expect(own.headers['x-cache']).toBe('BYPASS');
+    expect(own.text()).toContain(bio);
+    // The shared copy lives one second (plus one render in flight): then readers see it too.
+    await waitFor(async () => (await visitor()).text().includes(bio), 5_000, 250);
+    // An answer that sets a cookie (a form's CSRF token) is never shared.
+    const login = await request(stack.port, { path: '/login', headers: VIA_HTTPS });
+    const again = await request(stack.port, { path: '/login', headers: VIA_HTTPS });
+    expect(again.headers['x-cache']).not.toBe('HIT');
+    expect(String(again.headers['set-cookie'])).not.toBe(String(login.headers['set-cookie']));
+  });
+
   test('X-Forwarded-Proto: http is redirected to https; health checks are not', async () => {
     const insecure = { 'X-Forwarded-Proto': 'http', Host: 'soundhub.test' };
     const page = await request(stack.port, { path: '/posts/new?from=test', headers: insecure });
