@@ -3,38 +3,21 @@ import './likes.js';
 import './messages.js';
 import './share.js';
 import './theme.js';
+import * as Turbo from '@hotwired/turbo';
+import { startPlayer } from './player-site.js';
 
 /**
- * Site-wide behaviour: a persistent mini player for every "play" button, and upload
- * progress for audio forms (a plain form post still works without JavaScript).
+ * Site-wide behaviour: Turbo Drive visits pages without a full load, so the one player
+ * (client/player*.ts) keeps playing while the listener browses; upload progress for audio
+ * forms (a plain form post still works without JavaScript).
+ *
+ * Forms are left to the browser (Turbo's opt-in mode): Turbo would need every form answer to
+ * be a redirect or an error status, and the file uploads have their own progress below. A form opts in with
+ * data-turbo="true" (the header search). Code that binds to a page's elements runs on
+ * "turbo:load" (the first load and every visit); listeners on `document` are bound once.
  */
-
-function playerBar(): { audio: HTMLAudioElement; title: HTMLElement } {
-  let bar = document.querySelector<HTMLElement>('.player-bar');
-  if (!bar) {
-    bar = document.createElement('div');
-    bar.className = 'player-bar';
-    bar.setAttribute('role', 'region');
-    bar.setAttribute('aria-label', 'Now playing');
-    bar.innerHTML = '<span class="now-playing"></span><audio controls preload="none"></audio>';
-    document.body.append(bar);
-  }
-  return { audio: bar.querySelector('audio')!, title: bar.querySelector('.now-playing')! };
-}
-
-document.addEventListener('click', (event) => {
-  const button = (event.target as Element).closest<HTMLButtonElement>('[data-play]');
-  if (!button) return;
-  const { audio, title } = playerBar();
-  const src = button.dataset.play!;
-  if (audio.getAttribute('src') === src && !audio.paused) {
-    audio.pause();
-    return;
-  }
-  if (audio.getAttribute('src') !== src) audio.src = src;
-  title.textContent = `${button.dataset.title ?? ''} — ${button.dataset.artist ?? ''}`;
-  void audio.play();
-});
+Turbo.config.forms.mode = 'optin';
+startPlayer();
 
 /** Field errors under their fields (a refused file under the file field), the form kept as it is. */
 function showFieldErrors(form: HTMLFormElement, message: string, fields: Record<string, string>): void {
@@ -76,7 +59,9 @@ function checkInBrowser(form: HTMLFormElement): Record<string, string> {
 
 // Upload with progress as JSON: a refused file or field shows its message under the field and
 // the form keeps every value and the chosen file (it is sent again with the next try).
-for (const form of document.querySelectorAll<HTMLFormElement>('form[data-upload]')) {
+function bindUpload(form: HTMLFormElement): void {
+  if (form.dataset.uploadBound !== undefined) return;
+  form.dataset.uploadBound = '';
   form.addEventListener('submit', (event) => {
     const progress = form.querySelector<HTMLProgressElement>('.upload-progress');
     if (!progress || !('FormData' in window)) return;
@@ -109,7 +94,7 @@ for (const form of document.querySelectorAll<HTMLFormElement>('form[data-upload]
         // not JSON (a proxy's error page): say so below
       }
       if (xhr.status < 400) {
-        if (body.url) return window.location.assign(body.url);
+        if (body.url) return Turbo.visit(body.url);
         // A new part: back to the post, scrolled to the part, with a confirmation there.
         if (body.id !== undefined) sessionStorage.setItem('soundhub:uploaded-part', String(body.id));
         window.location.assign(`${location.pathname}${body.id !== undefined ? `#contribution-${body.id}` : ''}`);
@@ -128,8 +113,9 @@ for (const form of document.querySelectorAll<HTMLFormElement>('form[data-upload]
 }
 
 // After uploading a part: scroll to it and say it arrived.
-const uploaded = sessionStorage.getItem('soundhub:uploaded-part');
-if (uploaded) {
+function showUploadedPart(): void {
+  const uploaded = sessionStorage.getItem('soundhub:uploaded-part');
+  if (!uploaded) return;
   sessionStorage.removeItem('soundhub:uploaded-part');
   const part = document.getElementById(`contribution-${uploaded}`);
   if (part) {
@@ -142,6 +128,11 @@ if (uploaded) {
     part.scrollIntoView({ block: 'center' });
   }
 }
+
+document.addEventListener('turbo:load', () => {
+  for (const form of document.querySelectorAll<HTMLFormElement>('form[data-upload]')) bindUpload(form);
+  showUploadedPart();
+});
 
 // Destructive forms ask first (deleting a part re-renders the master without it).
 document.addEventListener('submit', (event) => {

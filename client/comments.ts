@@ -1,12 +1,14 @@
 /**
  * Comments on the post page without a reload, and their moments: each timed comment is a
  * marker on its track's lane in the mixer, and its "at 1:02" link plays from there, like the
- * marker, in the mixer when the track is in it, else on the track's own <audio>. Without
+ * marker, in the mixer when the track is in it, else in the site's player. Without
  * JavaScript the forms post and come back, and the link opens the track at that moment.
  */
 import { csrfToken } from './csrf.js';
 import { formatTime } from './mixer-data.js';
 import type { MixerUi } from './mixer-ui.js';
+import { playFromButton, positionOfButton } from './player.js';
+import { audioFocus } from './player-focus.js';
 
 interface Moment {
   ms: number;
@@ -14,7 +16,7 @@ interface Moment {
   trackId: string;
   /** A part's moment is on its own recording, so the mixer adds the part's offset; a song's is on the timeline. */
   scope: 'song' | 'part';
-  /** The <audio> that plays it when the mixer does not. */
+  /** The play button whose recording the site's player plays it on when the mixer does not. */
   audio: string;
 }
 
@@ -37,20 +39,16 @@ async function playAt(ui: MixerUi | null, m: Moment): Promise<void> {
     if (!ui.engine.isPlaying) await ui.togglePlay();
     return;
   }
-  const audio = document.querySelector<HTMLAudioElement>(m.audio);
-  if (!audio) return;
-  if (ui?.engine.isPlaying) await ui.togglePlay(); // one thing plays at a time
-  audio.currentTime = m.ms / 1000;
-  await audio.play();
+  playFromButton(m.audio, m.ms / 1000); // the site's player; it pauses the mixer as it starts
 }
 
 /** Where the listener is now, in the form's track's own time, in seconds. */
 function currentMoment(ui: MixerUi | null, button: HTMLElement): number {
-  const audio = document.querySelector<HTMLAudioElement>(button.dataset.momentAudio ?? '');
-  if (audio && !audio.paused) return audio.currentTime;
+  const heard = positionOfButton(button.dataset.momentAudio ?? '');
+  if (heard !== null && audioFocus() === 'player') return heard;
   const t = mixerTrack(ui, button.dataset.momentTrack ?? '');
   if (ui && t && (ui.engine.isPlaying || ui.engine.position() > 0)) return Math.max(0, ui.engine.position() - (button.dataset.momentScope === 'part' ? t.offsetMs / 1000 : 0));
-  return audio?.currentTime ?? 0;
+  return heard ?? 0;
 }
 
 /** One marker per timed comment, on its track's lane; placed by CSS (--at-s, --offset-s, --duration-s). */
@@ -138,7 +136,7 @@ async function deleteComment(ui: MixerUi | null, form: HTMLFormElement): Promise
   drawCommentMarkers(ui);
 }
 
-export function startComments(ui: MixerUi | null): void {
+export function startComments(ui: MixerUi | null, signal: AbortSignal): void {
   document.addEventListener('click', (event) => {
     const target = (event.target as Element).closest<HTMLElement>('[data-seek-ms]');
     const m = target && momentOf(target);
@@ -150,7 +148,7 @@ export function startComments(ui: MixerUi | null): void {
     const now = (event.target as Element).closest<HTMLElement>('[data-at-now]');
     const input = now?.closest('form')?.querySelector<HTMLInputElement>('input[name="at"]');
     if (now && input) input.value = formatTime(currentMoment(ui, now));
-  });
+  }, { signal });
   for (const button of document.querySelectorAll<HTMLButtonElement>('[data-at-now]')) button.hidden = false;
 
   // On any failure the form is posted the ordinary way, so the server's answer is what shows.
@@ -167,6 +165,6 @@ export function startComments(ui: MixerUi | null): void {
       .finally(() => {
         if (button) button.disabled = false;
       });
-  });
+  }, { signal });
   drawCommentMarkers(ui);
 }

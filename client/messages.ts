@@ -78,4 +78,6 @@ function showError(form: HTMLFormElement, box: HTMLTextAreaElement, text: string
 }
 
 // A conversation opens at its newest message, at the bottom, as a chat does.
-if (!location.hash) document.querySelector('[data-messages] > li:last-child')?.scrollIntoView({ block: 'end' });
+document.addEventListener('turbo:load', () => {
+  if (!location.hash) document.querySelector('[data-messages] > li:last-child')?.scrollIntoView({ block: 'end' });
+});

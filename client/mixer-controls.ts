@@ -4,6 +4,7 @@
  * "Make this the master" on an older version (which loads it into the mixer).
  */
 import { showGain, showPan } from './mixer-view.js';
+import { audioFocus } from './player-focus.js';
 import { fetchNewestVersion, fetchVersion, makeCurrent, refreshMasterSections, saveMix, waitForVersion, type MasterVersion } from './mixer-save.js';
 import type { MixerUi, TrackState } from './mixer-ui.js';
 
@@ -20,9 +21,10 @@ export function bindTransport(ui: MixerUi): void {
   document.addEventListener('keydown', (event) => {
     if (event.key !== ' ' || event.repeat || event.ctrlKey || event.metaKey || event.altKey) return;
     if ((event.target as Element).closest(SPACE_IS_TAKEN)) return;
+    if (audioFocus() === 'player') return; // the site's player played last: Space is its (client/player-keys.ts)
     event.preventDefault();
     void ui.togglePlay();
-  });
+  }, { signal: ui.life.signal });
 
   view.ruler.addEventListener('keydown', (event) => {
     const now = engine.position();
@@ -169,7 +171,11 @@ export function bindSave(ui: MixerUi): { followPending(): Promise<void> } | null
 
   window.addEventListener('beforeunload', (event) => {
     if (ui.dirty) event.preventDefault();
-  });
+  }, { signal: ui.life.signal });
+  // A Turbo visit away does not unload the page: ask the same question ourselves.
+  document.addEventListener('turbo:before-visit', (event) => {
+    if (ui.dirty && !window.confirm('Leave this page? Your changes in the mixer are not saved.')) event.preventDefault();
+  }, { signal: ui.life.signal });
 
   async function follow(version: Pick<MasterVersion, 'id' | 'number'>): Promise<void> {
     const mine = ++followed;
@@ -230,7 +236,7 @@ export function bindSave(ui: MixerUi): { followPending(): Promise<void> } | null
       await refreshMasterSections().catch(() => undefined);
       ui.say(`v${number} is the master again, and the mixer holds it.`, 'ok');
     })();
-  });
+  }, { signal: ui.life.signal });
 
   return {
     /** A master still rendering from an earlier save (the page was reloaded): follow it too. */

@@ -2,6 +2,7 @@
  * The mixer's state on the page: the tracks and their settings, the engine that plays
  * them, and what the screen shows (playhead, time, waveforms, status line).
  */
+import { claimAudio, pauseWhenOtherStarts } from './player-focus.js';
 import { OFFSET_MAX_MS, formatTime, type MixerData, type MixerTrackData } from './mixer-data.js';
 import { MixerEngine, isAudible, loadAudio, type ChannelSettings } from './mixer-engine.js';
 import { PAUSE_ICON, PLAY_ICON, buildMixer, drawTicks, setIcon, showGain, showInMix, showOffset, showPan, trackView, type MixerView, type TrackView } from './mixer-view.js';
@@ -65,6 +66,9 @@ export class MixerUi {
   private lastSecond = -1;
   private queue: Array<() => void> = [];
   private active = 0;
+  /** Aborted when the page goes: every listener outside the mixer's own elements takes its signal. */
+  readonly life = new AbortController();
+  private readonly resize = new ResizeObserver(() => this.layout());
   private loaded = 0;
   private wanted = 0;
 
@@ -78,7 +82,22 @@ export class MixerUi {
     this.engine = new MixerEngine(this.tracks, 0);
     this.engine.duration = this.timelineLength();
     this.markSaved();
-    new ResizeObserver(() => this.layout()).observe(this.view.ruler);
+    this.resize.observe(this.view.ruler);
+    pauseWhenOtherStarts('mixer', () => this.pause(), this.life.signal);
+  }
+
+  /** Ends with the page (a Turbo visit away): listeners off, the AudioContext closed. */
+  async dispose(): Promise<void> {
+    this.life.abort();
+    this.resize.disconnect();
+    await this.engine.close();
+  }
+
+  pause(): void {
+    if (!this.engine.isPlaying) return;
+    this.engine.pause();
+    this.setState('paused');
+    this.frame();
   }
 
   // ---- what is saved -----------------------------------------------------------------------
@@ -170,6 +189,7 @@ export class MixerUi {
     this.root.dataset.state = next;
     this.root.dataset.audioState = this.engine.contextState;
     const playing = next === 'playing';
+    if (playing) claimAudio('mixer');
     this.view.play.setAttribute('aria-label', playing ? 'Pause' : 'Play');
     setIcon(this.view.play, playing ? PAUSE_ICON : PLAY_ICON);
   }
@@ -183,12 +203,7 @@ export class MixerUi {
 
   async togglePlay(): Promise<void> {
     if (this.state === 'loading' || this.state === 'error') return;
-    if (this.engine.isPlaying) {
-      this.engine.pause();
-      this.setState('paused');
-      this.frame();
-      return;
-    }
+    if (this.engine.isPlaying) return this.pause();
     if (!this.audioWanted) {
       this.audioWanted = true;
       const unlocking = this.engine.unlock(); // inside the gesture: the browser lets audio start

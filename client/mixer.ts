@@ -55,8 +55,34 @@ async function joinReadyParts(ui: MixerUi, mixer: unknown): Promise<void> {
   if (count) count.textContent = `· ${ui.tracks.length} ${ui.tracks.length === 1 ? 'track' : 'tracks'}`;
 }
 
-const root = document.getElementById('mixer');
-const ui = root ? start(root) : null;
-startComments(ui);
-const parts = document.querySelector<HTMLElement>('[data-parts-url]');
-if (parts) followParts(parts, (mixer) => (ui ? joinReadyParts(ui, mixer) : undefined));
+/**
+ * The post page's live parts, started on each visit to a post page (the first load or a Turbo
+ * visit: this module runs once, its listener on every "turbo:load") and ended before Turbo
+ * puts the next page in, so no AudioContext, poll or listener outlives its page.
+ */
+let current: { page: HTMLElement; ui: MixerUi | null; life: AbortController } | null = null;
+
+function mount(): void {
+  const page = document.querySelector<HTMLElement>('.post-page');
+  if (!page || current?.page === page) return;
+  unmount();
+  const life = new AbortController();
+  const root = document.getElementById('mixer');
+  const ui = root ? start(root) : null;
+  startComments(ui, life.signal);
+  const parts = document.querySelector<HTMLElement>('[data-parts-url]');
+  if (parts) followParts(parts, (mixer) => (ui ? joinReadyParts(ui, mixer) : undefined));
+  current = { page, ui, life };
+}
+
+function unmount(): void {
+  if (!current) return;
+  current.life.abort();
+  void current.ui?.dispose();
+  if (current.ui) Reflect.deleteProperty(window, 'soundhubMixer');
+  current = null;
+}
+
+document.addEventListener('turbo:load', mount);
+document.addEventListener('turbo:before-render', unmount);
+mount();

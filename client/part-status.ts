@@ -26,7 +26,8 @@ export function followParts(section: HTMLElement, onChange: (mixer: unknown) => 
   const processing = () => section.querySelector('[data-track-status][data-status="processing"]') !== null;
 
   const tick = async () => {
-    if (!processing() || Date.now() - started > GIVE_UP_AFTER_MS) return;
+    // Gone with the page (a Turbo visit away), done, or given up.
+    if (!section.isConnected || !processing() || Date.now() - started > GIVE_UP_AFTER_MS) return;
     if (!document.hidden) {
       try {
         const res = await fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });

@@ -62,7 +62,7 @@ describe('commenting', () => {
     expect(li).toContain('Love the chord at the start');
     expect(li).toContain('just now');
     // The marker's data: the author track's lane in the mixer, 2000 ms, and the song's player without it.
-    expect(li).toContain(`data-seek-ms="2000" data-seek-track="${post.author_track_id}" data-seek-scope="song" data-seek-audio="#listen &gt; audio"`);
+    expect(li).toContain(`data-seek-ms="2000" data-seek-track="${post.author_track_id}" data-seek-scope="song" data-seek-audio="#listen [data-play]"`);
     expect(li).toContain(`href="/tracks/${post.author_track_id}/stream#t=2.0"`);
     expect(li).toMatch(/>at 0:02</);
     expect(page.text, 'a visitor is asked to log in').toMatch(/<a href="\/login\?next=[^"]+">Log in<\/a> to comment/);

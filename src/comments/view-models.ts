@@ -29,13 +29,13 @@ export interface TrackPlace {
 }
 
 /** A song comment's moment is on the song's timeline: the mixer's, the master's, the author track's. */
-export const songPlace = (post: PostSummary): TrackPlace => ({ mixerTrackId: post.author_track_id, streamTrackId: post.play_track_id, audioSelector: '#listen > audio', durationMs: post.duration_ms });
+export const songPlace = (post: PostSummary): TrackPlace => ({ mixerTrackId: post.author_track_id, streamTrackId: post.play_track_id, audioSelector: '#listen [data-play]', durationMs: post.duration_ms });
 
 /** A part comment's moment is on the part's own recording (the mixer adds the part's offset). */
 export const partPlace = (contributionId: number, track: Pick<TrackRow, 'id' | 'duration_ms'>): TrackPlace => ({
   mixerTrackId: track.id,
   streamTrackId: track.id,
-  audioSelector: `#contribution-${contributionId} > audio`,
+  audioSelector: `#contribution-${contributionId} [data-play]`,
   durationMs: track.duration_ms,
 });
 

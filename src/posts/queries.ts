@@ -37,6 +37,8 @@ export interface PostSummary extends PostRow {
   instrument_name: string;
   /** The track a listener hears: the master when there is one, else the author track. */
   play_track_id: string;
+  /** The played track's waveform peaks, once the worker wrote them. */
+  play_peaks_key: string | null;
   duration_ms: number | null;
 }
 
@@ -151,6 +153,7 @@ function summaries(db: Db) {
       'i.slug as instrument_slug',
       'i.name as instrument_name',
       't.id as play_track_id',
+      't.peaks_key as play_peaks_key',
       't.duration_ms',
     ]);
 }

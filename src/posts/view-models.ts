@@ -19,6 +19,8 @@ export function presentPostCard(p: PostSummary, liked = false, lookingFor: Looki
     key: p.key,
     duration: formatDuration(p.duration_ms),
     streamUrl: `/tracks/${p.play_track_id}/stream`,
+    peaksUrl: p.play_peaks_key ? `/tracks/${p.play_track_id}/peaks.json` : null,
+    durationMs: p.duration_ms,
     ago: timeAgo(p.created_at),
     like: { url: `/posts/${p.id}/like`, count: p.likes_count, liked, label: p.title },
     plays: p.plays_count,

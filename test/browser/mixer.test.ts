@@ -165,7 +165,7 @@ describe('the mixer on the post page', () => {
     await expect(versions.locator('audio').count()).resolves.toBe(0);
     await expect(versions.getByRole('button', { name: 'Play master v1' }).count()).resolves.toBe(1);
     const masterTrack = (await ctx.db('mix_versions').where({ id: version.id }).first()).master_track_id as string;
-    await expect(page.locator('#listen audio').getAttribute('src')).resolves.toBe(`/tracks/${masterTrack}/stream`);
+    await expect(page.locator('#listen [data-play]').getAttribute('data-play')).resolves.toBe(`/tracks/${masterTrack}/stream`);
     await expect(page.evaluate(() => document.querySelector<HTMLElement>('#mixer')!.dataset.state)).resolves.toBe('paused');
 
     await page.evaluate(() => window.scrollTo(0, 0));
