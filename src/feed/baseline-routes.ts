@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { CardContributor } from '../posts/contributor-queries.js';
 import type { PostSummary } from '../posts/queries.js';
 import { presentPostCard } from '../posts/view-models.js';
 
@@ -35,9 +36,14 @@ function fixedSongs(from: number): PostSummary[] {
     instrument_slug: 'guitar',
     instrument_name: 'Guitar',
     play_track_id: '00000000-0000-4000-8000-000000000001',
+    play_peaks_key: 'tracks/00000000-0000-4000-8000-000000000001/peaks.json',
     duration_ms: 180_000,
   }));
 }
+
+/** Three contributors' faces (the drawn avatars) of five musicians, as the home's cards stack them. */
+const faces = (postId: number): CardContributor[] =>
+  ['ana', 'bo', 'cy'].map((nickname) => ({ post_id: postId, nickname, avatar_picture_id: null, musicians: 5 }));
 
 /**
  * GET /bench/baseline (only with BENCH_BASELINE_ROUTE=true): the home page's layout and cards
@@ -46,7 +52,7 @@ function fixedSongs(from: number): PostSummary[] {
  */
 export function benchBaselineRoutes(): Router {
   const router = Router();
-  const section = (from: number) => ({ posts: fixedSongs(from).map((p) => ({ ...presentPostCard(p, false, [{ slug: 'bass', name: 'Bass' }]), note: null })), moreUrl: '/new' });
+  const section = (from: number) => ({ posts: fixedSongs(from).map((p) => ({ ...presentPostCard(p, false, [{ slug: 'bass', name: 'Bass' }], faces(p.id)), note: null })), moreUrl: '/new' });
   router.get('/bench/baseline', (_req, res) => {
     // Never shared by nginx's page cache: the yardstick is the app's own work.
     res.set('Cache-Control', 'no-store');

@@ -90,7 +90,7 @@ interface Heard {
 /** What the bar's <audio> is doing, and whether it is still the element tagged at the start. */
 function heard(page: Page): Promise<Heard> {
   return page.evaluate(() => {
-    const audio = document.querySelector('#player audio') as (HTMLAudioElement & { soundhubTag?: unknown }) | null;
+    const audio = document.querySelector<HTMLAudioElement & { soundhubTag?: unknown }>('#player audio');
     return { tag: audio?.soundhubTag, src: audio?.getAttribute('src') ?? null, paused: audio?.paused ?? true, time: audio?.currentTime ?? 0, audios: document.querySelectorAll('audio').length };
   });
 }
