@@ -134,7 +134,7 @@ export function streamReportRoutes({ db, config }: Deps, hooks: TrackHooks = {})
     if (!Number.isSafeInteger(bytes) || bytes < 0) throw new ValidationFailed({ bytes: 'must be a whole number of bytes' });
     // Answered after the bytes are added: nginx has long finished with the listener by now.
     if (hooks.onPlay) await recordStreamedBytes(db, { ...report, bytes }, hooks.onPlay);
-    res.status(204).end();
+    res.status(200).end();
   });
   return router;
 }
