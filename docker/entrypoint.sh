@@ -33,6 +33,19 @@ esac
 # nginx lets the multipart framing and form fields through on top of the file itself, so a
 # file just over the limit reaches the app and gets its own clear message.
 export NGINX_MAX_BODY_MB=$((MAX_UPLOAD_MB + 8))
+# nginx stands in front here: audio bytes go from S3 through nginx, not through Node
+# (nginx.conf, location /_media/). AUDIO_VIA_NGINX=false sends them through Node again.
+export AUDIO_VIA_NGINX="${AUDIO_VIA_NGINX:-true}"
+# nginx resolves the bucket's host itself: the container's DNS server (on EC2 the VPC's),
+# in brackets when it is an IPv6 address.
+if [ -z "${NGINX_RESOLVER:-}" ]; then
+  NGINX_RESOLVER="$(awk '/^nameserver/ { print $2; exit }' /etc/resolv.conf 2>/dev/null || true)"
+  case "$NGINX_RESOLVER" in
+    *:*) NGINX_RESOLVER="[$NGINX_RESOLVER]" ;;
+  esac
+fi
+[ -n "${NGINX_RESOLVER:-}" ] || fail "no DNS server in /etc/resolv.conf; set NGINX_RESOLVER"
+export NGINX_RESOLVER
 
 mkdir -p "$RUNTIME_DIR" "$PM2_HOME"
 # Dockerrun.aws.json mounts the host's log folder on LOG_DIR. Should that mount not be
@@ -44,7 +57,7 @@ if ! mkdir -p "$LOG_DIR" 2>/dev/null || [ ! -w "$LOG_DIR" ]; then
 fi
 # Only these names are replaced; nginx's own $variables stay as they are.
 # shellcheck disable=SC2016
-envsubst '${NGINX_HOST} ${NGINX_PORT} ${PORT} ${PUBLIC_DIR} ${RUNTIME_DIR} ${LOG_DIR} ${NGINX_MAX_BODY_MB}' \
+envsubst '${NGINX_HOST} ${NGINX_PORT} ${PORT} ${PUBLIC_DIR} ${RUNTIME_DIR} ${LOG_DIR} ${NGINX_MAX_BODY_MB} ${NGINX_RESOLVER}' \
   <"$APP_DIR/nginx.conf" >"$NGINX_CONF"
 nginx -t -q -e stderr -c "$NGINX_CONF"
 

@@ -38,7 +38,7 @@ import { postRoutes, postUploadRoutes } from './posts/routes.js';
 import { songCoverRoutes, songCoverUploadRoutes } from './posts/cover-routes.js';
 import { pictureRoutes } from './pictures/routes.js';
 import { profilePictureRoutes, profilePictureUploadRoutes } from './users/picture-routes.js';
-import { trackRoutes } from './tracks/routes.js';
+import { streamReportRoutes, trackRoutes } from './tracks/routes.js';
 import { blockRoutes } from './users/block-routes.js';
 import { userRoutes } from './users/routes.js';
 import { profileSettingsRoutes } from './users/settings-routes.js';
@@ -163,6 +163,8 @@ export function createApp(deps: Deps): express.Express {
   app.use(profilePictureUploadRoutes(deps));
   // The digest's one-click unsubscribe: mail programs post it with no session or token (see the route).
   app.use(unsubscribeRoutes(deps));
+  // nginx's report of the bytes of a stream it sent (AUDIO_VIA_NGINX): a signed note, no session.
+  app.use(streamReportRoutes(deps, { onPlay: countPlayOfTrack }));
   app.use(csrfProtection);
   // 9. The product, one router per part.
   app.use(authRoutes(deps, passport, oidcProviders));

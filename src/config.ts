@@ -35,6 +35,12 @@ const schema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   /** Extra origin allowed to serve media in the CSP (a CloudFront domain). */
   MEDIA_ORIGIN: z.url().optional(),
+  /**
+   * `true` where nginx stands in front (the container's entrypoint sets it): audio answers hand
+   * nginx a short-lived signed S3 URL in X-Accel-Redirect and nginx moves the bytes (nginx.conf,
+   * location /_media/). `false` (npm start, tests): the web process streams the object itself.
+   */
+  AUDIO_VIA_NGINX: z.enum(['true', 'false'], 'must be true or false').default('false'),
   /** Signs session cookies; at least 32 characters. Required in production. */
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /**
@@ -161,6 +167,8 @@ export interface Config {
     credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
   };
   mediaOrigin: string | undefined;
+  /** Audio bytes go from S3 to the listener through nginx (X-Accel-Redirect), not through Node. */
+  audioViaNginx: boolean;
   sessionSecret: string | undefined;
   sessionTouchSeconds: number;
   /** Configured OpenID Connect providers (Google first when set), in sign-in page order. */
@@ -265,6 +273,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
           : undefined,
     },
     mediaOrigin: e.MEDIA_ORIGIN,
+    audioViaNginx: e.AUDIO_VIA_NGINX === 'true',
     sessionSecret: e.SESSION_SECRET,
     sessionTouchSeconds: e.SESSION_TOUCH_SECONDS,
     oidcProviders,

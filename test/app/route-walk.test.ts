@@ -7,6 +7,7 @@ import { mintToken } from '../../src/auth/tokens.js';
 import { writeToOutbox } from '../../src/mail/outbox.js';
 import { unsubscribeToken } from '../../src/notifications/unsubscribe-link.js';
 import { storePicture } from '../../src/pictures/store.js';
+import { readStreamReport, signStreamReport } from '../../src/tracks/stream-reports.js';
 import { headObject } from '../../src/storage/s3.js';
 import { createTestContext, type TestContext } from '../context.js';
 import { addContribution, saveMix, waitForTrack, waitForVersion } from '../coproduction.js';
@@ -91,6 +92,11 @@ const mailJobs = () => count('pgboss.job', { name: 'mail-send' });
 let picturePng: Buffer;
 let storedPictureUrl: string;
 
+/** nginx's report of 1000 bytes streamed, with this note; the listener's plays_pending row is the state. */
+function streamReportTry(report: string): Try {
+  const listener = (readStreamReport(ctx.config.sessionSecret, report) ?? JSON.parse(Buffer.from(report.split('.')[0]!, 'base64url').toString())).listener as string;
+  return { url: `/tracks/stream-report?report=${report}&bytes=1000`, fields: {}, state: () => count('plays_pending', { listener }) };
+}
 const count = async (table: string, where: Record<string, unknown> = {}) => Number((await ctx.db(table).where(where).count({ n: '*' }).first())!.n);
 const sessionsOf = (user: SignedIn) =>
   ctx.db('sessions').whereRaw(`sess->'passport'->>'user' = (select id::text from users where nickname = ?)`, [user.nickname]).count({ n: '*' }).first().then((r) => Number(r!.n));
@@ -310,6 +316,13 @@ const table: Record<string, Entry> = {
   'GET /tracks/:id/stream': { who: 'public', changes: false, url: () => `/tracks/${post.authorTrackId}/stream` },
   'GET /tracks/:id/download': { who: 'public', changes: false, url: () => `/tracks/${post.authorTrackId}/download` },
   'GET /tracks/:id/peaks.json': { who: 'public', changes: false, url: () => `/tracks/${post.authorTrackId}/peaks.json` },
+  // nginx's post_action after a handed-over stream (AUDIO_VIA_NGINX); its note is signed by the app.
+  'POST /tracks/stream-report': {
+    who: 'public',
+    changes: true,
+    attempt: () => Promise.resolve(streamReportTry(signStreamReport(ctx.config.sessionSecret, { trackId: post.authorTrackId, listener: uniq('v:walk'), thresholdBytes: 1e9 }))),
+    tokenInstead: () => Promise.resolve(streamReportTry(`${signStreamReport(ctx.config.sessionSecret, { trackId: post.authorTrackId, listener: uniq('v:walk'), thresholdBytes: 1e9 }).slice(0, -2)}AA`)),
+  },
   'GET /users/:nickname': { who: 'public', changes: false, url: () => `/users/${author.nickname}` },
   // Sharing (src/posts/embed-routes.ts, src/users/share-routes.ts): public reads, framed or scraped by other sites.
   'GET /posts/:id/embed': { who: 'public', changes: false, url: () => `/posts/${post.id}/embed` },

@@ -431,6 +431,7 @@ describe('nginx', () => {
       RUNTIME_DIR: scratch,
       LOG_DIR: scratch,
       NGINX_MAX_BODY_MB: '208',
+      NGINX_RESOLVER: '169.254.169.253',
     });
     const result = spawnSync(nginx, ['-t', '-e', 'stderr', '-c', file], { encoding: 'utf8' });
     expect(result.status, result.stderr).toBe(0);

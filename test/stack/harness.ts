@@ -86,6 +86,8 @@ export function stackEnv(o: { port: number; webPort: number; dir: string; databa
     PORT: String(o.webPort),
     HOST: '127.0.0.1',
     PUBLIC_DIR: path.join(REPO, 'public'),
+    // The stack's S3 endpoint is an address: nothing to resolve (the image reads resolv.conf).
+    NGINX_RESOLVER: '127.0.0.1',
     RUNTIME_DIR: path.join(o.dir, 'run'),
     LOG_DIR: path.join(o.dir, 'log'),
     PM2_HOME: path.join(o.dir, 'pm2'),
@@ -656,4 +658,19 @@ export async function removeDir(dir: string): Promise<void> {
 
 export async function readText(file: string): Promise<string> {
   return existsSync(file) ? readFile(file, 'utf8') : '';
+}
+
+/**
+ * The object a web process hands to nginx (AUDIO_VIA_NGINX): asks Node directly for `p`, reads
+ * the presigned S3 URL out of its X-Accel-Redirect and fetches it, as nginx would.
+ */
+export async function objectBehindHandoff(webPort: number, p: string): Promise<Buffer> {
+  const handoff = await request(webPort, { path: p, headers: VIA_HTTPS });
+  const target = String(handoff.headers['x-accel-redirect'] ?? '');
+  const m = /^\/_media\/[^/]+\/[^/]+\/[^/]+\/(https?)\/([^/]+)(\/.*)$/.exec(target);
+  if (!m) throw new Error(`${p}: no handoff to nginx (status ${handoff.status}, X-Accel-Redirect "${target}")`);
+  const url = new URL(`${m[1]}://${m[2]}${m[3]}`);
+  const res = await request(Number(url.port), { path: url.pathname + url.search });
+  if (res.status !== 200) throw new Error(`${p}: S3 answered ${res.status} to the handed-over URL`);
+  return res.body;
 }
