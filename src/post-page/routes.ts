@@ -3,6 +3,7 @@ import type { ShowPostPage } from '../comments/routes.js';
 import type { Deps } from '../deps.js';
 import { loadPost } from '../posts/load.js';
 import { hiddenAuthorIdsFor } from '../users/block-queries.js';
+import { audioUploadLimits } from '../web/upload.js';
 import { buildPostPage } from './page.js';
 
 /**
@@ -10,13 +11,13 @@ import { buildPostPage } from './page.js';
  * all three parts so none of them has to import another to its right (docs/ARCHITECTURE.md).
  * Comments by musicians the viewer blocked are left out of it.
  */
-export function postPageRoutes({ db }: Deps): Router {
+export function postPageRoutes({ db, config }: Deps): Router {
   const router = Router();
 
   router.get('/posts/:id', async (req, res) => {
     const post = await loadPost(db, req.params.id);
     const hiddenCommentAuthorIds = await hiddenAuthorIdsFor(db, req.user?.id);
-    res.render('posts/show', { title: post.title, ...(await buildPostPage(db, post, req.user, { hiddenCommentAuthorIds })) });
+    res.render('posts/show', { title: post.title, audioUpload: audioUploadLimits(config.maxUploadBytes), ...(await buildPostPage(db, post, req.user, { hiddenCommentAuthorIds })) });
   });
 
   // What the post page polls while a part is processing: each track's status line, rendered
@@ -41,10 +42,10 @@ export function postPageRoutes({ db }: Deps): Router {
 }
 
 /** The post page again, with a comment form's problem where the form was (comments/routes.ts). */
-export function postPageWithCommentForm({ db }: Deps): ShowPostPage {
+export function postPageWithCommentForm({ db, config }: Deps): ShowPostPage {
   return async (req, res, post, status, form) => {
     const hiddenCommentAuthorIds = await hiddenAuthorIdsFor(db, req.user?.id);
-    res.status(status).render('posts/show', { title: post.title, ...(await buildPostPage(db, post, req.user, { commentForm: form, hiddenCommentAuthorIds })) });
+    res.status(status).render('posts/show', { title: post.title, audioUpload: audioUploadLimits(config.maxUploadBytes), ...(await buildPostPage(db, post, req.user, { commentForm: form, hiddenCommentAuthorIds })) });
   };
 }
 
