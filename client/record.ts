@@ -110,15 +110,20 @@ export function setUpRecorder(root: HTMLElement, queue: PartQueue): void {
     problem.hidden = true;
     say('Loading the song…');
     void (async () => {
-      song ??= await audio.decodeAudioData(await (await fetch(root.dataset.songUrl!, { credentials: 'same-origin' })).arrayBuffer());
+      if (!song) {
+        const res = await fetch(root.dataset.songUrl!, { credentials: 'same-origin' });
+        if (!res.ok) throw new Error(`The song could not be loaded (the server answered ${res.status}). Reload the page and try again.`);
+        song = await audio.decodeAudioData(await res.arrayBuffer());
+      }
+      const backing = song;
       const beat = 60 / bpm;
       const songAt = LEAD_SECONDS + BEATS * beat;
       const latency = latencyMs() / 1000;
-      const length = song.duration;
+      const length = backing.duration;
       const recording = record(audio, mic, songAt + length + latency + 0.3, (t0) => {
         for (let b = 0; b < BEATS; b++) click(audio, t0 + LEAD_SECONDS + b * beat, b === 0);
         const player = audio.createBufferSource();
-        player.buffer = song!;
+        player.buffer = backing;
         player.connect(audio.destination);
         player.start(t0 + songAt);
         playing = [player];
@@ -130,7 +135,9 @@ export function setUpRecorder(root: HTMLElement, queue: PartQueue): void {
       const blob = await recording.done;
       for (const p of playing) p.stop();
       stopButton.hidden = true;
-      const recorded = await audio.decodeAudioData(await blob.arrayBuffer());
+      const recorded = await audio.decodeAudioData(await blob.arrayBuffer()).catch((err: unknown) => {
+        throw new Error('This browser recorded the take in a form it cannot read back. Try again, or try another browser.', { cause: err });
+      });
       const channels = trimTake(recorded, songAt + latency, length);
       take = audio.createBuffer(channels.length, channels[0]!.length, recorded.sampleRate);
       channels.forEach((c, i) => take!.copyToChannel(c, i));
