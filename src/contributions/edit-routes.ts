@@ -4,6 +4,7 @@ import type { PostSummary } from '../posts/queries.js';
 import { listInstruments } from '../posts/taxonomy.js';
 import { requireUser } from '../web/auth-guard.js';
 import { authorize, ValidationFailed } from '../web/errors.js';
+import { audioUploadLimits } from '../web/upload.js';
 import { validate } from '../web/validate.js';
 import { editContribution } from './edit.js';
 import { loadContribution } from './load.js';
@@ -24,6 +25,7 @@ export function contributionEditRoutes(deps: Deps): Router {
       errors,
       instruments: await listInstruments(db),
       maxUploadMb: config.maxUploadBytes / 1024 / 1024,
+      audioUpload: audioUploadLimits(config.maxUploadBytes),
     });
   };
 

@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import type { Deps } from '../deps.js';
 import { requireUser, requireVerified } from '../web/auth-guard.js';
 import { authorize, fieldErrorsOf, ValidationFailed, type HttpError } from '../web/errors.js';
-import { discardUpload, uploadedAudio } from '../web/upload.js';
+import { audioUploadLimits, discardUpload, uploadedAudio } from '../web/upload.js';
 import { receiveTrackAudio } from '../tracks/receive.js';
 import { uploadedImage } from '../web/image-upload.js';
 import { MAX_PICTURE_BYTES } from '../pictures/kinds.js';
@@ -19,7 +19,7 @@ import { listGenres, listInstruments, ticked } from './taxonomy.js';
 
 async function renderForm({ db, config }: Deps, res: Response, status: number, values: Record<string, unknown>, errors: Record<string, string>) {
   const [genres, instruments] = await Promise.all([listGenres(db), listInstruments(db)]);
-  res.status(status).render('posts/new', { title: 'New song', values: { ...values, lookingFor: ticked(values.lookingFor) }, errors, genres, instruments, keys: MUSICAL_KEYS, maxUploadMb: config.maxUploadBytes / 1024 / 1024, maxPictureMb: MAX_PICTURE_BYTES / 1024 / 1024 });
+  res.status(status).render('posts/new', { title: 'New song', values: { ...values, lookingFor: ticked(values.lookingFor) }, errors, genres, instruments, keys: MUSICAL_KEYS, maxUploadMb: config.maxUploadBytes / 1024 / 1024, audioUpload: audioUploadLimits(config.maxUploadBytes), maxPictureMb: MAX_PICTURE_BYTES / 1024 / 1024 });
 }
 
 export function postRoutes(deps: Deps): Router {

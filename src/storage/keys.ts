@@ -1,7 +1,8 @@
 /**
  * Object keys are built from server-made ids only (DESIGN §6), never from a user's file name.
  */
-const AUDIO_EXTENSIONS = new Set(['mp3', 'wav', 'flac', 'ogg', 'oga', 'opus', 'm4a', 'aac', 'aif', 'aiff', 'webm', 'wma']);
+/** File name endings kept as the original's own (anything else is stored as .bin); the forms print them for the browser's check. */
+export const AUDIO_EXTENSIONS: ReadonlySet<string> = new Set(['mp3', 'wav', 'flac', 'ogg', 'oga', 'opus', 'm4a', 'aac', 'aif', 'aiff', 'webm', 'wma']);
 
 export const trackFolder = (trackId: string) => `tracks/${trackId}/`;
 

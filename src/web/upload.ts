@@ -7,7 +7,7 @@ import { cleanFileName, nulError, nulField } from './clean-input.js';
 import { BadRequest, HttpError, PayloadTooLarge } from './errors.js';
 import { imageInMemory } from './image-upload.js';
 import { deletePrefix, type Storage } from '../storage/s3.js';
-import { originalKey, trackFolder } from '../storage/keys.js';
+import { AUDIO_EXTENSIONS, originalKey, trackFolder } from '../storage/keys.js';
 
 /** The audio file of a request, as it now sits in S3 under a fresh track id. */
 export interface UploadedAudio {
@@ -94,6 +94,14 @@ export function receiveAudio(
       void discardUpload(storage, req).finally(() => next(translate(err, limitMb)));
     });
   });
+}
+
+/**
+ * What an audio form prints as data attributes (`data-max-bytes`, `data-extensions`), so the
+ * browser refuses a file the server would refuse before sending a byte (client/upload-file.ts).
+ */
+export function audioUploadLimits(maxBytes: number): { maxBytes: number; maxMb: number; extensions: string } {
+  return { maxBytes, maxMb: Math.round(maxBytes / 1024 / 1024), extensions: [...AUDIO_EXTENSIONS].join(',') };
 }
 
 /** The S3 object of a request's file, or undefined when none was sent. */

@@ -3,12 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Express } from 'express';
 
-/** Debian's Chromium, headless; audio may start without a gesture so tests need no tricks. */
-export function launchChromium(): Promise<Browser> {
+/** Debian's Chromium, headless; audio may start without a gesture so tests need no tricks. `extraArgs` add switches (a fake microphone). */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--autoplay-policy=no-user-gesture-required'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--autoplay-policy=no-user-gesture-required', ...extraArgs],
   });
 }
 

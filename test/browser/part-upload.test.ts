@@ -7,8 +7,8 @@ import { buildPost, buildUser, makeTone, type SignedIn } from '../factories.js';
 import { launchChromium, listen, logIn } from './browser.js';
 
 /**
- * The part form on a post page in Chromium, against the real app and worker: a refused file
- * shows its message under the file field with every value kept; a good part scrolls into
+ * The part form on a post page in Chromium, against the real app and worker: a file the
+ * server refuses shows its message on its own line with its instrument and note kept; a good part scrolls into
  * view with a confirmation, its "Processing" line turns by itself, and it joins the mixer
  * (with its proposed offset, outside the mix) without a reload.
  */
@@ -52,30 +52,34 @@ async function openAsContributor(width: number): Promise<{ page: Page; user: Sig
 const partsOf = async (user: SignedIn) => (await ctx.db('contributions as c').join('users as u', 'u.id', 'c.contributor_id').where('u.nickname', user.nickname).count<{ n: string }[]>({ n: '*' }))[0]!.n;
 
 describe('the part form', () => {
-  it('shows a refused file under the file field and keeps every value and the file', async () => {
+  it('shows the server\'s refusal on the file\'s line, keeps its instrument and note, and offers Retry', async () => {
     const { page, user } = await openAsContributor(390);
     const form = page.locator('form[action$="/contributions"]');
-    await form.locator('select[name="instrument"]').selectOption('drums');
-    await form.locator('textarea[name="note"]').fill('brushes, quiet');
+    // Named like audio, so the browser's own check lets it go and the server's ffprobe refuses it.
     await form.locator('input[name="audio"]').setInputFiles({ name: 'drums.mp3', mimeType: 'audio/mpeg', buffer: Buffer.from('these are my notes, not audio\n'.repeat(50)) });
+    const row = form.locator('.upload-item');
+    await expect(row.locator('select').inputValue()).resolves.toBe('drums');
+    await row.getByLabel('Note').fill('brushes, quiet');
     await form.getByRole('button', { name: 'Upload part' }).click();
 
-    const error = form.locator('.field-error');
-    await error.waitFor({ timeout: 30_000 });
-    await expect(error.textContent()).resolves.toMatch(/“drums\.mp3” is not an audio file we can play/);
-    // The message sits under the file field and names it; nothing the musician typed is lost.
-    await expect(form.locator('input[name="audio"]').getAttribute('aria-invalid')).resolves.toBe('true');
-    await expect(form.locator('select[name="instrument"]').inputValue()).resolves.toBe('drums');
-    await expect(form.locator('textarea[name="note"]').inputValue()).resolves.toBe('brushes, quiet');
-    await expect(form.locator('input[name="audio"]').evaluate((i: HTMLInputElement) => i.files?.[0]?.name)).resolves.toBe('drums.mp3');
+    const status = row.locator('.upload-item-status[role="alert"]');
+    await status.waitFor({ timeout: 30_000 });
+    await expect(status.textContent()).resolves.toMatch(/“drums\.mp3” is not an audio file we can play/);
+    await expect(row.getAttribute('data-state')).resolves.toBe('failed');
+    await expect(row.getByRole('button', { name: 'Retry drums.mp3' }).isVisible()).resolves.toBe(true);
+    await expect(row.getByRole('button', { name: 'Cancel drums.mp3' }).isVisible()).resolves.toBe(false);
+    await expect(row.locator('select').inputValue()).resolves.toBe('drums');
+    await expect(row.getByLabel('Note').inputValue()).resolves.toBe('brushes, quiet');
     expect(page.url()).toBe(`${web.baseUrl}/posts/${postId}`);
+    await row.scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/part-form-refused-390.png`, fullPage: false });
 
-    // Too short to play along to (422): the same place, the same values kept.
+    // Too short to play along to (422): removed, and a new file on its own line says so there.
+    await row.getByRole('button', { name: 'Remove drums.mp3' }).click();
     await form.locator('input[name="audio"]').setInputFiles({ name: 'blip.mp3', mimeType: 'audio/mpeg', buffer: await makeTone({ seconds: 0.4 }) });
+    await form.locator('.upload-item select').selectOption('drums');
     await form.getByRole('button', { name: 'Upload part' }).click();
-    await page.waitForFunction(() => /holds 0\.\d s of audio/.test(document.querySelector('form[action$="/contributions"] .field-error')?.textContent ?? ''), undefined, { timeout: 30_000 });
-    await expect(form.locator('textarea[name="note"]').inputValue()).resolves.toBe('brushes, quiet');
+    await page.waitForFunction(() => /holds 0\.\d s of audio/.test(document.querySelector('form[action$="/contributions"] .upload-item-status')?.textContent ?? ''), undefined, { timeout: 30_000 });
     expect(Number(await partsOf(user))).toBe(0);
     await page.close();
   });
@@ -83,9 +87,9 @@ describe('the part form', () => {
   it('after an upload, scrolls to the part, follows its processing and adds it to the mixer without a reload', async () => {
     const { page, user } = await openAsContributor(1440);
     const form = page.locator('form[action$="/contributions"]');
-    await form.locator('select[name="instrument"]').selectOption('keyboard');
-    await form.locator('textarea[name="note"]').fill('pads');
     await form.locator('input[name="audio"]').setInputFiles({ name: 'pads.mp3', mimeType: 'audio/mpeg', buffer: await makeTone({ frequency: 550, seconds: 5 }) });
+    await form.locator('.upload-item select').selectOption('keyboard');
+    await form.locator('.upload-item').getByLabel('Note').fill('pads');
     await form.getByRole('button', { name: 'Upload part' }).click();
 
     const note = page.locator('[data-uploaded-note]');
