@@ -241,7 +241,7 @@ describe('song cover art', () => {
     const title = uniq('Plain ');
     await newSong(musician, undefined, title).expect(303);
     const { id } = await ctx.db('posts').where({ title }).first('id');
-    const drawn = (html: string) => new RegExp(`<img class="art" src="(data:image/svg\\+xml,[^"]+)"[^>]*>\\s*<button class="play on-art"[^>]*data-title="${title}"`).exec(html)?.[1];
+    const drawn = (html: string) => new RegExp(`<img class="art" src="(data:image/svg\\+xml,[^"]+)"[^>]*>\\s*<a class="play on-art"[^>]*data-title="${title}"`).exec(html)?.[1];
     const onHome = drawn((await supertest(ctx.app).get('/')).text);
     expect(onHome).toBeDefined();
     expect(drawn((await supertest(ctx.app).get('/genres/rock')).text)).toBe(onHome);

@@ -66,7 +66,7 @@ describe('posting a song', () => {
     const page = await musician.agent.get(res.headers.location!);
     expect(page.status).toBe(200);
     expect(page.text).toContain('Morning sketch');
-    expect(page.text).toContain(`src="/tracks/${track.id}/stream"`);
+    expect(page.text).toContain(`data-play="/tracks/${track.id}/stream"`);
     expect(page.text).toContain('Jazz');
     expect(page.text).toContain('92 BPM');
   });
