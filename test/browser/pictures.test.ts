@@ -59,7 +59,7 @@ async function check(page: Page) {
     await Promise.all([...document.images].map((img) => (img.complete ? Promise.resolve() : new Promise((r) => img.addEventListener('load', r, { once: true }) ?? img.addEventListener('error', r, { once: true })))));
   });
   return page.evaluate(() => ({
-    broken: [...document.images].filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.currentSrc.slice(0, 80)),
+    broken: [...document.images].filter((img) => !img.closest('[hidden]')).filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.currentSrc.slice(0, 80)),
     images: document.images.length,
     overflow: document.documentElement.scrollWidth - window.innerWidth,
   }));

@@ -133,7 +133,7 @@ describe('the one player', () => {
       // Three pages by their links, while it plays: the same element, still playing, time going on.
       let last = (await heard(page)).time;
       const visits: Array<[string, () => Promise<void>]> = [
-        ['/genres', () => page.locator('nav.nav a[href="/genres"]').click()],
+        ['/genres', () => page.locator('nav.nav-main a[href="/genres"]').click()],
         ['/genres/lo-fi', () => page.locator('main a[href="/genres/lo-fi"]').first().click()],
         [`/posts/${nightBus.id}`, () => page.locator(`main a.post-title[href="/posts/${nightBus.id}"]`).first().click()],
       ];
@@ -192,11 +192,18 @@ describe('the one player', () => {
       await expect(page.locator('#listen [data-play]').getAttribute('aria-pressed')).resolves.toBe('true');
       await expect(part.locator('[data-play]').getAttribute('aria-pressed')).resolves.toBe('false');
 
-      // The mixer is there (its pausing of the player is not covered here: see the report).
+      // The mixer loads the tracks the player is streaming, plays, and the player pauses for it.
       await page.waitForSelector('#mixer[data-state="ready"]', { timeout: 60_000 });
+      await page.locator('#mixer').getByRole('button', { name: 'Play', exact: true }).click();
+      await page.waitForFunction(() => document.querySelector<HTMLElement>('#mixer')!.dataset.state === 'playing', undefined, { timeout: 60_000 });
+      await expect(page.evaluate(() => document.querySelector<HTMLAudioElement>('#player audio')!.paused)).resolves.toBe(true);
+      // And the player's own button hands the music back: the mixer stops.
+      await page.locator('#listen [data-play]').click();
+      await waitPlayingPast(page, 0);
+      await page.waitForFunction(() => document.querySelector<HTMLElement>('#mixer')!.dataset.state !== 'playing');
 
       // Away from the song page: the mixer's AudioContext is closed with it, the player goes on.
-      await Promise.all([page.waitForURL(`${web.baseUrl}/`), page.locator('nav.nav a[href="/"]').click()]);
+      await Promise.all([page.waitForURL(`${web.baseUrl}/`), page.locator('nav.nav-main a[href="/"]').click()]);
       await page.waitForTimeout(500);
       await expect(page.evaluate(() => 'soundhubMixer' in window)).resolves.toBe(false);
       expect(await heard(page)).toMatchObject({ tag: 'the first one', src: nightBus.src, paused: false });
