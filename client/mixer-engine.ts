@@ -62,9 +62,7 @@ let decoder: OfflineAudioContext | undefined;
  * are let go as soon as they are converted.
  */
 export async function loadAudio(url: string, onProgress?: (share: number) => void): Promise<CompactAudio> {
-  // no-store: while the site's player streams the same track, Chromium holds its cache entry
-  // and a cached fetch of that URL waits behind it (the mixer sat at "0 of 2 tracks ready").
-  const res = await fetch(url, { credentials: 'same-origin', cache: 'no-store' });
+  const res = await fetch(url, { credentials: 'same-origin' });
   if (!res.ok || !res.body) throw new Error(`the server answered ${res.status}`);
   const total = Number(res.headers.get('Content-Length')) || 0;
   const reader = res.body.getReader();
