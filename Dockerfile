@@ -49,6 +49,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/public ./public
 COPY views ./views
+COPY locales ./locales
 COPY nginx.conf ./nginx.conf
 COPY docker ./docker
 # Code stays root-owned (read-only to the app); the user `node` (uid 1000, from the base

@@ -52,6 +52,7 @@ import { requestMetrics } from './web/metrics.js';
 import { requestIdFrom } from './web/request-id.js';
 import { timeLimit } from './web/time-limit.js';
 import { themeLocals } from './web/theme.js';
+import { languageLocals, tFor, translateMessage } from './web/i18n.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', fileURLToPath(import.meta.url).includes(`${path.sep}dist${path.sep}`) ? '..' : '.');
 export const publicDir = path.join(root, 'public');
@@ -74,6 +75,7 @@ export function createApp(deps: Deps): express.Express {
   app.locals.asset = loadAssets(publicDir);
   // Defaults so the error page renders even when a request failed before these were set.
   Object.assign(app.locals, { csrfToken: '', currentUser: null, currentPath: '', theme: null, unreadNotifications: '', unreadMessages: 0 });
+  Object.assign(app.locals, { lang: 'en', t: tFor('en'), tm: (m: string, p?: Record<string, unknown>) => translateMessage('en', m, p), clientStrings: '{}' });
 
   // 0. Request count, time and 5xx per route group (EMF log lines + /metrics), timed from here.
   if (deps.metrics) app.use(requestMetrics(deps.metrics));
@@ -149,6 +151,8 @@ export function createApp(deps: Deps): express.Express {
   });
   // 7a. The header switch's theme (a cookie), so the page is rendered in it without a flash.
   app.use(themeLocals);
+  // 7a'. The language (cookie, then Accept-Language): `t` for views, `tm` for messages.
+  app.use(languageLocals);
   // 7b. The unread notifications badge, counted only when a signed-in page is rendered.
   app.use(unreadBadge(db, log));
   // 7c. The header's unread-message count, counted when a page renders (not for streams or JSON).

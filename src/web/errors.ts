@@ -5,10 +5,16 @@
 export class HttpError extends Error {
   readonly status: number;
   readonly code: string;
+  /** Values for the message's {{placeholders}}: the message itself is the translation key. */
+  params?: Record<string, string | number>;
   constructor(status: number, code: string, message: string) {
     super(message);
     this.status = status;
     this.code = code;
+  }
+  withParams(params: Record<string, string | number>): this {
+    this.params = params;
+    return this;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { HttpError, NotFound, RateLimited, unavailableFrom } from './errors.js';
+import { languageOf, tFor, toLanguage, translateMessage, type Language } from './i18n.js';
 
 export const notFound: RequestHandler = (_req, _res, next) => next(new NotFound());
 
@@ -28,7 +29,10 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   else if (known.status === 503) req.log.warn({ err }, 'service unavailable');
   const status = known?.status ?? 500;
   const code = known?.code ?? 'internal';
-  const message = known?.message ?? 'Something went wrong on our side. It has been logged; please try again.';
+  // The error may come before the language middleware ran (an upload's file filter, a body parser).
+  const lng: Language = toLanguage(res.locals.lang) ?? languageOf(req);
+  const message = translateMessage(lng, known?.message ?? 'Something went wrong on our side. It has been logged; please try again.', known?.params);
+  const fields = known && 'fields' in known && known.fields ? translateFields(lng, known.fields as Record<string, string>) : undefined;
   if (res.headersSent) {
     res.destroy();
     return;
@@ -40,16 +44,21 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (known instanceof RateLimited) withRetryAfter(res, known);
   const wantsJson = req.path.startsWith('/api/') || (req.accepts(['html', 'json']) === 'json');
   if (wantsJson) {
-    res.json({ error: { code, message, ...(known && 'fields' in known ? { fields: known.fields } : {}), requestId: req.id } });
+    res.json({ error: { code, message, ...(fields ? { fields } : {}), requestId: req.id } });
     return;
   }
-  const title = status === 404 ? 'Not found' : status === 503 ? 'Briefly unavailable' : status === 429 ? 'Too many tries' : 'Error';
-  res.render('error', { title, status, message, requestId: req.id }, (renderErr, html) => {
+  const title = translateMessage(lng, status === 404 ? 'Not found' : status === 503 ? 'Briefly unavailable' : status === 429 ? 'Too many tries' : 'Error');
+  res.render('error', { title, status, message, requestId: req.id, lang: lng, t: tFor(lng) }, (renderErr, html) => {
     // If the error page itself fails, still answer something readable.
     if (renderErr) res.type('text').send(`${status} ${message}`);
     else res.send(html);
   });
 };
+
+/** Field errors (English text as key) in the page's language. */
+export function translateFields(lng: Language, fields: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, translateMessage(lng, v)]));
+}
 
 /** Errors thrown by body parsers and the like carry a status of their own. */
 function fromLibrary(err: unknown): HttpError | undefined {

@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import supertest from 'supertest';
-import type { Express } from 'express';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
 import { writeToOutbox } from '../../src/mail/outbox.js';
@@ -14,6 +13,7 @@ import { addContribution, saveMix, waitForTrack, waitForVersion } from '../copro
 import { insertUser } from '../db-factories.js';
 import { buildPost, buildUser, csrfFrom, makeTone, uniq, type SignedIn } from '../factories.js';
 import { startIdentityProvider, type TestIdentityProvider } from '../identity-provider.js';
+import { registeredRoutes } from '../routes.js';
 
 /**
  * Every route the app registers, read from its Express router, with who may use it. A route
@@ -515,26 +515,6 @@ const table: Record<string, Entry> = {
     },
   },
 };
-
-type Layer = { route?: { path: unknown; methods: Record<string, boolean> }; handle: { stack?: Layer[] }; rawPath?: unknown };
-
-/** "METHOD /path" for every route on the app's router and the routers mounted on it. */
-function registeredRoutes(app: Express): string[] {
-  const found: string[] = [];
-  const walk = (stack: Layer[], prefix: string) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        if (typeof layer.route.path !== 'string') throw new Error(`a route with a non-string path (${String(layer.route.path)}): give it a string path so the walk can name it`);
-        for (const method of Object.keys(layer.route.methods)) found.push(`${method === '_all' ? 'ALL' : method.toUpperCase()} ${prefix}${layer.route.path}`);
-      } else if (layer.handle.stack) {
-        if (typeof layer.rawPath !== 'string') throw new Error('a router mounted on a non-string path: mount it on a string so the walk can name its routes');
-        walk(layer.handle.stack, layer.rawPath === '/' ? prefix : `${prefix}${layer.rawPath}`);
-      }
-    }
-  };
-  walk((app.router as unknown as { stack: Layer[] }).stack, '');
-  return found;
-}
 
 const actorsOf = (): Record<ActorName, { agent: ReturnType<typeof supertest.agent>; csrf: string }> => ({ anonymous, stranger, contributor, author });
 const allowed = (who: Who, actor: ActorName) => (who === 'public' ? true : who === 'signed-in' || who === 'self' ? actor !== 'anonymous' : (who as string[]).includes(actor));
