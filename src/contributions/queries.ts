@@ -1,7 +1,7 @@
 import type { Db } from '../db/knex.js';
 import type { AudioProbe } from '../audio/probe.js';
 import { trackColumns, type TrackRow } from '../tracks/queries.js';
-import type { Cursor } from '../web/pagination.js';
+import { page, type Cursor } from '../web/pagination.js';
 
 export interface ContributionRow {
   id: number;
@@ -107,6 +107,31 @@ export function contributionsOfPostQuery(db: Db, postId: number) {
 export async function listContributionsOfPost(db: Db, postId: number): Promise<ContributionView[]> {
   const rows: ContributionView[] = await contributionsOfPostQuery(db, postId);
   return rows.map(withDates);
+}
+
+/** The parts in a song's mix, all of them (a mix holds at most 64 tracks), oldest first. */
+export function includedContributionsOfPostQuery(db: Db, postId: number) {
+  return views(db).where({ 'c.post_id': postId, 'c.included': true }).orderBy([{ column: 'c.created_at' }, { column: 'c.id' }]);
+}
+
+/**
+ * A page of a song's parts outside the mix, newest first; keyset on (created_at, id). A popular
+ * song has thousands of parts: the post page shows them a page at a time.
+ */
+export function otherContributionsOfPostQuery(db: Db, postId: number, { before, limit }: { before?: Cursor | undefined; limit: number }) {
+  const q = views(db)
+    .where({ 'c.post_id': postId, 'c.included': false })
+    .orderBy([{ column: 'c.created_at', order: 'desc' }, { column: 'c.id', order: 'desc' }])
+    .limit(limit);
+  if (before) q.whereRaw('(c.created_at, c.id) < (?, ?)', [before.createdAt, before.id]);
+  return q;
+}
+
+/** The parts the post page shows: every one in the mix, and a page of the others (`next`: the cursor of the page after). */
+export async function listContributionsForPostPage(db: Db, postId: number, { before, limit }: { before?: Cursor | undefined; limit: number }): Promise<{ included: ContributionView[]; others: ContributionView[]; next: string | undefined }> {
+  const [included, others]: ContributionView[][] = await Promise.all([includedContributionsOfPostQuery(db, postId), otherContributionsOfPostQuery(db, postId, { before, limit: limit + 1 })]);
+  const { items, next } = page(others!.map(withDates), limit);
+  return { included: included!.map(withDates), others: items, next };
 }
 
 /** What a musician played on other people's songs, newest first; keyset on (created_at, id). */

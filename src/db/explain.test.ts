@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloneDatabase } from '../../test/context.js';
 import { commentsOfPostQuery } from '../comments/queries.js';
-import { contributionsByMusicianQuery, contributionsOfPostQuery, likedContributionsQuery } from '../contributions/queries.js';
+import { contributionsByMusicianQuery, contributionsOfPostQuery, includedContributionsOfPostQuery, likedContributionsQuery, otherContributionsOfPostQuery } from '../contributions/queries.js';
 import { conversationMessagesQuery, inboxQuery, unreadTotalQuery } from '../messages/queries.js';
 import { mixVersionsQuery, recipesQuery, staleRenderingVersionsQuery } from '../mixes/queries.js';
 import { likedPostsQuery, newestPostsQuery } from '../posts/queries.js';
@@ -216,6 +216,9 @@ describe('list queries on a seeded database', () => {
     ['profile: following', () => followListQuery(db, 42, 'following', { limit: page })],
     ['profile: following, an older page', () => followListQuery(db, 42, 'following', { limit: page, before: { createdAt: new Date(Date.now() - 6000_000), id: 6000 } })],
     ['post page: parts', () => contributionsOfPostQuery(db, 1)],
+    ['post page: parts in the mix', () => includedContributionsOfPostQuery(db, 1)],
+    ['post page: parts outside the mix', () => otherContributionsOfPostQuery(db, 1, { limit: 31 })],
+    ['post page: parts outside the mix, an older page', () => otherContributionsOfPostQuery(db, 1, { limit: 31, before: cursor() })],
     ['post page: versions', () => mixVersionsQuery(db, 1, { limit: 11 })],
     ['post page: comments', () => commentsOfPostQuery(db, 1)],
     ['post page: comments without blocked musicians', () => commentsOfPostQuery(db, 1, { hiddenAuthorIds: [42, 4242] })],

@@ -3,7 +3,8 @@ import { partPlace, presentComments, songPlace, type CommentFormState } from '..
 import { alignmentText } from '../contributions/align.js';
 import { likedContributionIds } from '../contributions/like-queries.js';
 import { canDeleteContribution, canEditContribution, canSeeTrackWarnings } from '../contributions/policies.js';
-import { listContributionsOfPost, type ContributionView } from '../contributions/queries.js';
+import type { Cursor } from '../web/pagination.js';
+import { listContributionsForPostPage, type ContributionView } from '../contributions/queries.js';
 import type { Db } from '../db/knex.js';
 import { loudnessMatchedGain, proposedOffset } from '../mixes/mixable.js';
 import { mixVersionPage, VERSIONS_ON_POST_PAGE } from '../mixes/history.js';
@@ -25,17 +26,27 @@ export interface PostPageOptions {
   commentForm?: CommentFormState | undefined;
   /** Musicians whose comments this viewer does not see (the ones they blocked). */
   hiddenCommentAuthorIds?: readonly number[];
+  /** The page of parts outside the mix: the last one the page before showed (`?parts=`). */
+  partsBefore?: Cursor | undefined;
 }
+
+/** Parts outside the mix on one post page; a song with thousands of parts shows them a page at a time. */
+export const OTHER_PARTS_PER_PAGE = 30;
 
 /** Everything the post page shows: the song, its parts by instrument, the mixer, the versions, the comments. */
 export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer, options: PostPageOptions = {}) {
-  const [authorTrack, contributions, history, instruments, commentRows] = await Promise.all([
+  const [authorTrack, partsShown, history, instruments, commentRows] = await Promise.all([
     findTrackById(db, post.author_track_id),
-    listContributionsOfPost(db, post.id),
+    listContributionsForPostPage(db, post.id, { before: options.partsBefore, limit: OTHER_PARTS_PER_PAGE }),
     mixVersionPage(db, post, { limit: VERSIONS_ON_POST_PAGE }),
     listInstruments(db),
     listCommentsOfPost(db, post.id, { hiddenAuthorIds: options.hiddenCommentAuthorIds ?? [] }),
   ]);
+  // Grouped by instrument in the seeded order, each group oldest first, as before the paging.
+  const position = new Map(instruments.map((i, n) => [i.slug, n]));
+  const contributions = [...partsShown.included, ...partsShown.others].sort(
+    (a, b) => (position.get(a.instrument_slug) ?? 0) - (position.get(b.instrument_slug) ?? 0) || a.created_at.getTime() - b.created_at.getTime() || a.id - b.id,
+  );
   const [likedSong, likedParts, lookingFor] = await Promise.all([likedPostIds(db, viewer?.id, [post.id]), likedContributionIds(db, viewer?.id, contributions.map((c) => c.id)), lookingForOf(db, [post.id])]);
   // The foreign key keeps the author track as long as its post.
   if (!authorTrack) throw new Error(`post ${post.id} has no author track`);
@@ -119,7 +130,10 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer, o
     authorTrack: trackView(authorTrack),
     hasMaster: Boolean(post.master_track_id),
     contributionGroups: [...groups.values()],
-    contributionCount: contributions.length,
+    contributionCount: post.contributions_count,
+    // More parts outside the mix than this page shows: the link to the next page of them.
+    morePartsUrl: partsShown.next ? `/posts/${post.id}?parts=${partsShown.next}#contributions` : null,
+    partsShown: contributions.length,
     canContribute: canContribute(viewer),
     canMix,
     canEdit: canEditPost(viewer, post),

@@ -10,6 +10,7 @@ import { findTrackById } from '../tracks/queries.js';
 import { absoluteUrl } from '../web/share-meta.js';
 import { hiddenAuthorIdsFor } from '../users/block-queries.js';
 import { audioUploadLimits } from '../web/upload.js';
+import { decodeCursor } from '../web/pagination.js';
 import { buildPostPage } from './page.js';
 
 /**
@@ -23,7 +24,7 @@ export function postPageRoutes({ db, config }: Deps): Router {
   router.get('/posts/:id', async (req, res) => {
     const post = await loadPost(db, req.params.id);
     const hiddenCommentAuthorIds = await hiddenAuthorIdsFor(db, req.user?.id);
-    res.render('posts/show', { title: post.title, audioUpload: audioUploadLimits(config.maxUploadBytes), ...(await sharing(db, config.siteUrl, post)), ...(await buildPostPage(db, post, req.user, { hiddenCommentAuthorIds })) });
+    res.render('posts/show', { title: post.title, audioUpload: audioUploadLimits(config.maxUploadBytes), ...(await sharing(db, config.siteUrl, post)), ...(await buildPostPage(db, post, req.user, { hiddenCommentAuthorIds, partsBefore: decodeCursor(req.query.parts) })) });
   });
 
   // What the post page polls while a part is processing: each track's status line, rendered
