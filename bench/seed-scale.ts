@@ -145,7 +145,16 @@ export async function seedScale(url: string, sizes: ScaleSizes, log: (line: stri
     );
     await step('parts', () =>
       copy(client, 'contributions', ['id', 'post_id', 'contributor_id', 'track_id', 'instrument_id', 'included', 'created_at'], function* () {
-        for (let i = 1; i <= parts; i++) yield `${i}\t${partOf[i]}\t${musician()}\t${uuid('c', i)}\t${instruments[i % instruments.length]}\t${i % 3 === 0 ? 't' : 'f'}\t${ts(i * 10_000, now)}\n`;
+        // A third of the parts are in their song's mix, but never more than a mix may hold
+        // (64 tracks, src/mixes/schemas.ts): a real popular song has a few parts in its mix and
+        // many outside it. Eight per song at most.
+        const inMix = new Uint8Array(songs + 1);
+        for (let i = 1; i <= parts; i++) {
+          const post = partOf[i]!;
+          const included = i % 3 === 0 && inMix[post]! < 8;
+          if (included) inMix[post]!++;
+          yield `${i}\t${post}\t${musician()}\t${uuid('c', i)}\t${instruments[i % instruments.length]}\t${included ? 't' : 'f'}\t${ts(i * 10_000, now)}\n`;
+        }
       }),
     );
     // Likes: each musician likes a share of the songs (popular ones far more often), each once;

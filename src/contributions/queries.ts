@@ -109,6 +109,12 @@ export async function listContributionsOfPost(db: Db, postId: number): Promise<C
   return rows.map(withDates);
 }
 
+/** How many parts are in a song's mix now. */
+export async function countContributionsInMix(db: Db, postId: number): Promise<number> {
+  const row = await db('contributions').where({ post_id: postId, included: true }).count<{ n: string }[]>({ n: '*' }).first();
+  return Number(row?.n ?? 0);
+}
+
 /** The parts in a song's mix, all of them (a mix holds at most 64 tracks), oldest first. */
 export function includedContributionsOfPostQuery(db: Db, postId: number) {
   return views(db).where({ 'c.post_id': postId, 'c.included': true }).orderBy([{ column: 'c.created_at' }, { column: 'c.id' }]);

@@ -1,3 +1,4 @@
+import { MIX_TRACKS_MAX } from '../contributions/mix-membership.js';
 import { z } from 'zod';
 
 /** One track's place in the mix as the mixer sends it. */
@@ -17,7 +18,7 @@ export const saveMixSchema = z.object(
   {
     tracks: z
       .array(trackSetting, { error: 'Send "tracks" as a list of { trackId, gainDb, pan, muted }.' })
-      .max(64, 'A mix can have at most 64 tracks.'),
+      .max(MIX_TRACKS_MAX, `A mix can have at most ${MIX_TRACKS_MAX} tracks.`),
   },
   { error: 'Send the mix as a JSON object with a "tracks" list.' },
 );
