@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { createIndexConcurrently, dropIndexConcurrently } from '../src/db/concurrent-index.js';
+import { createIndexConcurrently, dropIndexConcurrently } from './lib/concurrent-index.js';
 
 // The post page lists a song's parts outside the mix a page at a time, newest first, keyset on
 // (created_at, id) (src/contributions/queries.ts): a popular song has thousands of parts.

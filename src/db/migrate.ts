@@ -55,7 +55,7 @@ async function waitForLock(lock: pg.Client): Promise<void> {
  *   cannot run in a transaction) runs outside one, still under the advisory lock. If it is
  *   killed, knex's lock row stays set; holding the advisory lock we know no migrator runs, so
  *   it is cleared before starting. Such a migration must be safe to run again (see
- *   src/db/concurrent-index.ts): it may have finished without being recorded.
+ *   migrations/lib/concurrent-index.ts): it may have finished without being recorded.
  */
 export async function migrateLatest(db: Db, list: MigrationList = migrations): Promise<string[]> {
   const connection = db.client.config.connection as Knex.PgConnectionConfig;

@@ -3,7 +3,7 @@
 // migrator can be killed mid-run.
 import type { Knex } from 'knex';
 import { migrations } from '../../migrations/index.js';
-import { createIndexConcurrently, dropIndexConcurrently } from '../../src/db/concurrent-index.js';
+import { createIndexConcurrently, dropIndexConcurrently } from '../../migrations/lib/concurrent-index.js';
 import type { MigrationList } from '../../src/db/migrate.js';
 
 /** The advisory lock a blocking migration waits for (the test holds it). */
