@@ -20,7 +20,7 @@ const LOCALES = path.resolve(import.meta.dirname, '../../locales');
 const KO = { Cookie: 'soundhub.lang=ko' };
 
 /** Latin words a Korean page may show: the brand, file formats and units musicians use as is. */
-const LATIN_OK = new Set(['SoundHub', 'MP3', 'WAV', 'FLAC', 'OGG', 'Opus', 'M4A', 'AAC', 'AIFF', 'BPM', 'KB', 'MB', 'GB', 'UTC', 'dB', 'Hz', 'kHz', 'ms', 'ZIP', 'URL', 'Walk', 'ID', 'English', 'Open', 'Graph', 'oEmbed', 'iframe', 'WebM', 'RSS', 'Markdown', 'JPEG', 'PNG', 'GIF', 'AVIF', 'LUFS']);
+const LATIN_OK = new Set(['SoundHub', 'MP3', 'WAV', 'FLAC', 'OGG', 'Opus', 'M4A', 'AAC', 'AIFF', 'BPM', 'KB', 'MB', 'GB', 'UTC', 'dB', 'Hz', 'kHz', 'ms', 'ZIP', 'URL', 'Walk', 'ID', 'English', 'Open', 'Graph', 'oEmbed', 'iframe', 'WebM', 'RSS', 'Markdown', 'JPEG', 'PNG', 'GIF', 'AVIF', 'LUFS', 'WebP']);
 
 /** GET routes that are not pages a person reads (files, JSON, redirects, health). */
 const NOT_PAGES = new Set([
