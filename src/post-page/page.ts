@@ -18,7 +18,7 @@ import { listInstruments } from '../posts/taxonomy.js';
 import { presentPostPage, presentTrack } from '../posts/view-models.js';
 import { avatarView } from '../pictures/present.js';
 import type { TFunction } from 'i18next';
-import { instrumentName, tEnglish } from '../posts/names.js';
+import { instrumentName, keyName, tEnglish } from '../posts/names.js';
 
 type Viewer = Express.User | undefined;
 
@@ -134,7 +134,7 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer, o
     editUrl: `/posts/${post.id}/edit`,
     deleteUrl: `/posts/${post.id}/delete`,
     stemsUrl: post.master_track_id ? `/posts/${post.id}/stems.zip` : null,
-    detection: presentDetection(post, canEditPost(viewer, post)),
+    detection: presentDetection(post, canEditPost(viewer, post), t),
     instruments,
     versions: history.versions,
     olderVersionsUrl: history.olderUrl,
@@ -166,14 +166,14 @@ function mixerTrack(track: TrackRow, who: { role: 'author' | 'contribution'; lab
  * BPM and key as heard by the worker: which tags were filled by detection, and for the
  * author a note when what they typed is far from what the audio says.
  */
-function presentDetection(post: PostSummary, isAuthorViewing: boolean) {
+function presentDetection(post: PostSummary, isAuthorViewing: boolean, t: TFunction) {
   // Keys and values: the view words them in the reader's language.
   const notes: Array<{ key: string; params: Record<string, unknown> }> = [];
   if (isAuthorViewing && post.bpm_source === 'author' && post.bpm !== null && post.bpm_detected !== null && bpmDiffers(post.bpm, post.bpm_detected)) {
     notes.push({ key: 'posts:show.detected_bpm', params: { detected: Math.round(post.bpm_detected), typed: post.bpm } });
   }
   if (isAuthorViewing && post.key_source === 'author' && post.key !== null && post.key_detected !== null && keyDiffers(post.key, post.key_detected)) {
-    notes.push({ key: 'posts:show.detected_key', params: { detected: post.key_detected, typed: post.key } });
+    notes.push({ key: 'posts:show.detected_key', params: { detected: keyName(t, post.key_detected), typed: keyName(t, post.key) } });
   }
   return { bpmDetected: post.bpm_source === 'detected', keyDetected: post.key_source === 'detected', notes };
 }

@@ -58,3 +58,10 @@ export function dateTimeFor(t: TFunction, date: Date): string {
   if (languageOf(t) === 'en') return formatDateTime(date);
   return `${dateFor(t, date)} ${date.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' })} UTC`;
 }
+
+/** A musical key ("Db major") in the reader's words ("D♭ 장조"), as views/partials/key-name.ejs prints it. */
+export function keyName(t: TFunction, key: string): string {
+  const [note = key, mode] = key.split(' ');
+  if (mode !== 'major' && mode !== 'minor') return key;
+  return t(`cards:key.${mode}`, { note: languageOf(t) === 'en' ? note : note.replace(/^([A-G])b$/, '$1♭') });
+}
