@@ -10,6 +10,8 @@ export interface FollowingItem {
   /** Who played the part, and on what (null for a song: its card says). */
   musician: string | null;
   instrument: string | null;
+  /** The part's instrument slug, to name it in the reader's language. */
+  instrument_slug: string | null;
 }
 
 /** Keyset on (created_at, kind, id), newest first; a song before a part of the same millisecond. */
@@ -48,7 +50,7 @@ function afterCursor(kind: 'song' | 'part', table: string, before: FollowingCurs
 export function followingFeedQuery(db: Db, userId: number, { before, limit }: { before?: FollowingCursor | undefined; limit: number }) {
   const songs = db('posts as p')
     .join('follows as f', 'f.followed_id', 'p.author_id')
-    .select(db.raw(`'song' as kind`), 'p.id', 'p.id as post_id', 'p.created_at', db.raw('null::text as musician'), db.raw('null::text as instrument'))
+    .select(db.raw(`'song' as kind`), 'p.id', 'p.id as post_id', 'p.created_at', db.raw('null::text as musician'), db.raw('null::text as instrument'), db.raw('null::text as instrument_slug'))
     .where('f.follower_id', userId)
     .orderBy([{ column: 'p.created_at', order: 'desc' }, { column: 'p.id', order: 'desc' }])
     .limit(limit);
@@ -56,7 +58,7 @@ export function followingFeedQuery(db: Db, userId: number, { before, limit }: { 
     .join('follows as f', 'f.followed_id', 'c.contributor_id')
     .join('users as u', 'u.id', 'c.contributor_id')
     .join('instruments as i', 'i.id', 'c.instrument_id')
-    .select(db.raw(`'part' as kind`), 'c.id', 'c.post_id', 'c.created_at', 'u.nickname as musician', 'i.name as instrument')
+    .select(db.raw(`'part' as kind`), 'c.id', 'c.post_id', 'c.created_at', 'u.nickname as musician', 'i.name as instrument', 'i.slug as instrument_slug')
     .where('f.follower_id', userId)
     .orderBy([{ column: 'c.created_at', order: 'desc' }, { column: 'c.id', order: 'desc' }])
     .limit(limit);
@@ -67,7 +69,7 @@ export function followingFeedQuery(db: Db, userId: number, { before, limit }: { 
     parts.whereRaw(part.sql, part.bindings);
   }
   return db
-    .select('x.kind', 'x.id', 'x.post_id', 'x.created_at', 'x.musician', 'x.instrument')
+    .select('x.kind', 'x.id', 'x.post_id', 'x.created_at', 'x.musician', 'x.instrument', 'x.instrument_slug')
     .from(db.queryBuilder().unionAll([songs, parts], true).as('x'))
     .orderBy([{ column: 'x.created_at', order: 'desc' }, { column: 'x.kind', order: 'desc' }, { column: 'x.id', order: 'desc' }])
     .limit(limit);

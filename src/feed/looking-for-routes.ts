@@ -5,6 +5,7 @@ import { MUSICAL_KEYS } from '../posts/schemas.js';
 import { listGenres, listInstruments, type TaxonomyRow } from '../posts/taxonomy.js';
 import { requireUser } from '../web/auth-guard.js';
 import { NotFound } from '../web/errors.js';
+import { instrumentName, tOf } from '../posts/names.js';
 import { renderList } from './list-page.js';
 import { lookingForFilterSchema } from './schemas.js';
 import { lookingForSongs, songsForMusician } from './sections.js';
@@ -32,27 +33,28 @@ export function lookingForRoutes({ db }: Deps): Router {
    */
   async function renderLookingFor(req: Request, res: Response, instrument: TaxonomyRow | undefined, instruments: TaxonomyRow[]) {
     const genres = await listGenres(db);
+    const t = tOf(res);
     const form = formQuery(req.query);
     const filtersView = (error: string | null) => ({
       action: req.path,
       values: Object.fromEntries(form),
       genres,
       keys: MUSICAL_KEYS,
-      instruments: instruments.map((i) => ({ name: i.name, url: `/looking-for/${i.slug}`, current: i.id === instrument?.id })),
+      instruments: instruments.map((i) => ({ slug: i.slug, name: i.name, url: `/looking-for/${i.slug}`, current: i.id === instrument?.id })),
       error,
     });
     const heading = instrument
-      ? { title: `Looking for ${instrument.name.toLowerCase()}`, name: `Songs looking for ${instrument.name.toLowerCase()}`, subtitle: 'Newest song first: record your part on one of these' }
-      : { title: 'Looking for a part', name: 'Songs looking for a part', subtitle: 'Newest song first: each names the instruments it still needs' };
+      ? { title: t('feed:looking_for.title', { instrument: instrumentName(t, instrument).toLowerCase() }), name: t('feed:looking_for.name', { instrument: instrumentName(t, instrument).toLowerCase() }), subtitle: t('feed:looking_for.subtitle') }
+      : { title: t('feed:looking_for.any_title'), name: t('feed:looking_for.any_name'), subtitle: t('feed:looking_for.any_subtitle') };
     const parsed = lookingForFilterSchema.safeParse(req.query);
     const genre = parsed.success && parsed.data.genre !== undefined ? genres.find((g) => g.slug === parsed.data.genre) : undefined;
     const error = !parsed.success ? (parsed.error.issues[0]?.message ?? 'Those filters could not be read.') : parsed.data.genre !== undefined && !genre ? 'There is no such genre: pick one from the list.' : null;
     if (error || !parsed.success) {
-      return renderList(db, req, res, { entries: [] }, { ...heading, empty: 'Fix the filter above to see the songs.' }, { status: 422, locals: { filters: filtersView(error) } });
+      return renderList(db, req, res, { entries: [] }, { ...heading, empty: t('feed:looking_for.fix') }, { status: 422, locals: { filters: filtersView(error) } });
     }
     const filter: LookingForFilter = { genreId: genre?.id, bpmMin: parsed.data.bpmMin, bpmMax: parsed.data.bpmMax, key: parsed.data.key };
     const section = await lookingForSongs(db, instrument ? [instrument.id] : undefined, filter, req.query.before, PAGE_SIZE);
-    await renderList(db, req, res, section, { ...heading, empty: 'No song is looking for this right now.' }, { query: form, locals: { filters: filtersView(null) } });
+    await renderList(db, req, res, section, { ...heading, empty: t('feed:looking_for.empty') }, { query: form, locals: { filters: filtersView(null) } });
   }
 
   router.get('/looking-for', async (req, res) => renderLookingFor(req, res, undefined, await listInstruments(db)));
@@ -66,11 +68,12 @@ export function lookingForRoutes({ db }: Deps): Router {
 
   router.get('/for-you', requireUser, async (req, res) => {
     const section = await songsForMusician(db, req.user!.id, req.query.before, PAGE_SIZE);
+    const t = tOf(res);
     await renderList(db, req, res, section, {
-      title: 'Looking for your instruments',
-      name: 'Songs looking for your instruments',
-      subtitle: 'Songs by others that need an instrument you play (from your profile)',
-      empty: section.plays ? 'No song needs your instruments right now.' : 'Add the instruments you play in Settings to see the songs that need them.',
+      title: t('feed:for_you.title'),
+      name: t('feed:for_you.name'),
+      subtitle: t('feed:for_you.subtitle'),
+      empty: section.plays ? t('feed:for_you.empty') : t('feed:for_you.empty_no_instruments'),
     });
   });
 

@@ -5,6 +5,7 @@ import { findGenreBySlug, findInstrumentBySlug } from '../posts/taxonomy.js';
 import { requireUser } from '../web/auth-guard.js';
 import { NotFound } from '../web/errors.js';
 import { decodeCursor, page } from '../web/pagination.js';
+import { genreName, instrumentName, tOf } from '../posts/names.js';
 import { renderList, type ListHeading } from './list-page.js';
 import { followingFeed, lookingForSongs, newSongs, sectionCards, songsForMusician, trendingSongs } from './sections.js';
 
@@ -25,7 +26,7 @@ export function feedRoutes({ db }: Deps): Router {
   router.get('/', async (req, res) => {
     const user = req.user;
     const [following, forYou, trending, fresh, looking] = await Promise.all([
-      user ? followingFeed(db, user.id, undefined, HOME_SECTION_SIZE) : undefined,
+      user ? followingFeed(db, user.id, undefined, HOME_SECTION_SIZE, tOf(res)) : undefined,
       user ? songsForMusician(db, user.id, undefined, HOME_SECTION_SIZE) : undefined,
       trendingSongs(db, undefined, HOME_SECTION_SIZE),
       newSongs(db, undefined, HOME_SECTION_SIZE),
@@ -36,10 +37,11 @@ export function feedRoutes({ db }: Deps): Router {
       db,
       sections.map((s) => s ?? { entries: [] }),
       user,
+      tOf(res),
     );
     const section = (i: number, more: string) => (sections[i] ? { posts: cards[i]!, moreUrl: sections[i].next ? more : null } : null);
     res.render('feed/home', {
-      title: 'SoundHub',
+      title: 'SoundHub', // the layout titles the home page in the reader's language
       following: section(0, '/following'),
       forYou: forYou ? { ...section(1, '/for-you')!, playsSomething: forYou.plays } : null,
       trending: section(2, '/trending'),
@@ -48,38 +50,47 @@ export function feedRoutes({ db }: Deps): Router {
     });
   });
 
-  router.get('/new', (req, res) => renderNewest(req, res, {}, { title: 'New songs', name: 'New songs', subtitle: 'Newest first, each ready for your part' }));
+  router.get('/new', (req, res) => {
+    const t = tOf(res);
+    return renderNewest(req, res, {}, { title: t('feed:new.name'), name: t('feed:new.name'), subtitle: t('feed:new.subtitle') });
+  });
 
   router.get('/trending', async (req, res) => {
     const section = await trendingSongs(db, req.query.before, PAGE_SIZE);
+    const t = tOf(res);
     await renderList(db, req, res, section, {
-      title: 'Trending',
-      name: 'Trending this week',
-      subtitle: 'By new parts, likes and plays in the last 7 days',
-      empty: 'Nothing has been liked, played or added to in the last 7 days.',
+      title: t('feed:trending.title'),
+      name: t('feed:trending.name'),
+      subtitle: t('feed:trending.subtitle'),
+      empty: t('feed:trending.empty'),
     });
   });
 
   router.get('/following', requireUser, async (req, res) => {
-    const section = await followingFeed(db, req.user!.id, req.query.before, PAGE_SIZE);
+    const t = tOf(res);
+    const section = await followingFeed(db, req.user!.id, req.query.before, PAGE_SIZE, t);
     await renderList(db, req, res, section, {
-      title: 'Following',
-      name: 'Following',
-      subtitle: 'New songs and parts by the musicians you follow, newest first',
-      empty: 'Nothing yet from the musicians you follow. Follow musicians from their profile pages to see their new songs and parts here.',
+      title: t('feed:following.title'),
+      name: t('feed:following.title'),
+      subtitle: t('feed:following.subtitle'),
+      empty: t('feed:following.empty'),
     });
   });
 
   router.get('/genres/:slug', async (req, res) => {
     const genre = await findGenreBySlug(db, req.params.slug);
     if (!genre) throw new NotFound('There is no such genre.');
-    await renderNewest(req, res, { genreId: genre.id }, { title: genre.name, name: `${genre.name} songs`, subtitle: 'Newest first, each ready for your part' });
+    const t = tOf(res);
+    const name = genreName(t, genre);
+    await renderNewest(req, res, { genreId: genre.id }, { title: name, name: t('feed:genre.name', { genre: name }), subtitle: t('feed:new.subtitle') });
   });
 
   router.get('/instruments/:slug', async (req, res) => {
     const instrument = await findInstrumentBySlug(db, req.params.slug);
     if (!instrument) throw new NotFound('There is no such instrument.');
-    await renderNewest(req, res, { instrumentId: instrument.id }, { title: instrument.name, name: `Started on ${instrument.name.toLowerCase()}`, subtitle: `Songs whose author track is ${instrument.name.toLowerCase()}: add the other parts` });
+    const t = tOf(res);
+    const name = instrumentName(t, instrument);
+    await renderNewest(req, res, { instrumentId: instrument.id }, { title: name, name: t('feed:instrument.name', { instrument: name.toLowerCase() }), subtitle: t('feed:instrument.subtitle', { instrument: name.toLowerCase() }) });
   });
 
   return router;

@@ -6,6 +6,8 @@ import { listInstruments } from '../posts/taxonomy.js';
 import { listMusicianInstrumentIds } from '../users/profile-queries.js';
 import { decodeCursor, page } from '../web/pagination.js';
 import { timeAgo } from '../web/format.js';
+import type { TFunction } from 'i18next';
+import { instrumentName, tEnglish } from '../posts/names.js';
 import { decodeFollowingCursor, encodeFollowingCursor, listFollowingFeed } from './following-queries.js';
 import { decodeTrendingCursor, encodeTrendingCursor, listTrending } from './trending.js';
 
@@ -44,14 +46,15 @@ export async function trendingSongs(db: Db, before: unknown, limit: number): Pro
 }
 
 /** New songs and parts by the musicians `userId` follows, newest first. */
-export async function followingFeed(db: Db, userId: number, before: unknown, limit: number): Promise<SectionPage> {
+export async function followingFeed(db: Db, userId: number, before: unknown, limit: number, t: TFunction = tEnglish()): Promise<SectionPage> {
   const rows = await listFollowingFeed(db, userId, { before: decodeFollowingCursor(before), limit: limit + 1 });
   const shown = rows.slice(0, limit);
   const posts = new Map((await listPostSummariesByIds(db, [...new Set(shown.map((r) => r.post_id))])).map((p) => [p.id, p]));
   const entries = shown.flatMap((r): FeedEntry[] => {
     const post = posts.get(r.post_id);
     if (!post) return [];
-    return [{ post, note: r.kind === 'part' ? `${r.musician ?? 'someone'} added ${(r.instrument ?? 'a part').toLowerCase()} · ${timeAgo(r.created_at)}` : `${post.author_nickname} posted a new song` }];
+    const part = r.instrument_slug && r.instrument ? instrumentName(t, { slug: r.instrument_slug, name: r.instrument }) : t('feed:note.a_part');
+    return [{ post, note: r.kind === 'part' ? t('feed:note.added', { musician: r.musician ?? t('feed:note.someone'), part: part.toLowerCase(), ago: timeAgo(r.created_at) }) : t('feed:note.posted', { musician: post.author_nickname }) }];
   });
   const last = shown.at(-1);
   return { entries, next: rows.length > limit && last ? encodeFollowingCursor(last) : undefined };
@@ -71,11 +74,12 @@ export async function songsForMusician(db: Db, userId: number, before: unknown, 
 }
 
 /** The cards of several sections at once: one query each for the viewer's likes, "looking for" and the contributors' faces, however many. */
-export async function sectionCards(db: Db, sections: SectionPage[], viewer: Express.User | undefined) {
+export async function sectionCards(db: Db, sections: SectionPage[], viewer: Express.User | undefined, t: TFunction = tEnglish()) {
   const cards = await postCards(
     db,
     sections.flatMap((s) => s.entries.map((e) => e.post)),
     viewer,
+    t,
   );
   let at = 0;
   return sections.map((s) => s.entries.map((e) => ({ ...cards[at++]!, note: e.note ?? null })));

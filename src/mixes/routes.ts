@@ -7,6 +7,7 @@ import { requireUser } from '../web/auth-guard.js';
 import { NotFound } from '../web/errors.js';
 import { validate } from '../web/validate.js';
 import { makeMixVersionCurrent } from './current.js';
+import { tOf } from '../posts/names.js';
 import { mixVersionPage, VERSIONS_ON_POST_PAGE } from './history.js';
 import { saveMix } from './save.js';
 import { saveMixSchema, settingsFromForm } from './schemas.js';
@@ -48,9 +49,10 @@ export function mixRoutes(deps: Deps, hooks: MixHooks = {}): Router {
     const post = await loadPost(db, req.params.id);
     const before = req.query.before === undefined ? undefined : versionNumber(req.query.before);
     const limit = pageSize(req.query.limit);
-    const page = await mixVersionPage(db, post, { before, limit });
+    const t = tOf(res);
+    const page = await mixVersionPage(db, post, { before, limit }, t);
     if (req.accepts(['json', 'html']) === 'html') {
-      return res.render('mixes/versions', { title: `${post.title}: master versions`, post: { id: post.id, title: post.title, url: `/posts/${post.id}` }, versions: page.versions, olderUrl: page.olderUrl, canMix: canMixPost(req.user, post) });
+      return res.render('mixes/versions', { title: t('mixes:versions.page_title', { title: post.title }), post: { id: post.id, title: post.title, url: `/posts/${post.id}` }, versions: page.versions, olderUrl: page.olderUrl, canMix: canMixPost(req.user, post) });
     }
     res.set('Cache-Control', 'no-store').json({ currentVersionId: post.current_mix_version_id, versions: page.versions, olderUrl: page.olderUrl });
   });
@@ -59,7 +61,7 @@ export function mixRoutes(deps: Deps, hooks: MixHooks = {}): Router {
   router.get('/posts/:id/versions/:number', async (req, res) => {
     const post = await loadPost(db, req.params.id);
     const number = versionNumber(req.params.number);
-    const [version] = (await mixVersionPage(db, post, { before: number + 1, limit: 1 })).versions;
+    const [version] = (await mixVersionPage(db, post, { before: number + 1, limit: 1 }, tOf(res))).versions;
     if (version?.number !== number) throw new NotFound('That version of the mix does not exist.');
     res.set('Cache-Control', 'no-store').json({ currentVersionId: post.current_mix_version_id, version });
   });

@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import { loadContribution } from '../contributions/load.js';
 import type { Deps } from '../deps.js';
 import { loadPost } from '../posts/load.js';
+import { tOf } from '../posts/names.js';
 import { canDeletePost } from '../posts/policies.js';
 import { discardUpload, uploadedAudio } from '../web/upload.js';
 import { receiveTrackAudio } from '../tracks/receive.js';
@@ -40,7 +41,7 @@ export function songRoutes(deps: Deps): Router {
   router.get('/posts/:id/delete', requireUser, async (req, res) => {
     const post = await loadPost(db, req.params.id);
     authorize(canDeletePost(req.user, post));
-    res.render('posts/delete', { title: `Delete ${post.title}`, post: { id: post.id, title: post.title, contributions: post.contributions_count }, errors: {} });
+    res.render('posts/delete', { title: tOf(res)('posts:delete.page_title', { title: post.title }), post: { id: post.id, title: post.title, contributions: post.contributions_count }, errors: {} });
   });
 
   router.post('/posts/:id/delete', requireUser, async (req, res) => {
@@ -49,7 +50,7 @@ export function songRoutes(deps: Deps): Router {
     if (req.body?.confirm !== 'yes') {
       const errors = { confirm: 'Tick the box to confirm: the song, every part and every master are deleted for good.' };
       if (wantsJson(req)) throw new ValidationFailed(errors);
-      return res.status(422).render('posts/delete', { title: `Delete ${post.title}`, post: { id: post.id, title: post.title, contributions: post.contributions_count }, errors });
+      return res.status(422).render('posts/delete', { title: tOf(res)('posts:delete.page_title', { title: post.title }), post: { id: post.id, title: post.title, contributions: post.contributions_count }, errors });
     }
     await deleteSong(post, { db, storage, log, actor: req.user });
     if (wantsJson(req)) return res.json({ id: post.id, deleted: true });

@@ -18,6 +18,8 @@ import type { PostSummary } from '../posts/queries.js';
 import { listInstruments } from '../posts/taxonomy.js';
 import { presentPostPage, presentTrack } from '../posts/view-models.js';
 import { avatarView } from '../pictures/present.js';
+import type { TFunction } from 'i18next';
+import { instrumentName, keyName, tEnglish } from '../posts/names.js';
 
 type Viewer = Express.User | undefined;
 
@@ -28,6 +30,8 @@ export interface PostPageOptions {
   hiddenCommentAuthorIds?: readonly number[];
   /** The page of parts outside the mix: the last one the page before showed (`?parts=`). */
   partsBefore?: Cursor | undefined;
+  /** The reader's language (English when not given). */
+  t?: TFunction | undefined;
 }
 
 /** Parts outside the mix on one post page; a song with thousands of parts shows them a page at a time. */
@@ -38,7 +42,7 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer, o
   const [authorTrack, partsShown, history, instruments, commentRows] = await Promise.all([
     findTrackById(db, post.author_track_id),
     listContributionsForPostPage(db, post.id, { before: options.partsBefore, limit: OTHER_PARTS_PER_PAGE }),
-    mixVersionPage(db, post, { limit: VERSIONS_ON_POST_PAGE }),
+    mixVersionPage(db, post, { limit: VERSIONS_ON_POST_PAGE }, options.t),
     listInstruments(db),
     listCommentsOfPost(db, post.id, { hiddenAuthorIds: options.hiddenCommentAuthorIds ?? [] }),
   ]);
@@ -54,7 +58,10 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer, o
   const mixerVersion = history.rows.find((v) => v.id === post.current_mix_version_id) ?? history.rows[0];
   const newestRecipe = mixerVersion?.recipe ?? [];
   const canMix = canMixPost(viewer, post);
-  const trackView = (t: TrackRow) => ({ ...presentTrack(t), warnings: canSeeTrackWarnings(viewer, t) ? t.warnings : [] });
+  const t = options.t ?? tEnglish();
+  const partName = (c: ContributionView) => instrumentName(t, { slug: c.instrument_slug, name: c.instrument_name });
+  const songInstrument = instrumentName(t, { slug: post.instrument_slug, name: post.instrument_name });
+  const trackView = (track: TrackRow) => ({ ...presentTrack(track, t), warnings: canSeeTrackWarnings(viewer, track) ? track.warnings : [] });
 
   const comments = presentComments(commentRows, {
     postId: post.id,
@@ -73,10 +80,10 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer, o
       url: `/users/${encodeURIComponent(c.contributor_nickname)}`,
       avatar: avatarView({ avatarPictureId: c.contributor_avatar_picture_id, nickname: c.contributor_nickname }),
     },
-    instrument: c.instrument_name,
+    instrument: partName(c),
     note: c.note,
     included: c.included,
-    like: { url: `/contributions/${c.id}/like`, count: c.likes_count, liked: likedParts.has(c.id), label: `${c.instrument_name} by ${c.contributor_nickname}` },
+    like: { url: `/contributions/${c.id}/like`, count: c.likes_count, liked: likedParts.has(c.id), label: t('posts:show.part_by', { instrument: partName(c), musician: c.contributor_nickname }) },
     plays: c.plays_count,
     track: trackView(c.track),
     canDelete: canDeleteContribution(viewer, c, post),
@@ -90,7 +97,7 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer, o
     comments: comments.part(c.id),
   });
   for (const c of contributions) {
-    const group = groups.get(c.instrument_slug) ?? { instrument: c.instrument_name, items: [] };
+    const group = groups.get(c.instrument_slug) ?? { instrument: partName(c), items: [] };
     group.items.push(contributionView(c));
     groups.set(c.instrument_slug, group);
   }
@@ -104,29 +111,29 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer, o
     version: mixerVersion ? mixerVersion.number : null,
     // Every ready part for every visitor: parts outside the mix start muted, marked so.
     tracks: [
-      mixerTrack(authorTrack, { role: 'author', label: `${post.instrument_name} · ${post.author_nickname}`, instrument: post.instrument_name, musician: post.author_nickname, included: true, proposedOffsetMs: 0 }, newestRecipe),
+      mixerTrack(authorTrack, { role: 'author', label: `${songInstrument} · ${post.author_nickname}`, instrument: post.instrument_name, musician: post.author_nickname, included: true, proposedOffsetMs: 0 }, newestRecipe),
       ...contributions
         .filter((c) => c.track.status === 'ready')
         .map((c) =>
-          mixerTrack(c.track, { role: 'contribution', label: `${c.instrument_name} · ${c.contributor_nickname}`, instrument: c.instrument_name, musician: c.contributor_nickname, included: c.included, proposedOffsetMs: proposedOffset(c) }, newestRecipe),
+          mixerTrack(c.track, { role: 'contribution', label: `${partName(c)} · ${c.contributor_nickname}`, instrument: c.instrument_name, musician: c.contributor_nickname, included: c.included, proposedOffsetMs: proposedOffset(c) }, newestRecipe),
         ),
     ].filter((t) => authorTrack.status !== 'failed' || t.role !== 'author'),
   };
 
   // The song's credits: the author first, then each musician with what they played.
   const credits = [
-    { nickname: post.author_nickname, url: `/users/${encodeURIComponent(post.author_nickname)}`, avatar: avatarView({ avatarPictureId: post.author_avatar_picture_id, nickname: post.author_nickname }), roles: [post.instrument_name], author: true, inMix: true },
+    { nickname: post.author_nickname, url: `/users/${encodeURIComponent(post.author_nickname)}`, avatar: avatarView({ avatarPictureId: post.author_avatar_picture_id, nickname: post.author_nickname }), roles: [songInstrument], author: true, inMix: true },
   ];
   for (const c of contributions) {
     const known = credits.find((p) => p.nickname === c.contributor_nickname);
-    if (known && !known.roles.includes(c.instrument_name)) known.roles.push(c.instrument_name);
+    if (known && !known.roles.includes(partName(c))) known.roles.push(partName(c));
     if (known) known.inMix ||= c.included;
-    else credits.push({ nickname: c.contributor_nickname, url: `/users/${encodeURIComponent(c.contributor_nickname)}`, avatar: avatarView({ avatarPictureId: c.contributor_avatar_picture_id, nickname: c.contributor_nickname }), roles: [c.instrument_name], author: false, inMix: c.included });
+    else credits.push({ nickname: c.contributor_nickname, url: `/users/${encodeURIComponent(c.contributor_nickname)}`, avatar: avatarView({ avatarPictureId: c.contributor_avatar_picture_id, nickname: c.contributor_nickname }), roles: [partName(c)], author: false, inMix: c.included });
   }
 
   return {
     credits,
-    ...presentPostPage(post, authorTrack, viewer, likedSong.has(post.id), lookingFor.get(post.id) ?? []),
+    ...presentPostPage(post, authorTrack, viewer, likedSong.has(post.id), lookingFor.get(post.id) ?? [], t),
     authorTrack: trackView(authorTrack),
     hasMaster: Boolean(post.master_track_id),
     contributionGroups: [...groups.values()],
@@ -141,7 +148,7 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer, o
     editUrl: `/posts/${post.id}/edit`,
     deleteUrl: `/posts/${post.id}/delete`,
     stemsUrl: post.master_track_id ? `/posts/${post.id}/stems.zip` : null,
-    detection: presentDetection(post, canEditPost(viewer, post)),
+    detection: presentDetection(post, canEditPost(viewer, post), t),
     instruments,
     versions: history.versions,
     olderVersionsUrl: history.olderUrl,
@@ -173,13 +180,14 @@ function mixerTrack(track: TrackRow, who: { role: 'author' | 'contribution'; lab
  * BPM and key as heard by the worker: which tags were filled by detection, and for the
  * author a note when what they typed is far from what the audio says.
  */
-function presentDetection(post: PostSummary, isAuthorViewing: boolean) {
-  const notes: string[] = [];
+function presentDetection(post: PostSummary, isAuthorViewing: boolean, t: TFunction) {
+  // Keys and values: the view words them in the reader's language.
+  const notes: Array<{ key: string; params: Record<string, unknown> }> = [];
   if (isAuthorViewing && post.bpm_source === 'author' && post.bpm !== null && post.bpm_detected !== null && bpmDiffers(post.bpm, post.bpm_detected)) {
-    notes.push(`The recording sounds like about ${Math.round(post.bpm_detected)} BPM; the song says ${post.bpm}.`);
+    notes.push({ key: 'posts:show.detected_bpm', params: { detected: Math.round(post.bpm_detected), typed: post.bpm } });
   }
   if (isAuthorViewing && post.key_source === 'author' && post.key !== null && post.key_detected !== null && keyDiffers(post.key, post.key_detected)) {
-    notes.push(`The recording sounds like ${post.key_detected}; the song says ${post.key}.`);
+    notes.push({ key: 'posts:show.detected_key', params: { detected: keyName(t, post.key_detected), typed: keyName(t, post.key) } });
   }
   return { bpmDetected: post.bpm_source === 'detected', keyDetected: post.key_source === 'detected', notes };
 }

@@ -1,4 +1,5 @@
 import { Router, type Application } from 'express';
+import type { TFunction } from 'i18next';
 import type { ShowPostPage } from '../comments/routes.js';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/knex.js';
@@ -11,6 +12,7 @@ import { absoluteUrl } from '../web/share-meta.js';
 import { hiddenAuthorIdsFor } from '../users/block-queries.js';
 import { audioUploadLimits } from '../web/upload.js';
 import { decodeCursor } from '../web/pagination.js';
+import { tOf } from '../posts/names.js';
 import { buildPostPage } from './page.js';
 
 /**
@@ -24,7 +26,7 @@ export function postPageRoutes({ db, config }: Deps): Router {
   router.get('/posts/:id', async (req, res) => {
     const post = await loadPost(db, req.params.id);
     const hiddenCommentAuthorIds = await hiddenAuthorIdsFor(db, req.user?.id);
-    res.render('posts/show', { title: post.title, audioUpload: audioUploadLimits(config.maxUploadBytes), ...(await sharing(db, config.siteUrl, post)), ...(await buildPostPage(db, post, req.user, { hiddenCommentAuthorIds, partsBefore: decodeCursor(req.query.parts) })) });
+    res.render('posts/show', { title: post.title, audioUpload: audioUploadLimits(config.maxUploadBytes), ...(await sharing(db, config.siteUrl, post, tOf(res))), ...(await buildPostPage(db, post, req.user, { hiddenCommentAuthorIds, partsBefore: decodeCursor(req.query.parts), t: tOf(res) })) });
   });
 
   // What the post page polls while a part is processing: each track's status line, rendered
@@ -32,14 +34,14 @@ export function postPageRoutes({ db, config }: Deps): Router {
   // joins the mixer without a reload.
   router.get('/posts/:id/parts.json', async (req, res) => {
     const post = await loadPost(db, req.params.id);
-    const page = await buildPostPage(db, post, req.user);
+    const page = await buildPostPage(db, post, req.user, { t: tOf(res) });
     const tracks = [page.authorTrack, ...page.contributionGroups.flatMap((g) => g.items.map((c) => ({ ...c.track, alignment: c.alignment })))];
     const parts = await Promise.all(
       tracks.map(async (track) => ({
         trackId: track.id,
         status: track.status,
         alignment: 'alignment' in track ? track.alignment : null,
-        statusHtml: await renderPartial(req.app, 'posts/_track-status', { track }),
+        statusHtml: await renderPartial(req.app, 'posts/_track-status', { track, t: res.locals.t, tm: res.locals.tm }),
       })),
     );
     res.set('Cache-Control', 'no-store').json({ parts, mixer: page.mixer });
@@ -52,18 +54,18 @@ export function postPageRoutes({ db, config }: Deps): Router {
 export function postPageWithCommentForm({ db, config }: Deps): ShowPostPage {
   return async (req, res, post, status, form) => {
     const hiddenCommentAuthorIds = await hiddenAuthorIdsFor(db, req.user?.id);
-    res.status(status).render('posts/show', { title: post.title, audioUpload: audioUploadLimits(config.maxUploadBytes), ...(await sharing(db, config.siteUrl, post)), ...(await buildPostPage(db, post, req.user, { commentForm: form, hiddenCommentAuthorIds })) });
+    res.status(status).render('posts/show', { title: post.title, audioUpload: audioUploadLimits(config.maxUploadBytes), ...(await sharing(db, config.siteUrl, post, tOf(res))), ...(await buildPostPage(db, post, req.user, { commentForm: form, hiddenCommentAuthorIds, t: tOf(res) })) });
   };
 }
 
 /** The page's share tags (the layout's head) and the share box: the link, and the embed code when it may be framed. */
-async function sharing(db: Db, siteUrl: string, post: PostSummary) {
+async function sharing(db: Db, siteUrl: string, post: PostSummary, t: TFunction) {
   const [authorTrack, playTrack] = await Promise.all([findTrackById(db, post.author_track_id), findTrackById(db, post.play_track_id)]);
   if (!authorTrack || !playTrack) throw new Error(`post ${post.id} has lost its tracks`);
   const embeddable = canEmbedPost(post, authorTrack);
   return {
-    meta: songShareMeta(post, { playTrack, embeddable }, siteUrl),
-    share: { url: absoluteUrl(siteUrl, `/posts/${post.id}`), title: `${post.title} by ${post.author_nickname}`, embedCode: embeddable ? embedIframeHtml(siteUrl, post) : null },
+    meta: songShareMeta(post, { playTrack, embeddable }, siteUrl, t),
+    share: { url: absoluteUrl(siteUrl, `/posts/${post.id}`), title: t('posts:share.title', { title: post.title, musician: post.author_nickname }), embedCode: embeddable ? embedIframeHtml(siteUrl, post) : null },
   };
 }
 

@@ -3,6 +3,7 @@ import type { Deps } from '../deps.js';
 import { MAX_PICTURE_BYTES } from '../pictures/kinds.js';
 import { songCoverView } from '../pictures/present.js';
 import type { PostSummary } from './queries.js';
+import { tOf } from './names.js';
 import { MUSICAL_KEYS } from './schemas.js';
 import { lookingForOf } from './looking-for-queries.js';
 import { listGenres, listInstruments, ticked } from './taxonomy.js';
@@ -13,7 +14,7 @@ export async function renderEditPage({ db }: Pick<Deps, 'db'>, res: Response, st
   // The form sent back keeps what was ticked; a fresh one shows what the song looks for now.
   const ticks = values.lookingFor !== undefined ? ticked(values.lookingFor) : (lookingFor.get(post.id) ?? []).map((i) => i.slug);
   res.status(status).render('posts/edit', {
-    title: `Edit ${post.title}`,
+    title: tOf(res)('posts:edit.page_title', { title: post.title }),
     postId: post.id,
     postTitle: post.title,
     values: { ...values, lookingFor: ticks },

@@ -12,6 +12,7 @@ import { createPost } from './create.js';
 import { editFormValues, editPost } from './edit.js';
 import { renderEditPage } from './edit-page.js';
 import { loadPost } from './load.js';
+import { tOf } from './names.js';
 import { canEditPost } from './policies.js';
 import type { PostSummary } from './queries.js';
 import { MUSICAL_KEYS, postSchema } from './schemas.js';
@@ -19,7 +20,7 @@ import { listGenres, listInstruments, ticked } from './taxonomy.js';
 
 async function renderForm({ db, config }: Deps, res: Response, status: number, values: Record<string, unknown>, errors: Record<string, string>) {
   const [genres, instruments] = await Promise.all([listGenres(db), listInstruments(db)]);
-  res.status(status).render('posts/new', { title: 'New song', values: { ...values, lookingFor: ticked(values.lookingFor) }, errors, genres, instruments, keys: MUSICAL_KEYS, maxUploadMb: config.maxUploadBytes / 1024 / 1024, audioUpload: audioUploadLimits(config.maxUploadBytes), maxPictureMb: MAX_PICTURE_BYTES / 1024 / 1024 });
+  res.status(status).render('posts/new', { title: tOf(res)('posts:new.page_title'), values: { ...values, lookingFor: ticked(values.lookingFor) }, errors, genres, instruments, keys: MUSICAL_KEYS, maxUploadMb: config.maxUploadBytes / 1024 / 1024, audioUpload: audioUploadLimits(config.maxUploadBytes), maxPictureMb: MAX_PICTURE_BYTES / 1024 / 1024 });
 }
 
 export function postRoutes(deps: Deps): Router {

@@ -1,6 +1,8 @@
 import { PICTURE_KINDS, pictureUrl } from '../pictures/kinds.js';
 import type { TrackRow } from '../tracks/queries.js';
 import { absoluteUrl, shortDescription, type ShareMeta } from '../web/share-meta.js';
+import type { TFunction } from 'i18next';
+import { genreName, tEnglish } from './names.js';
 import type { PostSummary } from './queries.js';
 
 /** The embeddable player's size when the site that frames it asks for nothing smaller. */
@@ -19,8 +21,8 @@ export const songPath = (postId: number) => `/posts/${postId}`;
 export const embedPath = (postId: number) => `/posts/${postId}/embed`;
 
 /** The cover art at the size cards want, or the drawn one as a PNG. */
-export function songImage(post: Pick<PostSummary, 'id' | 'cover_picture_id' | 'title'>, siteUrl: string): ShareMeta['image'] {
-  const alt = `Cover art of ${post.title}`;
+export function songImage(post: Pick<PostSummary, 'id' | 'cover_picture_id' | 'title'>, siteUrl: string, t: TFunction = tEnglish()): ShareMeta['image'] {
+  const alt = t('posts:show.cover_alt', { title: post.title });
   if (post.cover_picture_id) {
     const largest = PICTURE_KINDS['song-cover'].sizes.at(-1)!;
     return { url: absoluteUrl(siteUrl, pictureUrl('song-cover', post.cover_picture_id, largest.name)), width: largest.width, height: largest.height, alt };
@@ -29,10 +31,9 @@ export function songImage(post: Pick<PostSummary, 'id' | 'cover_picture_id' | 't
 }
 
 /** One line about the song when its author wrote no description. */
-export function songSummary(post: Pick<PostSummary, 'description' | 'genre_name' | 'author_nickname' | 'contributions_count'>): string {
+export function songSummary(post: Pick<PostSummary, 'description' | 'genre_name' | 'genre_slug' | 'author_nickname' | 'contributions_count'>, t: TFunction = tEnglish()): string {
   if (post.description.trim()) return shortDescription(post.description);
-  const parts = post.contributions_count === 1 ? '1 part' : `${post.contributions_count} parts`;
-  return `A ${post.genre_name} song by ${post.author_nickname} on SoundHub, with ${parts} by other musicians.`;
+  return t('posts:share.summary', { genre: genreName(t, { slug: post.genre_slug, name: post.genre_name }), musician: post.author_nickname, count: post.contributions_count });
 }
 
 /** The oEmbed document of a song page (GET /oembed). */
@@ -42,14 +43,14 @@ export const oembedUrlFor = (siteUrl: string, postId: number) => absoluteUrl(sit
  * A song page's share tags. `playTrack` is what a listener hears (the master, else the author
  * track); its audio is announced only once its streaming rendition is ready.
  */
-export function songShareMeta(post: PostSummary, { playTrack, embeddable }: { playTrack: TrackRow; embeddable: boolean }, siteUrl: string): ShareMeta {
+export function songShareMeta(post: PostSummary, { playTrack, embeddable }: { playTrack: TrackRow; embeddable: boolean }, siteUrl: string, t: TFunction = tEnglish()): ShareMeta {
   const ready = playTrack.status === 'ready' && playTrack.stream_key !== null && playTrack.stream_type !== null;
   return {
     type: 'music.song',
-    title: `${post.title} by ${post.author_nickname}`,
-    description: songSummary(post),
+    title: t('posts:share.title', { title: post.title, musician: post.author_nickname }),
+    description: songSummary(post, t),
     url: absoluteUrl(siteUrl, songPath(post.id)),
-    image: songImage(post, siteUrl),
+    image: songImage(post, siteUrl, t),
     audio: ready ? { url: absoluteUrl(siteUrl, `/tracks/${playTrack.id}/stream`), type: playTrack.stream_type! } : null,
     twitter: embeddable ? { card: 'player', player: { url: absoluteUrl(siteUrl, embedPath(post.id)), ...EMBED_SIZE } } : { card: 'summary' },
     oembedUrl: embeddable ? oembedUrlFor(siteUrl, post.id) : null,

@@ -5,6 +5,7 @@ import { MUSICAL_KEYS } from '../posts/schemas.js';
 import { listGenres, listInstruments, listGenresWithCounts, listInstrumentsWithCounts } from '../posts/taxonomy.js';
 import { postCards } from '../posts/cards.js';
 import { BadRequest } from '../web/errors.js';
+import { tOf } from '../posts/names.js';
 import { findMusiciansNamed, MAX_RESULTS, matchTaxonomy, searchMusicians, searchSongIds } from './queries.js';
 import { prefixQuery, searchSchema, type SearchInput } from './schemas.js';
 
@@ -27,7 +28,8 @@ export function searchRoutes({ db }: Deps): Router {
     if (input.instrument !== undefined && !instrument) throw new BadRequest('There is no such instrument: pick one from the list.');
 
     const filtersSet = genre || instrument || input.bpmMin !== undefined || input.bpmMax !== undefined || input.key !== undefined;
-    const view = { title: input.q ? `Search: ${input.q}` : 'Search', form: formValues(input), genres, instruments, keys: MUSICAL_KEYS };
+    const t = tOf(res);
+    const view = { title: input.q ? t('search:page_title', { q: input.q }) : t('search:title'), form: formValues(input), genres, instruments, keys: MUSICAL_KEYS };
     if (!input.q && !filtersSet) return res.render('search/results', { ...view, searched: false, posts: [], musicians: [], olderUrl: null, newerUrl: null });
 
     const search = { words: input.q, prefixQuery: prefixQuery(input.q), genreId: genre?.id, instrumentId: instrument?.id, bpmMin: input.bpmMin, bpmMax: input.bpmMax, key: input.key };
@@ -43,8 +45,8 @@ export function searchRoutes({ db }: Deps): Router {
     res.render('search/results', {
       ...view,
       searched: true,
-      posts: await postCards(db, posts, req.user),
-      musicians: musicians.map((m) => ({ nickname: m.nickname, url: `/users/${encodeURIComponent(m.nickname)}`, bio: m.bio, instruments: m.instruments })),
+      posts: await postCards(db, posts, req.user, t),
+      musicians: musicians.map((m) => ({ nickname: m.nickname, url: `/users/${encodeURIComponent(m.nickname)}`, bio: m.bio, instruments: m.instruments.map((name) => ({ name, slug: instruments.find((i) => i.name === name)?.slug ?? '' })) })),
       page: input.page,
       olderUrl: more ? pageUrl(input, input.page + 1) : null,
       newerUrl: input.page > 1 ? pageUrl(input, input.page - 1) : null,
@@ -53,12 +55,14 @@ export function searchRoutes({ db }: Deps): Router {
 
   router.get('/genres', async (_req, res) => {
     const genres = await listGenresWithCounts(db);
-    res.render('search/index-page', { title: 'Genres', heading: 'Genres', items: genres.map((g) => ({ name: g.name, url: `/genres/${g.slug}`, songs: g.songs })) });
+    const t = tOf(res);
+    res.render('search/index-page', { title: t('search:genres_title'), heading: t('search:genres_title'), items: genres.map((g) => ({ kind: 'genre', slug: g.slug, name: g.name, url: `/genres/${g.slug}`, songs: g.songs })) });
   });
 
   router.get('/instruments', async (_req, res) => {
     const instruments = await listInstrumentsWithCounts(db);
-    res.render('search/index-page', { title: 'Instruments', heading: 'Instruments', items: instruments.map((i) => ({ name: i.name, url: `/instruments/${i.slug}`, songs: i.songs })) });
+    const t = tOf(res);
+    res.render('search/index-page', { title: t('search:instruments_title'), heading: t('search:instruments_title'), items: instruments.map((i) => ({ kind: 'instrument', slug: i.slug, name: i.name, url: `/instruments/${i.slug}`, songs: i.songs })) });
   });
 
   return router;

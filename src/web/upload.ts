@@ -125,7 +125,7 @@ export async function discardUpload(storage: Storage, req: Request): Promise<voi
 function translate(err: unknown, limitMb: number): unknown {
   if (err instanceof HttpError) return err;
   if (err instanceof multer.MulterError) {
-    if (err.code === 'LIMIT_FILE_SIZE') return new PayloadTooLarge(`That file is larger than ${limitMb} MB. Export a compressed file (MP3, AAC, FLAC) or a shorter take.`);
+    if (err.code === 'LIMIT_FILE_SIZE') return new PayloadTooLarge('That file is larger than {{limitMb}} MB. Export a compressed file (MP3, AAC, FLAC) or a shorter take.').withParams({ limitMb });
     if (err.code === 'LIMIT_UNEXPECTED_FILE') return new BadRequest('Send one audio file in the "audio" field.');
     return new BadRequest(`The upload was refused: ${err.message}.`);
   }
