@@ -11,6 +11,7 @@ import { absoluteUrl } from '../web/share-meta.js';
 import { hiddenAuthorIdsFor } from '../users/block-queries.js';
 import { audioUploadLimits } from '../web/upload.js';
 import { buildPostPage } from './page.js';
+import { languageOf } from '../web/i18n.js';
 
 /**
  * GET /posts/:id, the one page that gathers posts, contributions and mixes. It sits above
@@ -23,7 +24,7 @@ export function postPageRoutes({ db, config }: Deps): Router {
   router.get('/posts/:id', async (req, res) => {
     const post = await loadPost(db, req.params.id);
     const hiddenCommentAuthorIds = await hiddenAuthorIdsFor(db, req.user?.id);
-    res.render('posts/show', { title: post.title, audioUpload: audioUploadLimits(config.maxUploadBytes), ...(await sharing(db, config.siteUrl, post)), ...(await buildPostPage(db, post, req.user, { hiddenCommentAuthorIds })) });
+    res.render('posts/show', { title: post.title, audioUpload: audioUploadLimits(config.maxUploadBytes), ...(await sharing(db, config.siteUrl, post)), ...(await buildPostPage(db, post, req.user, { hiddenCommentAuthorIds, lang: languageOf(req) })) });
   });
 
   // What the post page polls while a part is processing: each track's status line, rendered
@@ -51,7 +52,7 @@ export function postPageRoutes({ db, config }: Deps): Router {
 export function postPageWithCommentForm({ db, config }: Deps): ShowPostPage {
   return async (req, res, post, status, form) => {
     const hiddenCommentAuthorIds = await hiddenAuthorIdsFor(db, req.user?.id);
-    res.status(status).render('posts/show', { title: post.title, audioUpload: audioUploadLimits(config.maxUploadBytes), ...(await sharing(db, config.siteUrl, post)), ...(await buildPostPage(db, post, req.user, { commentForm: form, hiddenCommentAuthorIds })) });
+    res.status(status).render('posts/show', { title: post.title, audioUpload: audioUploadLimits(config.maxUploadBytes), ...(await sharing(db, config.siteUrl, post)), ...(await buildPostPage(db, post, req.user, { commentForm: form, hiddenCommentAuthorIds, lang: languageOf(req) })) });
   };
 }
 
