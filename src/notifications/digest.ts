@@ -8,6 +8,7 @@ import { claimDigest, listDigestRecipients, sendDigestOnce } from './digest-quer
 import { presentNotification } from './present.js';
 import { listDigestNotifications } from './queries.js';
 import { unsubscribeUrl } from './unsubscribe-link.js';
+import { languageOfUser } from '../users/language-queries.js';
 
 /**
  * The digest job (the worker queues it every sweep, one run at a time): each musician with
@@ -52,7 +53,7 @@ export async function sendDigestMail(
         pageUrl: `${site}/notifications`,
         settingsUrl: `${site}/settings/notifications`,
         unsubscribeUrl: unsubscribeUrl(site, config.sessionSecret, digest.user_id),
-      }),
+      }, await languageOfUser(db, digest.user_id)),
     );
     log.info({ digestId: digest.id, items: items.length }, 'notification digest sent');
     return true;
