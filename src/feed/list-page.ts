@@ -1,7 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Db } from '../db/knex.js';
 import { sectionCards, type SectionPage } from './sections.js';
-import { languageOf } from '../web/i18n.js';
 
 export interface ListHeading {
   title: string;
@@ -13,7 +12,7 @@ export interface ListHeading {
 
 /** A full list page (a section of the home, a genre, an instrument): cards and an "older" link. */
 export async function renderList(db: Db, req: Request, res: Response, section: SectionPage, heading: ListHeading, extra: { query?: URLSearchParams; status?: number; locals?: Record<string, unknown> } = {}) {
-  const [cards] = await sectionCards(db, [section], req.user, languageOf(req));
+  const [cards] = await sectionCards(db, [section], req.user);
   const first = req.query.before === undefined;
   const older = new URLSearchParams(extra.query);
   if (section.next) older.set('before', section.next);

@@ -7,7 +7,6 @@ import { NotFound } from '../web/errors.js';
 import { decodeCursor, page } from '../web/pagination.js';
 import { renderList, type ListHeading } from './list-page.js';
 import { followingFeed, lookingForSongs, newSongs, sectionCards, songsForMusician, trendingSongs } from './sections.js';
-import { languageOf } from '../web/i18n.js';
 
 const PAGE_SIZE = 20;
 /** Cards per section on the home page; each section's "more" link opens its full list. */
@@ -37,7 +36,6 @@ export function feedRoutes({ db }: Deps): Router {
       db,
       sections.map((s) => s ?? { entries: [] }),
       user,
-      languageOf(req),
     );
     const section = (i: number, more: string) => (sections[i] ? { posts: cards[i]!, moreUrl: sections[i].next ? more : null } : null);
     res.render('feed/home', {

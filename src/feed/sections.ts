@@ -8,7 +8,6 @@ import { decodeCursor, page } from '../web/pagination.js';
 import { timeAgo } from '../web/format.js';
 import { decodeFollowingCursor, encodeFollowingCursor, listFollowingFeed } from './following-queries.js';
 import { decodeTrendingCursor, encodeTrendingCursor, listTrending } from './trending.js';
-import type { Language } from '../web/i18n.js';
 
 /** A card in a feed: the song, and for a part in the Following feed the line above it ("bob added bass"). */
 export interface FeedEntry {
@@ -72,12 +71,11 @@ export async function songsForMusician(db: Db, userId: number, before: unknown, 
 }
 
 /** The cards of several sections at once: one query each for the viewer's likes, "looking for" and the contributors' faces, however many. */
-export async function sectionCards(db: Db, sections: SectionPage[], viewer: Express.User | undefined, lng: Language = 'en') {
+export async function sectionCards(db: Db, sections: SectionPage[], viewer: Express.User | undefined) {
   const cards = await postCards(
     db,
     sections.flatMap((s) => s.entries.map((e) => e.post)),
     viewer,
-    lng,
   );
   let at = 0;
   return sections.map((s) => s.entries.map((e) => ({ ...cards[at++]!, note: e.note ?? null })));

@@ -2,7 +2,6 @@ import type { Db } from '../db/knex.js';
 import type { PostSummary } from '../posts/queries.js';
 import { listMixVersions } from './queries.js';
 import { presentMixVersions } from './view-models.js';
-import type { Language } from '../web/i18n.js';
 
 /** How many versions the post page shows; older ones are a link away (GET /posts/:id/versions). */
 export const VERSIONS_ON_POST_PAGE = 10;
@@ -11,9 +10,9 @@ export const VERSIONS_ON_POST_PAGE = 10;
  * One page of a post's versions, newest first. One version more than the page is read:
  * it says whether there are older ones and what the oldest shown one changed.
  */
-export async function mixVersionPage(db: Db, post: Pick<PostSummary, 'id' | 'current_mix_version_id'>, { before, limit, lang = 'en' }: { before?: number | undefined; limit: number; lang?: Language }) {
+export async function mixVersionPage(db: Db, post: Pick<PostSummary, 'id' | 'current_mix_version_id'>, { before, limit }: { before?: number | undefined; limit: number }) {
   const rows = await listMixVersions(db, post.id, { before, limit: limit + 1 });
-  const versions = presentMixVersions(post.id, rows, post.current_mix_version_id, lang).slice(0, limit);
+  const versions = presentMixVersions(post.id, rows, post.current_mix_version_id).slice(0, limit);
   const last = versions.at(-1);
   return {
     versions,

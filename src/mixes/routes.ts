@@ -11,7 +11,6 @@ import { mixVersionPage, VERSIONS_ON_POST_PAGE } from './history.js';
 import { saveMix } from './save.js';
 import { saveMixSchema, settingsFromForm } from './schemas.js';
 import { withdrawContribution } from './withdraw.js';
-import { languageOf } from '../web/i18n.js';
 
 /** A version number from the URL; past the column's range it names nothing. */
 const versionNumber = (value: unknown): number => parseId(value, INTEGER_MAX);
@@ -49,7 +48,7 @@ export function mixRoutes(deps: Deps, hooks: MixHooks = {}): Router {
     const post = await loadPost(db, req.params.id);
     const before = req.query.before === undefined ? undefined : versionNumber(req.query.before);
     const limit = pageSize(req.query.limit);
-    const page = await mixVersionPage(db, post, { before, limit, lang: languageOf(req) });
+    const page = await mixVersionPage(db, post, { before, limit });
     if (req.accepts(['json', 'html']) === 'html') {
       return res.render('mixes/versions', { title: `${post.title}: master versions`, post: { id: post.id, title: post.title, url: `/posts/${post.id}` }, versions: page.versions, olderUrl: page.olderUrl, canMix: canMixPost(req.user, post) });
     }

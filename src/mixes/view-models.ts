@@ -1,18 +1,17 @@
 import { formatDate, formatDateTime } from '../web/format.js';
 import { credits, describeChanges } from './changes.js';
 import type { MixVersionRow, RecipeTrack } from './queries.js';
-import type { Language } from '../web/i18n.js';
 
 /** The version history as the post page and GET /posts/:id/versions show it, newest first. */
-export function presentMixVersions(postId: number, versions: Array<MixVersionRow & { recipe: RecipeTrack[] }>, currentVersionId: number | null, lng: Language = 'en') {
+export function presentMixVersions(postId: number, versions: Array<MixVersionRow & { recipe: RecipeTrack[] }>, currentVersionId: number | null) {
   return versions.map((v, i) => ({
     id: v.id,
     number: v.number,
     status: v.status,
     failureReason: v.failure_reason,
     createdAt: v.created_at.toISOString(),
-    createdOn: formatDate(v.created_at, lng),
-    createdAtText: formatDateTime(v.created_at, lng),
+    createdOn: formatDate(v.created_at),
+    createdAtText: formatDateTime(v.created_at),
     isCurrent: v.id === currentVersionId,
     /** Only a rendered version can be made current again; a retired one lost its audio. */
     restorable: v.status === 'ready' && Boolean(v.master_track_id),

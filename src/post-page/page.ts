@@ -17,7 +17,6 @@ import type { PostSummary } from '../posts/queries.js';
 import { listInstruments } from '../posts/taxonomy.js';
 import { presentPostPage, presentTrack } from '../posts/view-models.js';
 import { avatarView } from '../pictures/present.js';
-import type { Language } from '../web/i18n.js';
 
 type Viewer = Express.User | undefined;
 
@@ -26,8 +25,6 @@ export interface PostPageOptions {
   commentForm?: CommentFormState | undefined;
   /** Musicians whose comments this viewer does not see (the ones they blocked). */
   hiddenCommentAuthorIds?: readonly number[];
-  /** The reader's language, for the dates (English without it). */
-  lang?: Language;
 }
 
 /** Everything the post page shows: the song, its parts by instrument, the mixer, the versions, the comments. */
@@ -35,7 +32,7 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer, o
   const [authorTrack, contributions, history, instruments, commentRows] = await Promise.all([
     findTrackById(db, post.author_track_id),
     listContributionsOfPost(db, post.id),
-    mixVersionPage(db, post, { limit: VERSIONS_ON_POST_PAGE, lang: options.lang ?? 'en' }),
+    mixVersionPage(db, post, { limit: VERSIONS_ON_POST_PAGE }),
     listInstruments(db),
     listCommentsOfPost(db, post.id, { hiddenAuthorIds: options.hiddenCommentAuthorIds ?? [] }),
   ]);
@@ -55,7 +52,6 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer, o
     song: songPlace(post),
     parts: new Map(contributions.map((c) => [c.id, partPlace(c.id, c.track)])),
     form: options.commentForm,
-    lang: options.lang,
   });
 
   const groups = new Map<string, { instrument: string; items: ReturnType<typeof contributionView>[] }>();
@@ -119,7 +115,7 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer, o
 
   return {
     credits,
-    ...presentPostPage(post, authorTrack, viewer, likedSong.has(post.id), lookingFor.get(post.id) ?? [], options.lang),
+    ...presentPostPage(post, authorTrack, viewer, likedSong.has(post.id), lookingFor.get(post.id) ?? []),
     authorTrack: trackView(authorTrack),
     hasMaster: Boolean(post.master_track_id),
     contributionGroups: [...groups.values()],

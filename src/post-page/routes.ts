@@ -11,7 +11,6 @@ import { absoluteUrl } from '../web/share-meta.js';
 import { hiddenAuthorIdsFor } from '../users/block-queries.js';
 import { audioUploadLimits } from '../web/upload.js';
 import { buildPostPage } from './page.js';
-import { languageOf } from '../web/i18n.js';
 
 /**
  * GET /posts/:id, the one page that gathers posts, contributions and mixes. It sits above
@@ -24,7 +23,7 @@ export function postPageRoutes({ db, config }: Deps): Router {
   router.get('/posts/:id', async (req, res) => {
     const post = await loadPost(db, req.params.id);
     const hiddenCommentAuthorIds = await hiddenAuthorIdsFor(db, req.user?.id);
-    res.render('posts/show', { title: post.title, audioUpload: audioUploadLimits(config.maxUploadBytes), ...(await sharing(db, config.siteUrl, post)), ...(await buildPostPage(db, post, req.user, { hiddenCommentAuthorIds, lang: languageOf(req) })) });
+    res.render('posts/show', { title: post.title, audioUpload: audioUploadLimits(config.maxUploadBytes), ...(await sharing(db, config.siteUrl, post)), ...(await buildPostPage(db, post, req.user, { hiddenCommentAuthorIds })) });
   });
 
   // What the post page polls while a part is processing: each track's status line, rendered
@@ -52,7 +51,7 @@ export function postPageRoutes({ db, config }: Deps): Router {
 export function postPageWithCommentForm({ db, config }: Deps): ShowPostPage {
   return async (req, res, post, status, form) => {
     const hiddenCommentAuthorIds = await hiddenAuthorIdsFor(db, req.user?.id);
-    res.status(status).render('posts/show', { title: post.title, audioUpload: audioUploadLimits(config.maxUploadBytes), ...(await sharing(db, config.siteUrl, post)), ...(await buildPostPage(db, post, req.user, { commentForm: form, hiddenCommentAuthorIds, lang: languageOf(req) })) });
+    res.status(status).render('posts/show', { title: post.title, audioUpload: audioUploadLimits(config.maxUploadBytes), ...(await sharing(db, config.siteUrl, post)), ...(await buildPostPage(db, post, req.user, { commentForm: form, hiddenCommentAuthorIds })) });
   };
 }
 

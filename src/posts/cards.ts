@@ -4,7 +4,6 @@ import { likedPostIds } from './like-queries.js';
 import { lookingForOf } from './looking-for-queries.js';
 import type { PostSummary } from './queries.js';
 import { presentPostCard } from './view-models.js';
-import type { Language } from '../web/i18n.js';
 
 /** How many contributors' faces a card stacks beside its part count. */
 const FACES_ON_A_CARD = 3;
@@ -13,8 +12,8 @@ const FACES_ON_A_CARD = 3;
  * A page of post cards with the viewer's own likes pressed, what each song is looking for and
  * the first few contributors' faces: three queries however many cards.
  */
-export async function postCards(db: Db, rows: PostSummary[], viewer: Express.User | undefined, lng: Language = 'en') {
+export async function postCards(db: Db, rows: PostSummary[], viewer: Express.User | undefined) {
   const ids = rows.map((p) => p.id);
   const [liked, lookingFor, contributors] = await Promise.all([likedPostIds(db, viewer?.id, ids), lookingForOf(db, ids), firstContributorsOf(db, ids, FACES_ON_A_CARD)]);
-  return rows.map((p) => presentPostCard(p, liked.has(p.id), lookingFor.get(p.id) ?? [], contributors.get(p.id) ?? [], lng));
+  return rows.map((p) => presentPostCard(p, liked.has(p.id), lookingFor.get(p.id) ?? [], contributors.get(p.id) ?? []));
 }

@@ -4,10 +4,9 @@ import { formatDate, formatDuration, timeAgo } from '../web/format.js';
 import type { CardContributor } from './contributor-queries.js';
 import type { LookingForTag } from './looking-for-queries.js';
 import type { PostSummary } from './queries.js';
-import type { Language } from '../web/i18n.js';
 
 /** What a post card in a list shows. */
-export function presentPostCard(p: PostSummary, liked = false, lookingFor: LookingForTag[] = [], contributors: CardContributor[] = [], lng: Language = 'en') {
+export function presentPostCard(p: PostSummary, liked = false, lookingFor: LookingForTag[] = [], contributors: CardContributor[] = []) {
   return {
     id: p.id,
     url: `/posts/${p.id}`,
@@ -22,7 +21,7 @@ export function presentPostCard(p: PostSummary, liked = false, lookingFor: Looki
     streamUrl: `/tracks/${p.play_track_id}/stream`,
     peaksUrl: p.play_peaks_key ? `/tracks/${p.play_track_id}/peaks.json` : null,
     durationMs: p.duration_ms,
-    ago: timeAgo(p.created_at, lng),
+    ago: timeAgo(p.created_at),
     like: { url: `/posts/${p.id}/like`, count: p.likes_count, liked, label: p.title },
     plays: p.plays_count,
     contributions: p.contributions_count,
@@ -50,12 +49,12 @@ export function presentTrack(t: TrackRow) {
   };
 }
 
-export function presentPostPage(p: PostSummary, authorTrack: TrackRow, viewer: Express.User | undefined, liked = false, lookingFor: LookingForTag[] = [], lng: Language = 'en') {
+export function presentPostPage(p: PostSummary, authorTrack: TrackRow, viewer: Express.User | undefined, liked = false, lookingFor: LookingForTag[] = []) {
   return {
     post: {
-      ...presentPostCard(p, liked, lookingFor, [], lng),
+      ...presentPostCard(p, liked, lookingFor),
       description: p.description,
-      createdOn: formatDate(p.created_at, lng),
+      createdOn: formatDate(p.created_at),
       isAuthor: viewer?.id === p.author_id,
     },
     authorTrack: presentTrack(authorTrack),

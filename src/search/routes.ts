@@ -7,7 +7,6 @@ import { postCards } from '../posts/cards.js';
 import { BadRequest } from '../web/errors.js';
 import { findMusiciansNamed, MAX_RESULTS, matchTaxonomy, searchMusicians, searchSongIds } from './queries.js';
 import { prefixQuery, searchSchema, type SearchInput } from './schemas.js';
-import { languageOf } from '../web/i18n.js';
 
 const PAGE_SIZE = 20;
 const MUSICIANS_SHOWN = 8;
@@ -44,7 +43,7 @@ export function searchRoutes({ db }: Deps): Router {
     res.render('search/results', {
       ...view,
       searched: true,
-      posts: await postCards(db, posts, req.user, languageOf(req)),
+      posts: await postCards(db, posts, req.user),
       musicians: musicians.map((m) => ({ nickname: m.nickname, url: `/users/${encodeURIComponent(m.nickname)}`, bio: m.bio, instruments: m.instruments })),
       page: input.page,
       olderUrl: more ? pageUrl(input, input.page + 1) : null,

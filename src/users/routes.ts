@@ -89,7 +89,7 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
       title: user.nickname,
       meta: profileShareMeta(user, pictures, config.siteUrl),
       profile,
-      posts: await postCards(db, items, req.user, languageOf(req)),
+      posts: await postCards(db, items, req.user),
       olderUrl: next ? `${profile.url}?before=${next}` : null,
     });
   });
@@ -120,7 +120,7 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
     res.render('users/liked', {
       title: `${user.nickname}: liked`,
       profile,
-      posts: await postCards(db, items, req.user, languageOf(req)),
+      posts: await postCards(db, items, req.user),
       olderUrl: next ? `${profile.url}/liked?before=${next}` : null,
       liked: likedKinds(profile.url, 'songs'),
     });

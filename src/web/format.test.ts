@@ -32,5 +32,6 @@ describe('dates and times in both languages', () => {
       expect(timeAgo(before(seconds), 'ko', at)).toBe(ko);
     }
     expect(timeAgo(new Date(at.getTime() + 5000), 'en', at)).toBe('just now'); // a clock a little ahead
+    expect(timeAgo(before(150), at)).toBe('2 minutes ago'); // the older (date, now) form: English
   });
 });

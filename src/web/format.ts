@@ -28,7 +28,8 @@ export function formatDateTime(date: Date, lng: Language = 'en'): string {
 }
 
 /** "3 days ago", "3일 전"; under a minute "just now". */
-export function timeAgo(date: Date, lng: Language = 'en', now = new Date()): string {
+export function timeAgo(date: Date, lng: Language | Date = 'en', now = new Date()): string {
+  if (lng instanceof Date) return timeAgo(date, 'en', lng); // the older timeAgo(date, now), still called so
   const s = Math.max(0, Math.round((now.getTime() - date.getTime()) / 1000));
   if (s < 60) return tFor(lng)('time:just_now');
   const units: Array<[number, Intl.RelativeTimeFormatUnit]> = [[60, 'minute'], [3600, 'hour'], [86400, 'day'], [604800, 'week'], [2629800, 'month'], [31557600, 'year']];
