@@ -10,7 +10,10 @@ type Strings = Record<string, unknown>;
 let cache: { text: string; strings: Strings } | null = null;
 
 function strings(): Strings {
-  const text = document.getElementById('i18n-client')?.textContent ?? '{}';
+  // Turbo keeps the old page's head scripts and appends a new one that differs (another
+  // language): the last block is the current page's.
+  const blocks = document.querySelectorAll<HTMLScriptElement>('script#i18n-client');
+  const text = blocks[blocks.length - 1]?.textContent ?? '{}';
   if (cache?.text !== text) {
     let parsed: Strings = {};
     try {
