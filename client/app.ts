@@ -5,6 +5,7 @@ import './theme.js';
 import * as Turbo from '@hotwired/turbo';
 import { startPlayer } from './player-site.js';
 import { enhanceUploads } from './upload.js';
+import { t } from './i18n.js';
 
 /**
  * Site-wide behaviour: Turbo Drive visits pages without a full load, so the one player
@@ -30,7 +31,7 @@ function showUploadedParts(): void {
     note.className = 'notice small';
     note.setAttribute('role', 'status');
     note.dataset.uploadedNote = '';
-    note.textContent = 'Your part is uploaded. It is being processed and joins the mixer by itself when it is ready.';
+    note.textContent = t('part.uploaded_note');
     part.prepend(note);
   }
   parts.at(-1)?.scrollIntoView({ block: 'center' });

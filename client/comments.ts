@@ -9,6 +9,7 @@ import { formatTime } from './mixer-data.js';
 import type { MixerUi } from './mixer-ui.js';
 import { playFromButton, positionOfButton } from './player.js';
 import { audioFocus } from './player-focus.js';
+import { t as tr } from './i18n.js';
 
 interface Moment {
   ms: number;
@@ -68,8 +69,8 @@ export function drawCommentMarkers(ui: MixerUi | null): void {
     marker.dataset.seekScope = m.scope;
     marker.dataset.seekAudio = m.audio;
     marker.dataset.commentId = link.closest<HTMLElement>('[data-comment]')?.dataset.comment ?? '';
-    const label = link.dataset.markerLabel ?? `Comment at ${formatTime(m.ms / 1000)}`;
-    marker.setAttribute('aria-label', `Play from the comment of ${label}`);
+    const label = link.dataset.markerLabel ?? tr('comments.marker_label', { time: formatTime(m.ms / 1000) });
+    marker.setAttribute('aria-label', tr('comments.marker_play', { label }));
     marker.title = label;
     // A press on the marker is not a seek or a drag of the lane under it.
     marker.addEventListener('pointerdown', (event) => event.stopPropagation());
@@ -105,7 +106,7 @@ async function post(form: HTMLFormElement): Promise<Response> {
 async function sendComment(ui: MixerUi | null, form: HTMLFormElement): Promise<void> {
   const res = await post(form);
   const body = (await res.json()) as { html?: string; error?: { message?: string; fields?: Record<string, string> } };
-  if (res.status === 422) return showErrors(form, body.error?.fields ?? {}, body.error?.message ?? 'The comment was refused.');
+  if (res.status === 422) return showErrors(form, body.error?.fields ?? {}, body.error?.message ?? tr('comments.refused'));
   if (!res.ok || !body.html) throw new Error(String(res.status));
   showErrors(form, {}, '');
   const thread = form.closest('li.comment');
@@ -129,7 +130,7 @@ async function deleteComment(ui: MixerUi | null, form: HTMLFormElement): Promise
     for (const el of li.querySelectorAll(':scope > .comment-head, :scope > .comment-body, :scope > .comment-delete, :scope > .comment-reply')) el.remove();
     const note = document.createElement('p');
     note.className = 'comment-deleted muted small';
-    note.textContent = 'Comment deleted.';
+    note.textContent = tr('comments.deleted');
     li.prepend(note);
     li.classList.add('is-deleted');
   }
@@ -157,7 +158,7 @@ export function startComments(ui: MixerUi | null, signal: AbortSignal): void {
     const isComment = form.matches('form[data-comment-form]');
     if (!isComment && !form.matches('form[data-comment-delete]')) return;
     event.preventDefault();
-    if (!isComment && !window.confirm('Delete this comment?')) return;
+    if (!isComment && !window.confirm(tr('comments.confirm_delete'))) return;
     const button = form.querySelector<HTMLButtonElement>('button[type="submit"]');
     if (button) button.disabled = true;
     void (isComment ? sendComment(ui, form) : deleteComment(ui, form))

@@ -1,4 +1,5 @@
 import { csrfToken } from './csrf.js';
+import { t } from './i18n.js';
 
 /**
  * Like and follow buttons without a reload: the same form the page posts without JavaScript,
@@ -26,7 +27,7 @@ document.addEventListener('submit', (event) => {
       on.value = pressed ? '0' : '1';
       if (body.likes !== undefined) button.querySelector('.like-count')!.textContent = String(body.likes);
       if (body.following !== undefined) {
-        button.textContent = pressed ? 'Following' : 'Follow';
+        button.textContent = pressed ? t('follow.following') : t('follow.follow');
         button.classList.toggle('ghost', pressed);
       }
       button.disabled = false;

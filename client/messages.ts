@@ -1,4 +1,5 @@
 import { csrfToken } from './csrf.js';
+import { t } from './i18n.js';
 
 /**
  * The send form of a conversation without a reload: the same form sent with fetch; the sent
@@ -57,7 +58,7 @@ function showSent(message: { id: number; body: string; sentAt: string }): void {
   const time = document.createElement('time');
   time.className = 'meta';
   time.dateTime = message.sentAt;
-  time.textContent = 'just now';
+  time.textContent = t('time.just_now');
   item.append(body, time);
   list.append(item);
   item.scrollIntoView({ block: 'nearest' });

@@ -7,6 +7,7 @@ import { showGain, showPan } from './mixer-view.js';
 import { audioFocus } from './player-focus.js';
 import { fetchNewestVersion, fetchVersion, makeCurrent, refreshMasterSections, saveMix, waitForVersion, type MasterVersion } from './mixer-save.js';
 import type { MixerUi, TrackState } from './mixer-ui.js';
+import { t } from './i18n.js';
 
 const OFFSET_STEP_MS = 10;
 
@@ -174,7 +175,7 @@ export function bindSave(ui: MixerUi): { followPending(): Promise<void> } | null
   }, { signal: ui.life.signal });
   // A Turbo visit away does not unload the page: ask the same question ourselves.
   document.addEventListener('turbo:before-visit', (event) => {
-    if (ui.dirty && !window.confirm('Leave this page? Your changes in the mixer are not saved.')) event.preventDefault();
+    if (ui.dirty && !window.confirm(t('mixer.confirm_leave'))) event.preventDefault();
   }, { signal: ui.life.signal });
 
   async function follow(version: Pick<MasterVersion, 'id' | 'number'>): Promise<void> {
@@ -182,27 +183,27 @@ export function bindSave(ui: MixerUi): { followPending(): Promise<void> } | null
     root.dataset.saveState = 'rendering';
     ui.rendering = true;
     ui.showSaveState();
-    ui.say(`Rendering master v${version.number}…`);
+    ui.say(t('mixer.rendering', { number: version.number }));
     const done = await waitForVersion(data.versionsUrl, version.number);
     if (mine !== followed) return;
     ui.rendering = false;
     ui.showSaveState();
     if (!done) {
       root.dataset.saveState = 'slow';
-      ui.say(`Master v${version.number} is still rendering. Reload the page in a while to hear it.`);
+      ui.say(t('mixer.still_rendering', { number: version.number }));
     } else if (done.status === 'failed') {
       root.dataset.saveState = 'failed';
-      ui.say(`Master v${done.number} failed: ${done.failureReason ?? 'the server gave no reason.'}`, 'error');
+      ui.say(t('mixer.render_failed', { number: done.number, reason: done.failureReason ?? t('mixer.no_reason') }), 'error');
     } else {
       await refreshMasterSections().catch(() => undefined);
       root.dataset.saveState = 'ready';
-      ui.say(`Master v${done.number} is ready.`, 'ok');
+      ui.say(t('mixer.render_ready', { number: done.number }), 'ok');
     }
   }
 
   const save = async (): Promise<void> => {
     button.disabled = true;
-    ui.say('Saving the mix…');
+    ui.say(t('mixer.saving'));
     const sent = ui.settings();
     const outcome = await saveMix(data.saveUrl, sent);
     if (!outcome.ok) {
@@ -223,18 +224,18 @@ export function bindSave(ui: MixerUi): { followPending(): Promise<void> } | null
     if (!form) return;
     event.preventDefault();
     const number = Number(form.dataset.makeCurrent);
-    if (ui.dirty && !window.confirm(`Load v${number} into the mixer? Your unsaved changes in the mixer are lost.`)) return;
+    if (ui.dirty && !window.confirm(t('mixer.confirm_load', { number }))) return;
     void (async () => {
-      ui.say(`Making v${number} the master…`);
+      ui.say(t('mixer.making_master', { number }));
       const made = await makeCurrent(form.action);
       const version = made.ok ? await fetchVersion(data.versionsUrl, number) : null;
       if (!made.ok || !version) {
-        ui.say(made.ok ? `v${number} is the master; reload the page to load it into the mixer.` : made.message, 'error');
+        ui.say(made.ok ? t('mixer.is_master_reload', { number }) : made.message, 'error');
         return;
       }
       ui.applyRecipe(number, version.recipe);
       await refreshMasterSections().catch(() => undefined);
-      ui.say(`v${number} is the master again, and the mixer holds it.`, 'ok');
+      ui.say(t('mixer.is_master_again', { number }), 'ok');
     })();
   }, { signal: ui.life.signal });
 

@@ -2,6 +2,7 @@
  * The mixer's data as the post page prints it (`<script type="application/json" id="mixer-data">`),
  * checked once here so the rest of the mixer works with typed, clamped values.
  */
+import { t as tr } from './i18n.js';
 export type TrackRole = 'author' | 'contribution';
 
 export interface MixerTrackData {
@@ -52,7 +53,7 @@ export function parseTrack(raw: unknown): MixerTrackData | null {
   return {
     trackId,
     role: t.role === 'author' ? 'author' : 'contribution',
-    label: str(t.label, 'Track'),
+    label: str(t.label, tr('mixer.track')),
     instrument: str(t.instrument),
     musician: str(t.musician),
     streamUrl,
@@ -112,8 +113,8 @@ export function formatPan(pan: number): string {
 /** The same, spelled out for screen readers. */
 export function describePan(pan: number): string {
   const percent = Math.round(Math.abs(pan) * 100);
-  if (percent === 0) return 'centre';
-  return `${percent}% ${pan < 0 ? 'left' : 'right'}`;
+  if (percent === 0) return tr('mixer.centre');
+  return tr(pan < 0 ? 'mixer.pan_left' : 'mixer.pan_right', { percent });
 }
 
 /** "+120 ms", "−40 ms", "0 ms". */

@@ -63,7 +63,7 @@ let decoder: OfflineAudioContext | undefined;
  */
 export async function loadAudio(url: string, onProgress?: (share: number) => void): Promise<CompactAudio> {
   const res = await fetch(url, { credentials: 'same-origin' });
-  if (!res.ok || !res.body) throw new Error(`the server answered ${res.status}`);
+  if (!res.ok || !res.body) throw new Error(`the server answered ${res.status}`); // never shown: the track's row says it failed
   const total = Number(res.headers.get('Content-Length')) || 0;
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -5,6 +5,7 @@
  */
 import { csrfToken } from './csrf.js';
 import type { RecipeEntry, SavedSetting } from './mixer-ui.js';
+import { t } from './i18n.js';
 
 export interface MasterVersion {
   id: number;
@@ -36,9 +37,9 @@ async function errorMessage(res: Response): Promise<string> {
   } catch {
     // not JSON: fall through
   }
-  if (res.status === 401) return 'Your session has ended. Log in again to save the mix.';
-  if (res.status === 403) return 'Only the author of this song can save its mix.';
-  return `The mix could not be saved (the server answered ${res.status}).`;
+  if (res.status === 401) return t('mixer.session_ended');
+  if (res.status === 403) return t('mixer.only_author');
+  return t('mixer.save_failed', { status: res.status });
 }
 
 /** POST /posts/:id/versions/:n/current as JSON: the server makes that version the master. */
@@ -47,7 +48,7 @@ export async function makeCurrent(url: string): Promise<{ ok: true } | { ok: fal
     const res = await fetch(url, { method: 'POST', credentials: 'same-origin', headers: { Accept: 'application/json', 'X-CSRF-Token': csrfToken() } });
     return res.ok ? { ok: true } : { ok: false, message: await errorMessage(res) };
   } catch {
-    return { ok: false, message: 'Could not reach SoundHub. Check your connection and try again.' };
+    return { ok: false, message: t('mixer.unreachable') };
   }
 }
 
@@ -61,11 +62,11 @@ export async function saveMix(url: string, tracks: SavedSetting[]): Promise<Save
       body: JSON.stringify({ tracks }),
     });
   } catch {
-    return { ok: false, message: 'Could not reach SoundHub. Check your connection and try again.' };
+    return { ok: false, message: t('mixer.unreachable') };
   }
   if (!res.ok) return { ok: false, message: await errorMessage(res) };
   const body = (await res.json().catch(() => null)) as { version?: MasterVersion } | null;
-  if (!body?.version) return { ok: false, message: 'The server accepted the mix but did not say which version it made.' };
+  if (!body?.version) return { ok: false, message: t('mixer.no_version') };
   return { ok: true, version: body.version };
 }
 

@@ -7,6 +7,7 @@ import { OFFSET_MAX_MS, formatTime, type MixerData, type MixerTrackData } from '
 import { MixerEngine, isAudible, loadAudio, type ChannelSettings } from './mixer-engine.js';
 import { PAUSE_ICON, PLAY_ICON, buildMixer, drawTicks, setIcon, showGain, showInMix, showOffset, showPan, trackView, type MixerView, type TrackView } from './mixer-view.js';
 import { drawPeaks, loadPeaks, peaksFromBuffer, type Peaks } from './mixer-waveform.js';
+import { t as tr } from './i18n.js';
 
 export interface TrackState extends ChannelSettings {
   data: MixerTrackData;
@@ -120,13 +121,13 @@ export class MixerUi {
   /** "Mixer: v2, unsaved changes", and whether "Save mix" can be pressed and why not. */
   showSaveState(): void {
     const dirty = this.dirty;
-    const name = this.version === null ? 'Mixer: not saved yet' : `Mixer: v${this.version}`;
-    this.view.holds.textContent = dirty ? `${name}, unsaved changes` : name;
+    const name = this.version === null ? tr('mixer.not_saved_yet') : tr('mixer.holds_version', { number: this.version });
+    this.view.holds.textContent = dirty ? tr('mixer.unsaved_changes', { name }) : name;
     this.root.dataset.dirty = String(dirty);
     this.root.dataset.version = this.version === null ? '' : String(this.version);
     const save = this.view.save;
     if (!save) return;
-    const reason = this.rendering ? 'A master is rendering.' : this.state === 'error' ? '' : !dirty && this.version !== null ? 'No changes to save.' : '';
+    const reason = this.rendering ? tr('mixer.master_rendering') : this.state === 'error' ? '' : !dirty && this.version !== null ? tr('mixer.no_changes') : '';
     save.disabled = this.state === 'error' || reason !== '';
     this.view.saveReason.textContent = reason;
   }
@@ -190,13 +191,14 @@ export class MixerUi {
     this.root.dataset.audioState = this.engine.contextState;
     const playing = next === 'playing';
     if (playing) claimAudio('mixer');
-    this.view.play.setAttribute('aria-label', playing ? 'Pause' : 'Play');
+    this.view.play.setAttribute('aria-label', playing ? tr('mixer.pause') : tr('mixer.play'));
     setIcon(this.view.play, playing ? PAUSE_ICON : PLAY_ICON);
   }
 
   say(message: string, kind: 'info' | 'error' | 'ok' = 'info'): void {
     this.view.status.textContent = message;
     this.view.status.dataset.kind = kind;
+    delete this.view.status.dataset.loadingAudio; // set again by showProgress when it is its line
   }
 
   // ---- transport ---------------------------------------------------------------------------
@@ -212,7 +214,7 @@ export class MixerUi {
       await unlocking.catch(() => undefined);
       if (!this.tracks.some((t) => t.buffer)) {
         this.setState('error');
-        this.say('The tracks could not be loaded. Reload the page to try again.', 'error');
+        this.say(tr('mixer.tracks_failed'), 'error');
         return;
       }
       this.say('');
@@ -224,7 +226,7 @@ export class MixerUi {
       await starting;
     } catch {
       this.setState('paused');
-      this.say('This browser would not start the audio. Press play again.', 'error');
+      this.say(tr('mixer.audio_blocked'), 'error');
     }
     this.root.dataset.audioState = this.engine.contextState;
   }
@@ -299,7 +301,7 @@ export class MixerUi {
     // Same order as settings(): the new part is saved state, so "unsaved changes" stays as it was.
     this.baseline.push({ trackId: t.trackId, gainDb: t.gainDb, pan: t.pan, muted: t.muted, offsetMs: t.offsetMs, included: t.included });
     t.peaks = data.peaksUrl ? await loadPeaks(data.peaksUrl).catch(() => null) : null;
-    view.message.textContent = t.peaks ? '' : 'Waveform after the first play';
+    view.message.textContent = t.peaks ? '' : tr('mixer.waveform_later');
     this.timelineChanged();
     this.layoutTrack(t);
     this.showLevels();
@@ -317,7 +319,7 @@ export class MixerUi {
     this.lastSecond = whole;
     this.view.time.textContent = `${formatTime(seconds)} / ${formatTime(duration)}`;
     this.view.ruler.setAttribute('aria-valuenow', String(whole));
-    this.view.ruler.setAttribute('aria-valuetext', `${formatTime(seconds)} of ${formatTime(duration)}`);
+    this.view.ruler.setAttribute('aria-valuetext', tr('mixer.position', { time: formatTime(seconds), duration: formatTime(duration) }));
   }
 
   layout(): void {
@@ -361,7 +363,7 @@ export class MixerUi {
     await Promise.all(
       this.tracks.map(async (t) => {
         t.peaks = t.data.peaksUrl ? await loadPeaks(t.data.peaksUrl).catch(() => null) : null;
-        t.view.message.textContent = t.peaks ? '' : 'Waveform after the first play';
+        t.view.message.textContent = t.peaks ? '' : tr('mixer.waveform_later');
         this.layoutTrack(t);
       }),
     );
@@ -394,16 +396,18 @@ export class MixerUi {
   private showProgress(): void {
     const wanted = this.wanted;
     this.root.dataset.loadedTracks = String(this.loaded);
-    if (this.loaded < wanted) this.say(`Loading audio: ${this.loaded} of ${wanted} tracks ready…`);
-    else if (this.state === 'loading' || this.view.status.textContent?.startsWith('Loading audio')) this.say('');
+    if (this.loaded < wanted) {
+      this.say(tr('mixer.loading_audio', { loaded: this.loaded, wanted }));
+      this.view.status.dataset.loadingAudio = '';
+    } else if (this.state === 'loading' || this.view.status.dataset.loadingAudio !== undefined) this.say('');
   }
 
   private async loadTrack(t: TrackState): Promise<void> {
-    t.view.message.textContent = 'Loading… 0%';
+    t.view.message.textContent = tr('mixer.loading_percent', { percent: 0 });
     this.showProgress();
     try {
       t.buffer = await loadAudio(t.data.streamUrl, (share) => {
-        t.view.message.textContent = share < 1 ? `Loading… ${Math.round(share * 100)}%` : 'Decoding…';
+        t.view.message.textContent = share < 1 ? tr('mixer.loading_percent', { percent: Math.round(share * 100) }) : tr('mixer.decoding');
       });
       t.view.message.textContent = '';
       if (!t.peaks) {
@@ -412,7 +416,7 @@ export class MixerUi {
       }
       this.engine.restartTrack(t); // joins a song already playing, in sync
     } catch {
-      t.view.message.textContent = 'This track could not be loaded.';
+      t.view.message.textContent = tr('mixer.track_failed');
       t.view.row.classList.add('has-error');
     } finally {
       this.active--;

@@ -3,6 +3,7 @@
  * textContent and attributes, never into HTML.
  */
 import { GAIN_MAX_DB, GAIN_MIN_DB, OFFSET_MAX_MS, describePan, formatGain, formatOffset, formatPan, formatTime, type MixerData, type MixerTrackData } from './mixer-data.js';
+import { t as tr } from './i18n.js';
 
 type Attrs = Record<string, string | number | boolean | undefined>;
 
@@ -54,7 +55,7 @@ function range(label: string, accessibleName: string, min: number, max: number, 
 export function showGain(ctl: RangeControl, db: number): void {
   ctl.input.value = String(db);
   ctl.output.textContent = formatGain(db);
-  ctl.input.setAttribute('aria-valuetext', formatGain(db).replace('−', 'minus '));
+  ctl.input.setAttribute('aria-valuetext', db < 0 ? tr('mixer.minus', { value: formatGain(db).replace('−', '') }) : formatGain(db));
 }
 
 export function showPan(ctl: RangeControl, pan: number): void {
@@ -91,7 +92,7 @@ export function showInMix(t: TrackView, included: boolean): void {
   t.outTag.hidden = included;
   if (!t.inMix) return;
   t.inMix.setAttribute('aria-pressed', String(included));
-  t.inMix.textContent = included ? 'In the mix' : 'Out of the mix';
+  t.inMix.textContent = included ? tr('mixer.in_mix') : tr('mixer.out_of_mix');
 }
 
 function toggle(text: string, name: string, cls: string): HTMLButtonElement {
@@ -99,34 +100,34 @@ function toggle(text: string, name: string, cls: string): HTMLButtonElement {
 }
 
 export function trackView(t: MixerTrackData, canSave: boolean): TrackView {
-  const gain = range('Gain', `Gain, ${t.label}`, GAIN_MIN_DB, GAIN_MAX_DB, 0.5, t.gainDb);
-  const pan = range('Pan', `Pan, ${t.label}`, -1, 1, 0.05, t.pan);
+  const gain = range(tr('mixer.gain'), tr('mixer.gain_of', { label: t.label }), GAIN_MIN_DB, GAIN_MAX_DB, 0.5, t.gainDb);
+  const pan = range(tr('mixer.pan'), tr('mixer.pan_of', { label: t.label }), -1, 1, 0.05, t.pan);
   showGain(gain, t.gainDb);
   showPan(pan, t.pan);
-  const mute = toggle('M', `Mute ${t.label}`, 'mute');
-  const solo = toggle('S', `Solo ${t.label}`, 'solo');
+  const mute = toggle(tr('mixer.mute_short'), tr('mixer.mute_of', { label: t.label }), 'mute');
+  const solo = toggle(tr('mixer.solo_short'), tr('mixer.solo_of', { label: t.label }), 'solo');
   const badges = h('span', { class: 'track-badges' });
-  if (t.role === 'author') badges.append(h('span', { class: 'tag' }, 'Author'));
-  const outTag = h('span', { class: 'tag muted' }, 'Not in the mix');
+  if (t.role === 'author') badges.append(h('span', { class: 'tag' }, tr('mixer.author')));
+  const outTag = h('span', { class: 'tag muted' }, tr('mixer.not_in_mix'));
   badges.append(outTag);
-  if (t.loudnessLufs !== null) badges.append(h('span', { class: 'track-lufs', title: 'Integrated loudness of the part as uploaded' }, `${t.loudnessLufs.toFixed(1)} LUFS`));
+  if (t.loudnessLufs !== null) badges.append(h('span', { class: 'track-lufs', title: tr('mixer.loudness_title') }, `${t.loudnessLufs.toFixed(1)} LUFS`));
 
   const wave = h('canvas', { class: 'wave' });
   const waveHot = h('canvas', { class: 'wave' });
-  const message = h('p', { class: 'lane-message' }, 'Loading…');
+  const message = h('p', { class: 'lane-message' }, tr('mixer.loading'));
   // The lane is the track's offset slider for the keyboard (arrows: 10 ms); a click seeks.
   const lane = h(
     'div',
-    { class: 'track-lane', role: 'slider', tabindex: 0, 'aria-label': `Offset, ${t.label}`, 'aria-valuemin': -OFFSET_MAX_MS, 'aria-valuemax': OFFSET_MAX_MS, 'aria-valuenow': t.offsetMs, title: 'Click to seek · drag sideways with Shift, or use the arrow keys, to move the part in time' },
+    { class: 'track-lane', role: 'slider', tabindex: 0, 'aria-label': tr('mixer.offset_of', { label: t.label }), 'aria-valuemin': -OFFSET_MAX_MS, 'aria-valuemax': OFFSET_MAX_MS, 'aria-valuenow': t.offsetMs, title: tr('mixer.lane_title') },
     wave,
     h('div', { class: 'wave-played' }, waveHot),
     h('div', { class: 'lane-cursor' }),
     message,
   );
   const offsetId = `mixer-ctl-${++uid}`;
-  const offset = h('input', { type: 'number', id: offsetId, class: 'offset-input', min: -OFFSET_MAX_MS, max: OFFSET_MAX_MS, step: 10, value: t.offsetMs, 'aria-label': `Offset in milliseconds, ${t.label}` });
-  const offsetField = h('div', { class: 'mixer-control mixer-offset' }, h('label', { for: offsetId }, 'Offset'), offset, h('span', { class: 'small muted', 'aria-hidden': 'true' }, 'ms'));
-  const inMix = canSave && t.role !== 'author' ? h('button', { type: 'button', class: 'mixer-inmix', 'aria-pressed': String(t.included), 'aria-label': `In the mix: ${t.label}` }, '') : null;
+  const offset = h('input', { type: 'number', id: offsetId, class: 'offset-input', min: -OFFSET_MAX_MS, max: OFFSET_MAX_MS, step: 10, value: t.offsetMs, 'aria-label': tr('mixer.offset_ms_of', { label: t.label }) });
+  const offsetField = h('div', { class: 'mixer-control mixer-offset' }, h('label', { for: offsetId }, tr('mixer.offset')), offset, h('span', { class: 'small muted', 'aria-hidden': 'true' }, 'ms'));
+  const inMix = canSave && t.role !== 'author' ? h('button', { type: 'button', class: 'mixer-inmix', 'aria-pressed': String(t.included), 'aria-label': tr('mixer.in_mix_of', { label: t.label }) }, '') : null;
   const row = h(
     'li',
     { class: `mixer-track${t.included ? '' : ' is-excluded'}`, 'data-track-id': t.trackId },
@@ -159,13 +160,13 @@ export interface MixerView {
 }
 
 export function buildMixer(root: HTMLElement, data: MixerData): MixerView {
-  const play = h('button', { type: 'button', class: 'play mixer-play', 'aria-label': 'Play', disabled: true }, icon(PLAY_ICON));
+  const play = h('button', { type: 'button', class: 'play mixer-play', 'aria-label': tr('mixer.play'), disabled: true }, icon(PLAY_ICON));
   const time = h('span', { class: 'mixer-time' }, '0:00 / 0:00');
-  const master = range('Master', 'Master volume', -24, 6, 0.5, 0);
+  const master = range(tr('mixer.master'), tr('mixer.master_volume'), -24, 6, 0.5, 0);
   master.wrap.classList.add('mixer-master');
   showGain(master, 0);
-  const reset = h('button', { type: 'button', class: 'button ghost small', title: 'Back to the version the mixer holds' }, 'Reset');
-  const save = data.canSave ? h('button', { type: 'button', class: 'button small', disabled: true }, 'Save mix') : null;
+  const reset = h('button', { type: 'button', class: 'button ghost small', title: tr('mixer.reset_title') }, tr('mixer.reset'));
+  const save = data.canSave ? h('button', { type: 'button', class: 'button small', disabled: true }, tr('mixer.save')) : null;
   const saveReason = h('span', { class: 'mixer-save-reason muted small', id: 'mixer-save-reason' });
   if (save) save.setAttribute('aria-describedby', saveReason.id);
   const holds = h('span', { class: 'mixer-holds small', 'data-mixer-holds': '' });
@@ -175,14 +176,14 @@ export function buildMixer(root: HTMLElement, data: MixerData): MixerView {
   const ticks = h('div', { class: 'ruler-ticks', 'aria-hidden': 'true' });
   const ruler = h(
     'div',
-    { class: 'mixer-ruler', role: 'slider', tabindex: 0, 'aria-label': 'Timeline position', 'aria-valuemin': 0, 'aria-valuemax': 0, 'aria-valuenow': 0, 'aria-valuetext': formatTime(0) },
+    { class: 'mixer-ruler', role: 'slider', tabindex: 0, 'aria-label': tr('mixer.timeline'), 'aria-valuemin': 0, 'aria-valuemax': 0, 'aria-valuenow': 0, 'aria-valuetext': formatTime(0) },
     ticks,
     h('div', { class: 'lane-cursor ruler-cursor' }),
   );
-  const timeline = h('div', { class: 'mixer-timeline' }, h('div', { class: 'mixer-timeline-label muted small', 'aria-hidden': 'true' }, 'Tracks'), ruler);
+  const timeline = h('div', { class: 'mixer-timeline' }, h('div', { class: 'mixer-timeline-label muted small', 'aria-hidden': 'true' }, tr('mixer.tracks')), ruler);
 
   const tracks = data.tracks.map((t) => trackView(t, data.canSave));
-  const list = h('ol', { class: 'mixer-tracks', 'aria-label': 'Tracks' }, ...tracks.map((t) => t.row));
+  const list = h('ol', { class: 'mixer-tracks', 'aria-label': tr('mixer.tracks') }, ...tracks.map((t) => t.row));
   const status = h('p', { class: 'mixer-status', role: 'status', 'aria-live': 'polite' });
   const note = data.canSave
     ? h('p', { class: 'mixer-note muted small' }, 'Set the levels, offsets and which parts are in, then “Save mix” renders a new master of exactly what you hear. Solo and the master fader are for listening only.')

@@ -20,9 +20,9 @@ export interface Peaks {
 /** Reads the audiowaveform v2 JSON the server stores (`data` = interleaved min, max). */
 export async function loadPeaks(url: string, signal?: AbortSignal): Promise<Peaks> {
   const res = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' }, signal: signal ?? null });
-  if (!res.ok) throw new Error(`peaks: the server answered ${res.status}`);
+  if (!res.ok) throw new Error(`peaks: the server answered ${res.status}`); // never shown: the lane waits for the audio
   const json = (await res.json()) as { data?: unknown; bits?: unknown };
-  if (!Array.isArray(json.data) || json.data.length < 2) throw new Error('peaks: no data');
+  if (!Array.isArray(json.data) || json.data.length < 2) throw new Error('peaks: no data'); // never shown
   // Layout v2 allows 8/16-bit integers; ours are floats already, but accept both.
   const scale = json.data.some((v) => typeof v === 'number' && Math.abs(v) > 1) ? (json.bits === 16 ? 32768 : 128) : 1;
   const n = Math.floor(json.data.length / 2);

@@ -14,6 +14,7 @@ import { bindSave, bindTrack, bindTrackControls, bindTrackTransport, bindTranspo
 import { parseTrack, readMixerData } from './mixer-data.js';
 import { MixerUi } from './mixer-ui.js';
 import { followParts } from './part-status.js';
+import { t as tr } from './i18n.js';
 
 function start(root: HTMLElement): MixerUi | null {
   const data = readMixerData(root);
@@ -48,11 +49,11 @@ async function joinReadyParts(ui: MixerUi, mixer: unknown): Promise<void> {
     if (!t) continue;
     bindTrack(ui, t);
     bindTrackTransport(ui, t);
-    ui.say(`${data.label} is ready and joined the mixer${data.included ? '' : ', outside the mix'}.`, 'ok');
+    ui.say(tr(data.included ? 'mixer.part_joined' : 'mixer.part_joined_outside', { label: data.label }), 'ok');
     drawCommentMarkers(ui);
   }
   const count = ui.root.querySelector('[data-track-count]');
-  if (count) count.textContent = `· ${ui.tracks.length} ${ui.tracks.length === 1 ? 'track' : 'tracks'}`;
+  if (count) count.textContent = tr('mixer.track_count', { count: ui.tracks.length });
 }
 
 /**

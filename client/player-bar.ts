@@ -6,6 +6,7 @@
 import { formatClock, type Player } from './player.js';
 import { drawWave, fractionAt, peaksFor } from './player-waveform.js';
 import type { Peaks } from './mixer-waveform.js';
+import { t as tr } from './i18n.js';
 
 const VOLUME_KEY = 'soundhub:volume';
 
@@ -77,14 +78,14 @@ export function startBar(player: Player): void {
     total.textContent = formatClock(d);
     wave.setAttribute('aria-valuemax', String(Math.round(d)));
     wave.setAttribute('aria-valuenow', String(Math.round(t)));
-    wave.setAttribute('aria-valuetext', `${formatClock(t)} of ${formatClock(d)}`);
+    wave.setAttribute('aria-valuetext', tr('player.position', { time: formatClock(t), duration: formatClock(d) }));
     drawWave(canvas, peaks, d ? t / d : 0);
   };
 
   const showQueue = () => {
     const upcoming = player.queue.slice(player.index + 1);
     queueCount.textContent = upcoming.length ? String(upcoming.length) : '';
-    queueToggle.setAttribute('aria-label', upcoming.length ? `Queue, ${upcoming.length} up next` : 'Queue');
+    queueToggle.setAttribute('aria-label', upcoming.length ? tr('player.queue_next', { count: upcoming.length }) : tr('player.queue'));
     queueEmpty.hidden = upcoming.length > 0;
     queueList.replaceChildren(
       ...upcoming.map((item, n) => {
@@ -103,7 +104,7 @@ export function startBar(player: Player): void {
         remove.type = 'button';
         remove.className = 'player-queue-remove';
         remove.dataset.queueRemove = '';
-        remove.setAttribute('aria-label', `Remove ${item.title} from the queue`);
+        remove.setAttribute('aria-label', tr('player.remove_from_queue', { title: item.title }));
         remove.textContent = '×';
         li.append(jump, remove);
         return li;
@@ -118,7 +119,7 @@ export function startBar(player: Player): void {
     if (!item) return;
     const playing = player.playing;
     bar.dataset.state = playing ? 'playing' : 'paused';
-    toggle.setAttribute('aria-label', `${playing ? 'Pause' : 'Play'} ${item.title}`);
+    toggle.setAttribute('aria-label', tr(playing ? 'player.pause_title' : 'player.play_title', { title: item.title }));
     toggle.setAttribute('aria-pressed', String(playing));
     title.textContent = item.title;
     title.href = item.href ?? item.src;

@@ -7,6 +7,7 @@
  */
 import { formatClock, itemOf, type PlayItem, type Player } from './player.js';
 import { drawWave, fractionAt, peaksFor } from './player-waveform.js';
+import { t } from './i18n.js';
 
 const BUTTON = '[data-play]';
 
@@ -40,7 +41,7 @@ function sync(player: Player): void {
   const playing = player.playing;
   for (const el of document.querySelectorAll<HTMLElement>(BUTTON)) {
     const isOn = Boolean(current && el.dataset.play === current.src && playing);
-    const label = `${isOn ? 'Pause' : 'Play'} ${el.dataset.title ?? ''}`.trim();
+    const label = t(isOn ? 'player.pause_title' : 'player.play_title', { title: el.dataset.title ?? '' }).trim();
     if (el.getAttribute('aria-label') !== label) el.setAttribute('aria-label', label);
     el.setAttribute('aria-pressed', String(isOn));
     el.classList.toggle('is-playing', isOn);

@@ -5,13 +5,14 @@
  * AudioContext clock, an input level meter, and a recording with sounds scheduled against
  * the moment it started.
  */
+import { t } from './i18n.js';
 
 /** Why recording cannot start here, in words for the musician, or undefined when it can. */
 export function cannotRecord(): string | undefined {
-  if (!window.isSecureContext) return 'Recording needs a secure connection (https). Open this page over https to record.';
-  if (!navigator.mediaDevices?.getUserMedia) return 'This browser cannot use a microphone. Try a recent Chrome, Edge or Firefox.';
-  if (typeof MediaRecorder === 'undefined') return 'This browser cannot record audio. Try a recent Chrome, Edge or Firefox.';
-  if (!recorderMime()) return 'This browser cannot record in a format it can also play back. Try a recent Chrome, Edge or Firefox.';
+  if (!window.isSecureContext) return t('record.needs_https');
+  if (!navigator.mediaDevices?.getUserMedia) return t('record.no_microphone_api');
+  if (typeof MediaRecorder === 'undefined') return t('record.no_recorder');
+  if (!recorderMime()) return t('record.no_format');
   return undefined;
 }
 
@@ -27,10 +28,10 @@ export async function openMicrophone(deviceId?: string): Promise<MediaStream> {
     });
   } catch (err) {
     const name = (err as DOMException).name;
-    if (name === 'NotAllowedError' || name === 'SecurityError') throw new Error('The browser was not allowed to use the microphone. Allow it for this site (the icon in the address bar) and try again.', { cause: err });
-    if (name === 'NotFoundError' || name === 'OverconstrainedError') throw new Error('No microphone or audio input was found. Plug one in and try again.', { cause: err });
-    if (name === 'NotReadableError') throw new Error('The microphone is in use by another program, or the system blocked it. Close the other program and try again.', { cause: err });
-    throw new Error(`The microphone could not be opened (${name || 'unknown error'}).`, { cause: err });
+    if (name === 'NotAllowedError' || name === 'SecurityError') throw new Error(t('record.not_allowed'), { cause: err });
+    if (name === 'NotFoundError' || name === 'OverconstrainedError') throw new Error(t('record.not_found'), { cause: err });
+    if (name === 'NotReadableError') throw new Error(t('record.not_readable'), { cause: err });
+    throw new Error(t('record.open_failed', { name: name || t('record.unknown_error') }), { cause: err });
   }
 }
 
@@ -88,7 +89,7 @@ export function record(ctx: AudioContext, stream: MediaStream, seconds: number, 
   const done = new Promise<Blob>((resolve, reject) => {
     recorder.addEventListener('dataavailable', (e) => e.data.size && chunks.push(e.data));
     recorder.addEventListener('stop', () => resolve(new Blob(chunks, { type: recorder.mimeType })));
-    recorder.addEventListener('error', () => reject(new Error('The recording failed. Try again.')));
+    recorder.addEventListener('error', () => reject(new Error(t('record.failed'))));
     recorder.addEventListener('start', () => {
       schedule(ctx.currentTime);
       timer = window.setTimeout(() => recorder.state !== 'inactive' && recorder.stop(), seconds * 1000);

@@ -2,6 +2,7 @@ import { cannotRecord, click, openMicrophone, record, showLevel } from './record
 import { latencyFromClicks, storedLatencyMs, storeLatencyMs } from './record-latency.js';
 import { encodeWav, trimTake } from './record-wav.js';
 import type { PartQueue } from './upload-parts.js';
+import { t } from './i18n.js';
 
 /**
  * "Record a part" on a song page: the song plays while the microphone records, after a
@@ -57,12 +58,12 @@ export function setUpRecorder(root: HTMLElement, queue: PartQueue): void {
     await ctx.resume();
     stopLevel = showLevel(ctx, stream, meter);
     const inputs = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audioinput');
-    input.replaceChildren(...inputs.map((d, i) => new Option(d.label || `Input ${i + 1}`, d.deviceId)));
+    input.replaceChildren(...inputs.map((d, i) => new Option(d.label || t('record.input_n', { n: i + 1 }), d.deviceId)));
     input.value = deviceId();
     const stored = storedLatencyMs(deviceId());
     slider.value = String(stored ?? 0);
     showLatency();
-    say(stored === undefined ? 'Latency not measured for this input yet: measure it, or set it by ear.' : `Latency for this input: ${stored} ms (measured or set before).`);
+    say(stored === undefined ? t('record.latency_unknown') : t('record.latency_stored', { ms: stored }));
   };
 
   $('[data-action="mic"]').addEventListener('click', () => {
@@ -83,7 +84,7 @@ export function setUpRecorder(root: HTMLElement, queue: PartQueue): void {
   $('[data-action="calibrate"]').addEventListener('click', () => {
     if (!ctx || !stream) return;
     const audio = ctx;
-    say('Listening for the clicks… keep the room quiet, speakers on.');
+    say(t('record.listening'));
     const clicksAt = [0.5, 1, 1.5, 2, 2.5];
     const recording = record(audio, stream, 3.2, (start) => {
       clicksAt.forEach((at) => click(audio, start + at));
@@ -92,11 +93,11 @@ export function setUpRecorder(root: HTMLElement, queue: PartQueue): void {
       .then(async (blob) => {
         const decoded = await audio.decodeAudioData(await blob.arrayBuffer());
         const ms = latencyFromClicks(decoded.getChannelData(0), decoded.sampleRate, clicksAt);
-        if (ms === undefined) return say('The clicks were not heard clearly (headphones on, or a noisy room?). Set the latency with the slider instead.');
+        if (ms === undefined) return say(t('record.clicks_unclear'));
         slider.value = String(Math.min(Number(slider.max), Math.round(ms)));
         showLatency();
         storeLatencyMs(deviceId(), latencyMs());
-        say(`Measured latency: ${Math.round(ms)} ms, kept for this input.`);
+        say(t('record.latency_measured', { ms: Math.round(ms) }));
       })
       .catch(fail);
   });
@@ -108,11 +109,11 @@ export function setUpRecorder(root: HTMLElement, queue: PartQueue): void {
     const mic = stream;
     recordButton.disabled = true;
     problem.hidden = true;
-    say('Loading the song…');
+    say(t('record.loading_song'));
     void (async () => {
       if (!song) {
         const res = await fetch(root.dataset.songUrl!, { credentials: 'same-origin' });
-        if (!res.ok) throw new Error(`The song could not be loaded (the server answered ${res.status}). Reload the page and try again.`);
+        if (!res.ok) throw new Error(t('record.song_failed', { status: res.status }));
         song = await audio.decodeAudioData(await res.arrayBuffer());
       }
       const backing = song;
@@ -129,26 +130,26 @@ export function setUpRecorder(root: HTMLElement, queue: PartQueue): void {
         playing = [player];
       });
       current = { stop: () => recording.stop() };
-      say(`Count-in: ${BEATS} clicks at ${bpm} BPM, then play along. Recording…`);
+      say(t('record.count_in', { beats: BEATS, bpm }));
       stopButton.hidden = false;
       root.dataset.state = 'recording';
       const blob = await recording.done;
       for (const p of playing) p.stop();
       stopButton.hidden = true;
       const recorded = await audio.decodeAudioData(await blob.arrayBuffer()).catch((err: unknown) => {
-        throw new Error('This browser recorded the take in a form it cannot read back. Try again, or try another browser.', { cause: err });
+        throw new Error(t('record.unreadable_take'), { cause: err });
       });
       const channels = trimTake(recorded, songAt + latency, length);
       take = audio.createBuffer(channels.length, channels[0]!.length, recorded.sampleRate);
       channels.forEach((c, i) => take!.copyToChannel(c, i));
       steps.take.hidden = false;
       root.dataset.state = 'take';
-      say(`Your take: ${take.duration.toFixed(1)} s, cut to the song with ${latencyMs()} ms latency taken off. Listen to it with the song, then add it.`);
+      say(t('record.take_ready', { seconds: take.duration.toFixed(1), latency: latencyMs() }));
     })()
       .catch(fail)
       .finally(() => {
         recordButton.disabled = false;
-        recordButton.textContent = 'Record again';
+        recordButton.textContent = t('record.record_again');
       });
   });
   stopButton.addEventListener('click', () => current?.stop());
@@ -184,10 +185,10 @@ export function setUpRecorder(root: HTMLElement, queue: PartQueue): void {
     if (!take) return;
     const channels = Array.from({ length: take.numberOfChannels }, (_, c) => take!.getChannelData(c));
     const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ').replace(':', 'h');
-    const file = new File([encodeWav(channels, take.sampleRate)], `${root.dataset.title ?? 'take'} take ${stamp}.wav`, { type: 'audio/wav' });
+    const file = new File([encodeWav(channels, take.sampleRate)], `${t('record.take_file', { title: root.dataset.title ?? t('record.take'), stamp })}.wav`, { type: 'audio/wav' });
     queue.add([file], instrument.value || undefined);
     steps.take.hidden = true;
-    say('The take is in the list above: press Upload to send it.');
+    say(t('record.take_listed'));
     document.querySelector('form[data-upload-parts] .upload-item:last-child')?.scrollIntoView({ block: 'center' });
   });
 }

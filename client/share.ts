@@ -3,6 +3,7 @@
  * the Clipboard API, and the system share sheet (Web Share API) where the browser has one.
  * Without them the box still shows both to select by hand; the buttons stay hidden.
  */
+import { t } from './i18n.js';
 for (const box of document.querySelectorAll<HTMLElement>('[data-share]')) {
   const status = box.querySelector<HTMLElement>('[data-share-status]');
   const say = (text: string) => {
@@ -16,11 +17,11 @@ for (const box of document.querySelectorAll<HTMLElement>('[data-share]')) {
         const field = box.querySelector<HTMLInputElement | HTMLTextAreaElement>(button.dataset.copy!);
         if (!field) return;
         navigator.clipboard.writeText(field.value).then(
-          () => say(button.dataset.copy === '#share-embed' ? 'Embed code copied.' : 'Link copied.'),
+          () => say(button.dataset.copy === '#share-embed' ? t('share.embed_copied') : t('share.link_copied')),
           () => {
             // Refused (no permission, page not focused): select it so Ctrl+C works.
             field.select();
-            say('Press Ctrl+C (⌘C) to copy.');
+            say(t('share.press_copy'));
           },
         );
       });
@@ -33,7 +34,7 @@ for (const box of document.querySelectorAll<HTMLElement>('[data-share]')) {
     share.addEventListener('click', () => {
       navigator.share({ title: share.dataset.title, url: share.dataset.url }).catch((err: unknown) => {
         // Closing the share sheet is not a failure worth a word.
-        if ((err as Error).name !== 'AbortError') say('Sharing did not work here: copy the link instead.');
+        if ((err as Error).name !== 'AbortError') say(t('share.share_failed'));
       });
     });
   }

@@ -3,6 +3,7 @@
  * cookie for a year, which the server reads (src/web/theme.ts) to render the next page in it.
  * Without a choice the page follows the system setting (prefers-color-scheme).
  */
+import { t } from './i18n.js';
 const COOKIE = 'soundhub.theme';
 const systemDark = window.matchMedia('(prefers-color-scheme: dark)');
 
@@ -14,8 +15,9 @@ function currentTheme(): 'light' | 'dark' {
 
 function showSwitch(button: HTMLButtonElement): void {
   const next = currentTheme() === 'dark' ? 'light' : 'dark';
-  button.setAttribute('aria-label', `Switch to the ${next} theme`);
-  button.title = `Switch to the ${next} theme`;
+  const label = t(next === 'dark' ? 'theme.to_dark' : 'theme.to_light');
+  button.setAttribute('aria-label', label);
+  button.title = label;
   button.dataset.current = currentTheme();
 }
 

@@ -1,4 +1,5 @@
 import { csrfToken } from './csrf.js';
+import { t } from './i18n.js';
 
 /**
  * One file's trip to the server: the checks the server would make first (size, kind of
@@ -26,9 +27,9 @@ export const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(byt
 export function refusalOf(file: File, limits: UploadLimits): string | undefined {
   const ext = /\.([a-z0-9]{1,5})$/i.exec(file.name)?.[1]?.toLowerCase();
   const known = ext !== undefined && limits.extensions.has(ext);
-  if (!known && !file.type.startsWith('audio/')) return `“${file.name}” is not an audio file. Upload MP3, WAV, FLAC, AAC/M4A or OGG.`;
-  if (file.size > limits.maxBytes) return `“${file.name}” is ${megabytes(file.size)}, larger than ${megabytes(limits.maxBytes)}. Export a compressed file (MP3, AAC, FLAC) or a shorter take.`;
-  if (file.size === 0) return `“${file.name}” is empty. Export it again.`;
+  if (!known && !file.type.startsWith('audio/')) return t('upload.not_audio', { name: file.name });
+  if (file.size > limits.maxBytes) return t('upload.too_large', { name: file.name, size: megabytes(file.size), limit: megabytes(limits.maxBytes) });
+  if (file.size === 0) return t('upload.empty_file', { name: file.name });
   return undefined;
 }
 
@@ -72,11 +73,11 @@ export function send(url: string, body: FormData, onProgress: (p: Progress) => v
       }
       if (xhr.status < 400) return resolve({ ok: true, status: xhr.status, body: parsed });
       const fields = parsed.error?.fields ?? {};
-      const message = Object.values(fields)[0] ?? parsed.error?.message ?? `The upload was refused (the server answered ${xhr.status}).`;
+      const message = Object.values(fields)[0] ?? parsed.error?.message ?? t('upload.refused', { status: xhr.status });
       resolve({ ok: false, status: xhr.status, message, fields });
     });
-    xhr.addEventListener('error', () => resolve({ ok: false, status: 0, message: 'The upload was interrupted. Check your connection and try again.', fields: {} }));
-    xhr.addEventListener('abort', () => resolve({ ok: false, status: 0, message: 'Cancelled: nothing of this file was kept.', fields: {}, cancelled: true }));
+    xhr.addEventListener('error', () => resolve({ ok: false, status: 0, message: t('upload.interrupted'), fields: {} }));
+    xhr.addEventListener('abort', () => resolve({ ok: false, status: 0, message: t('upload.cancelled'), fields: {}, cancelled: true }));
     xhr.send(body);
   });
   return { done, cancel: () => xhr.abort() };
@@ -85,12 +86,12 @@ export function send(url: string, body: FormData, onProgress: (p: Progress) => v
 /** "42% · 1.3 of 3.1 MB · about 5 s left" */
 export function progressText({ loaded, total, secondsLeft }: Progress): string {
   const percent = total ? Math.floor((loaded / total) * 100) : 0;
-  const left = loaded >= total ? 'checking the audio…' : secondsLeft === undefined ? 'starting…' : `about ${timeLeft(secondsLeft)} left`;
-  return `${percent}% · ${(loaded / 1024 / 1024).toFixed(1)} of ${megabytes(total)} · ${left}`;
+  const left = loaded >= total ? t('upload.checking') : secondsLeft === undefined ? t('upload.starting') : t('upload.time_left', { time: timeLeft(secondsLeft) });
+  return t('upload.progress', { percent, loaded: (loaded / 1024 / 1024).toFixed(1), total: megabytes(total), left });
 }
 
 function timeLeft(seconds: number): string {
-  if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`;
+  if (seconds < 60) return t('upload.seconds', { n: Math.max(1, Math.round(seconds)) });
   const minutes = Math.round(seconds / 60);
-  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  return minutes < 60 ? t('upload.minutes', { n: minutes }) : t('upload.hours_minutes', { h: Math.floor(minutes / 60), m: minutes % 60 });
 }

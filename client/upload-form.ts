@@ -1,6 +1,7 @@
 import { acceptDrops, guardPageFromDrops } from './upload-drop.js';
 import { limitsOf, refusalOf } from './upload-file.js';
 import { uploadRow } from './upload-row.js';
+import { t } from './i18n.js';
 
 /**
  * A form that sends one audio file (a new song, a part's new take): files can be dropped on
@@ -16,7 +17,7 @@ export function enhanceUploadForm(form: HTMLFormElement): void {
   const button = form.querySelector<HTMLButtonElement>('button[type="submit"]');
   const list = document.createElement('ol');
   list.className = 'upload-list';
-  list.setAttribute('aria-label', 'Upload');
+  list.setAttribute('aria-label', t('upload.list'));
   button?.before(list);
   form.querySelector('.upload-progress')?.remove();
   form.classList.add('is-enhanced');
@@ -117,12 +118,12 @@ function checkInBrowser(form: HTMLFormElement): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const input of form.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('[required]')) {
     const empty = input instanceof HTMLInputElement && input.type === 'file' ? !input.files?.length : !input.value.trim();
-    if (empty) errors[input.name] = input.type === 'file' ? 'Choose an audio file.' : 'This field is required.';
+    if (empty) errors[input.name] = input.type === 'file' ? t('upload.choose_file') : t('upload.required');
   }
   const bpm = form.querySelector<HTMLInputElement>('input[name="bpm"]');
   if (bpm?.value.trim()) {
     const n = Number(bpm.value);
-    if (!Number.isInteger(n) || n < 20 || n > 400) errors.bpm = 'BPM is a whole number from 20 to 400.';
+    if (!Number.isInteger(n) || n < 20 || n > 400) errors.bpm = t('upload.bpm_range');
   }
   return errors;
 }

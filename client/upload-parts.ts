@@ -1,6 +1,7 @@
 import { acceptDrops, guardPageFromDrops } from './upload-drop.js';
 import { limitsOf, refusalOf } from './upload-file.js';
 import { uploadRow, type UploadRow } from './upload-row.js';
+import { t } from './i18n.js';
 
 /**
  * The "Add your part" form with several files: each chosen or dropped file gets its own line
@@ -30,7 +31,7 @@ export function enhancePartForm(form: HTMLFormElement): PartQueue {
   const button = form.querySelector<HTMLButtonElement>('button[type="submit"]')!;
   const list = document.createElement('ol');
   list.className = 'upload-list';
-  list.setAttribute('aria-label', 'Files to upload');
+  list.setAttribute('aria-label', t('upload.files'));
   const summary = document.createElement('p');
   summary.className = 'upload-summary small';
   summary.setAttribute('role', 'status');
@@ -46,7 +47,7 @@ export function enhancePartForm(form: HTMLFormElement): PartQueue {
 
   const label = () => {
     const waiting = queue.filter((q) => q.row.state() === 'waiting' || q.row.state() === 'failed').length;
-    button.textContent = waiting > 1 ? `Upload ${waiting} parts` : 'Upload part';
+    button.textContent = waiting > 1 ? t('upload.upload_parts', { count: waiting }) : t('upload.upload_part');
   };
 
   const add = (files: File[], instrument?: string) => {
@@ -60,8 +61,8 @@ export function enhancePartForm(form: HTMLFormElement): PartQueue {
       item.instrument.value = instrument ?? guessInstrument(file.name, template) ?? template.value;
       item.note.id = `part-${n}-note`;
       item.note.maxLength = 1000;
-      item.note.placeholder = 'Note (optional): what you played';
-      row.fields.append(labelled('Instrument', item.instrument), labelled('Note', item.note));
+      item.note.placeholder = t('upload.note_placeholder');
+      row.fields.append(labelled(t('upload.instrument'), item.instrument), labelled(t('upload.note'), item.note));
       const refused = refusalOf(file, limits);
       if (refused) row.refuse(refused);
       row.onRemove = () => {
@@ -98,11 +99,11 @@ export function enhancePartForm(form: HTMLFormElement): PartQueue {
     const done = queue.filter((q) => q.row.state() === 'done');
     if (!done.length) return label();
     if (done.length === queue.length) return showUploaded(done.map((q) => q.partId!));
-    summary.textContent = `${done.length} of ${queue.length} uploaded. Retry or remove the others, or `;
+    summary.textContent = t('upload.partly_done', { done: done.length, total: queue.length });
     const show = document.createElement('button');
     show.type = 'button';
     show.className = 'link';
-    show.textContent = 'show the uploaded parts';
+    show.textContent = t('upload.show_uploaded');
     show.onclick = () => showUploaded(done.map((q) => q.partId!));
     summary.append(show, '.');
     label();
@@ -118,14 +119,14 @@ export function enhancePartForm(form: HTMLFormElement): PartQueue {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const ready = queue.filter((q) => q.row.state() === 'waiting' || q.row.state() === 'failed');
-    if (!queue.length) return void (summary.textContent = 'Choose or drop an audio file first.');
+    if (!queue.length) return void (summary.textContent = t('upload.choose_first'));
     let missing = false;
     for (const q of ready) {
       q.instrument.setAttribute('aria-invalid', String(!q.instrument.value));
       if (!q.instrument.value && !missing) q.instrument.focus();
       missing ||= !q.instrument.value;
     }
-    if (missing) return void (summary.textContent = 'Pick the instrument of each file.');
+    if (missing) return void (summary.textContent = t('upload.pick_instrument'));
     void run(ready);
   });
 

@@ -1,4 +1,5 @@
 import { megabytes, progressText, send, type Answer, type Progress } from './upload-file.js';
+import { t } from './i18n.js';
 
 /**
  * One file's line in an upload list: its name and size, a progress bar with the percentage,
@@ -35,13 +36,13 @@ export function uploadRow(file: File): UploadRow {
   bar.max = 100;
   bar.value = 0;
   bar.hidden = true;
-  bar.setAttribute('aria-label', `Upload of ${file.name}`);
-  const status = el('p', 'upload-item-status small', 'Ready to upload');
+  bar.setAttribute('aria-label', t('upload.upload_of', { name: file.name }));
+  const status = el('p', 'upload-item-status small', t('upload.ready'));
   status.setAttribute('aria-live', 'polite');
   const actions = el('div', 'upload-item-actions');
-  const cancel = el('button', 'button small ghost', 'Cancel');
-  const retry = el('button', 'button small', 'Retry');
-  const remove = el('button', 'link small', 'Remove');
+  const cancel = el('button', 'button small ghost', t('upload.cancel'));
+  const retry = el('button', 'button small', t('upload.retry'));
+  const remove = el('button', 'link small', t('upload.remove'));
   for (const b of [cancel, retry, remove]) {
     b.type = 'button';
     b.setAttribute('aria-label', `${b.textContent} ${file.name}`);
@@ -79,7 +80,7 @@ export function uploadRow(file: File): UploadRow {
       if (answer.ok) {
         setState('done');
         bar.value = 100;
-        status.textContent = 'Uploaded. It is being processed.';
+        status.textContent = t('upload.uploaded');
       } else {
         setState('failed');
         bar.hidden = true;

@@ -45,6 +45,7 @@ import * as indexContributionsCreated from './20261203030300_index_contributions
 import * as createBlocks from './20261203040000_create_blocks.js';
 import * as createMessages from './20261203040100_create_messages.js';
 import * as indexContributionLikesUserNewest from './20261203050000_index_contribution_likes_user_newest.js';
+import * as addUsersLanguage from './20261203060000_add_users_language.js';
 import * as indexContributionsPostNewest from './20261204010000_index_contributions_post_newest.js';
 
 /** Every migration in order; a new file is added here and never edited after it lands. */
@@ -95,5 +96,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261203040000_create_blocks': createBlocks,
   '20261203040100_create_messages': createMessages,
   '20261203050000_index_contribution_likes_user_newest': indexContributionLikesUserNewest,
+  '20261203060000_add_users_language': addUsersLanguage,
   '20261204010000_index_contributions_post_newest': indexContributionsPostNewest,
 };

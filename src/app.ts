@@ -53,6 +53,7 @@ import { requestIdFrom } from './web/request-id.js';
 import { timeLimit } from './web/time-limit.js';
 import { themeLocals } from './web/theme.js';
 import { languageLocals, tFor, translateMessage } from './web/i18n.js';
+import { rememberLanguageChoice } from './users/language-choice.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', fileURLToPath(import.meta.url).includes(`${path.sep}dist${path.sep}`) ? '..' : '.');
 export const publicDir = path.join(root, 'public');
@@ -152,6 +153,7 @@ export function createApp(deps: Deps): express.Express {
   // 7a. The header switch's theme (a cookie), so the page is rendered in it without a flash.
   app.use(themeLocals);
   // 7a'. The language (cookie, then Accept-Language): `t` for views, `tm` for messages.
+  app.use(rememberLanguageChoice(db));
   app.use(languageLocals);
   // 7b. The unread notifications badge, counted only when a signed-in page is rendered.
   app.use(unreadBadge(db, log));

@@ -7,6 +7,7 @@ import { accountExistsMail, changeEmailMail, emailChangeNoticeMail, passwordRese
 import { findLoginByEmail, findUserById } from '../users/queries.js';
 import { deleteToken } from './token-queries.js';
 import { mintToken } from './tokens.js';
+import { languageOfUser } from '../users/language-queries.js';
 
 interface MailDeps {
   db: Db;
@@ -32,24 +33,25 @@ export async function sendAccountMail(job: AccountMail, { db, config, mailer, lo
     if (user) {
       const { token, id } = await mintToken(db, { userId: user.id, purpose: 'reset-password', email: user.email });
       tokenId = id;
-      mail = passwordResetMail(user.email, { nickname: user.nickname, url: link('/password/reset', token) });
+      mail = passwordResetMail(user.email, { nickname: user.nickname, url: link('/password/reset', token) }, await languageOfUser(db, user.id));
     }
   } else {
     const user = await findUserById(db, job.userId);
     if (!user) return; // the account was deleted before its mail went out
+    const lng = await languageOfUser(db, user.id);
     if (job.kind === 'verify-email') {
       if (user.verified) return;
       const { token, id } = await mintToken(db, { userId: user.id, purpose: 'verify-email', email: user.email });
       tokenId = id;
-      mail = verifyEmailMail(user.email, { nickname: user.nickname, url: link('/verify-email', token) });
+      mail = verifyEmailMail(user.email, { nickname: user.nickname, url: link('/verify-email', token) }, lng);
     } else if (job.kind === 'account-exists') {
-      mail = accountExistsMail(user.email, { nickname: user.nickname, loginUrl: `${site}/login`, resetUrl: `${site}/password/forgot` });
+      mail = accountExistsMail(user.email, { nickname: user.nickname, loginUrl: `${site}/login`, resetUrl: `${site}/password/forgot` }, lng);
     } else if (job.kind === 'change-email') {
       const { token, id } = await mintToken(db, { userId: user.id, purpose: 'change-email', email: user.email, newEmail: job.newEmail });
       tokenId = id;
-      mail = changeEmailMail(job.newEmail, { nickname: user.nickname, url: link('/verify-email', token) });
+      mail = changeEmailMail(job.newEmail, { nickname: user.nickname, url: link('/verify-email', token) }, lng);
     } else {
-      mail = emailChangeNoticeMail(user.email, { nickname: user.nickname, newEmail: job.newEmail, resetUrl: `${site}/password/forgot` });
+      mail = emailChangeNoticeMail(user.email, { nickname: user.nickname, newEmail: job.newEmail, resetUrl: `${site}/password/forgot` }, lng);
     }
   }
   if (!mail) return;

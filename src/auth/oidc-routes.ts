@@ -14,6 +14,8 @@ import type { OidcProvider, SignInFlow } from './oidc-client.js';
 import { verifyPassword } from './password.js';
 import { signupSchema } from './schemas.js';
 import { logIn, sendSignedInOn, sessionUser } from './sign-in.js';
+import { languageOf } from '../web/i18n.js';
+import { setUserLanguage } from '../users/language-queries.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -66,6 +68,7 @@ export function oidcRoutes({ db, config }: Deps, providers: Map<string, OidcProv
       await countSignUp(db, limits, { address: addressOf(req.ip) });
       const { nickname } = validate(welcomeSchema, req.body);
       const user = await createAccountFromIdentity({ pending, nickname }, { db });
+      await setUserLanguage(db, user.id, languageOf(req));
       await finish(req, res, sessionUser(user), pending.next);
     } catch (err) {
       return refuseForm(err, res, again);

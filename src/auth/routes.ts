@@ -12,6 +12,7 @@ import type { OidcProvider } from './oidc-client.js';
 import { loginSchema, signupSchema } from './schemas.js';
 import { logIn, sendSignedInOn } from './sign-in.js';
 import { signUp } from './signup.js';
+import { languageOf } from '../web/i18n.js';
 
 export function authRoutes({ db, config, jobs }: Deps, passport: PassportStatic, providers: Map<string, OidcProvider>): Router {
   const router = Router();
@@ -37,7 +38,7 @@ export function authRoutes({ db, config, jobs }: Deps, passport: PassportStatic,
       await countSignUp(db, limits, { email: typeof req.body.email === 'string' ? req.body.email : undefined, address: addressOf(req.ip) });
       const input = validate(signupSchema, req.body);
       // Not signed in yet: a taken email must get the very same answer (src/auth/signup.ts).
-      await signUp(input, { db, jobs });
+      await signUp(input, { db, jobs }, languageOf(req));
       res.redirect(303, `/signup/sent?next=${encodeURIComponent(after)}`);
     } catch (err) {
       if (err instanceof RateLimited) return signupPage(withRetryAfter(res, err), 429, after, values, { form: err.message });

@@ -13,6 +13,7 @@ import { loadComment } from './load.js';
 import type { CommentRow } from './queries.js';
 import { commentSchema } from './schemas.js';
 import { commentView, partPlace, songPlace, topView, type CommentFormState } from './view-models.js';
+import { languageOf } from '../web/i18n.js';
 
 /** Renders the post page again with a comment form's problem in it (the page is built above this part). */
 export type ShowPostPage = (req: Request, res: Response, post: PostSummary, status: number, form: CommentFormState) => Promise<void>;
@@ -72,7 +73,7 @@ export function commentRoutes({ db }: Deps, showPostPage: ShowPostPage, hooks: C
       if (part && track) place = partPlace(part.id, track);
     }
     const row = { ...comment, author_nickname: req.user!.nickname };
-    const ctx = { postId: post.id, postAuthorId: post.author_id, viewer: req.user, song: place, parts: new Map() };
+    const ctx = { postId: post.id, postAuthorId: post.author_id, viewer: req.user, song: place, parts: new Map(), lang: languageOf(req) };
     const locals = comment.parent_id === null ? { comment: topView(row, [], place, ctx), reply: false, canComment: true } : { comment: commentView(row, place, ctx), reply: true };
     return new Promise((resolve, reject) => res.render('comments/_comment', locals, (err: Error | null, html?: string) => (err ? reject(err) : resolve(html ?? ''))));
   }

@@ -5,6 +5,7 @@ import { formatDateTime, timeAgo } from '../web/format.js';
 import { canComment, canDeleteComment } from './policies.js';
 import type { CommentView } from './queries.js';
 import { COMMENT_MAX_CHARS, formatMoment } from './schemas.js';
+import type { Language } from '../web/i18n.js';
 
 /**
  * A comment form sent back with a problem (422): which form it was (`song`, `part-12`,
@@ -46,6 +47,8 @@ export interface Context {
   song: TrackPlace;
   parts: Map<number, TrackPlace>;
   form?: CommentFormState | undefined;
+  /** The reader's language, for the dates (English without it). */
+  lang?: Language | undefined;
 }
 
 type Row = CommentView;
@@ -90,7 +93,7 @@ export function topView(r: Row, replies: Row[], place: TrackPlace, ctx: Context)
   };
 }
 
-export function commentView(r: Row, place: TrackPlace, ctx: Pick<Context, 'postAuthorId' | 'viewer'>) {
+export function commentView(r: Row, place: TrackPlace, ctx: Pick<Context, 'postAuthorId' | 'viewer' | 'lang'>) {
   const deleted = r.deleted_at !== null;
   return {
     id: r.id,
@@ -111,9 +114,9 @@ export function commentView(r: Row, place: TrackPlace, ctx: Pick<Context, 'postA
             scope: r.contribution_id === null ? 'song' : 'part',
             markerLabel: `${r.author_nickname} at ${formatMoment(r.at_ms)}: ${r.body.length > 80 ? `${r.body.slice(0, 79)}…` : r.body}`,
           },
-    ago: timeAgo(r.created_at),
+    ago: timeAgo(r.created_at, ctx.lang),
     createdIso: r.created_at.toISOString(),
-    createdText: formatDateTime(r.created_at),
+    createdText: formatDateTime(r.created_at, ctx.lang),
     canDelete: !deleted && canDeleteComment(ctx.viewer, r, { author_id: ctx.postAuthorId }),
     deleteUrl: `/comments/${r.id}/delete`,
   };

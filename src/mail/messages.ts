@@ -1,7 +1,8 @@
+import { tFor, type Language } from '../web/i18n.js';
 import type { Mail } from './mailer.js';
 
 /**
- * The account mails' words. Each is written once as paragraphs and one button, then laid
+ * The account mails' words (namespace `mail`, in the recipient's language). Each is written once as paragraphs and one button, then laid
  * out as plain text and as simple HTML, so both bodies always say the same thing.
  */
 interface Letter {
@@ -18,7 +19,8 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 /** Nicknames and addresses are text in the HTML body, never markup. */
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 
-function compose(to: string, letter: Letter): Mail {
+function compose(to: string, lng: Language, letter: Letter): Mail {
+  const t = tFor(lng);
   const after = letter.after ?? [];
   const text = [
     letter.greeting,
@@ -26,11 +28,11 @@ function compose(to: string, letter: Letter): Mail {
     ...(letter.items?.length ? [letter.items.map((i) => `- ${i.text}\n  ${i.url}`).join('\n')] : []),
     ...(letter.action ? [`${letter.action.label}:\n${letter.action.url}`] : []),
     ...after,
-    '— SoundHub',
+    t('mail:signature'),
   ].join('\n\n');
   const p = (s: string) => `<p style="margin:0 0 16px">${escape(s)}</p>`;
   const html = [
-    '<!doctype html><html><body style="font-family:system-ui,sans-serif;font-size:16px;line-height:1.5;color:#1d1d24;max-width:560px;margin:0 auto;padding:24px">',
+    `<!doctype html><html lang="${lng}"><body style="font-family:system-ui,sans-serif;font-size:16px;line-height:1.5;color:#1d1d24;max-width:560px;margin:0 auto;padding:24px">`,
     p(letter.greeting),
     ...letter.paragraphs.map(p),
     ...(letter.items?.length
@@ -38,67 +40,66 @@ function compose(to: string, letter: Letter): Mail {
       : []),
     ...(letter.action
       ? [`<p style="margin:24px 0"><a href="${escape(letter.action.url)}" style="background:#5b3df5;color:#fff;padding:12px 20px;border-radius:8px;text-decoration:none;display:inline-block">${escape(letter.action.label)}</a></p>`,
-         `<p style="margin:0 0 16px;font-size:13px;color:#666">Or open this address: ${escape(letter.action.url)}</p>`]
+         `<p style="margin:0 0 16px;font-size:13px;color:#666">${escape(t('mail:or_open', { url: letter.action.url }))}</p>`]
       : []),
     ...after.map(p),
-    '<p style="margin:0;color:#666">— SoundHub</p></body></html>',
+    `<p style="margin:0;color:#666">${escape(t('mail:signature'))}</p></body></html>`,
   ].join('\n');
   return { to, subject: letter.subject, text, html };
 }
 
-export function verifyEmailMail(to: string, { nickname, url }: { nickname: string; url: string }): Mail {
-  return compose(to, {
-    subject: 'Confirm your email for SoundHub',
-    greeting: `Hi ${nickname},`,
-    paragraphs: ['Welcome to SoundHub. Confirm that this address is yours and you can post songs and add parts to other people’s.'],
-    action: { label: 'Confirm my email', url },
-    after: ['The link works once, for 48 hours. If you did not sign up, ignore this mail: nothing happens without the link.'],
+export function verifyEmailMail(to: string, { nickname, url }: { nickname: string; url: string }, lng: Language = 'en'): Mail {
+  const t = tFor(lng);
+  return compose(to, lng, {
+    subject: t('mail:verify.subject'),
+    greeting: t('mail:greeting', { nickname }),
+    paragraphs: [t('mail:verify.welcome')],
+    action: { label: t('mail:verify.action'), url },
+    after: [t('mail:verify.after')],
   });
 }
 
-export function accountExistsMail(to: string, { nickname, loginUrl, resetUrl }: { nickname: string; loginUrl: string; resetUrl: string }): Mail {
-  return compose(to, {
-    subject: 'Someone tried to sign up to SoundHub with your address',
-    greeting: `Hi ${nickname},`,
-    paragraphs: [
-      'Someone just tried to create a SoundHub account with this email address, but it already belongs to your account. No second account was made.',
-      `If it was you, log in instead: ${loginUrl}`,
-    ],
-    action: { label: 'Forgot your password? Choose a new one', url: resetUrl },
-    after: ['If it was not you, you need not do anything.'],
+export function accountExistsMail(to: string, { nickname, loginUrl, resetUrl }: { nickname: string; loginUrl: string; resetUrl: string }, lng: Language = 'en'): Mail {
+  const t = tFor(lng);
+  return compose(to, lng, {
+    subject: t('mail:exists.subject'),
+    greeting: t('mail:greeting', { nickname }),
+    paragraphs: [t('mail:exists.tried'), t('mail:exists.log_in', { url: loginUrl })],
+    action: { label: t('mail:exists.action'), url: resetUrl },
+    after: [t('mail:exists.after')],
   });
 }
 
-export function passwordResetMail(to: string, { nickname, url }: { nickname: string; url: string }): Mail {
-  return compose(to, {
-    subject: 'Choose a new SoundHub password',
-    greeting: `Hi ${nickname},`,
-    paragraphs: ['Someone (we hope you) asked to reset the password of your SoundHub account.'],
-    action: { label: 'Choose a new password', url },
-    after: ['The link works once, for one hour, and signs you out everywhere else. If you did not ask, ignore this mail: your password stays as it is.'],
+export function passwordResetMail(to: string, { nickname, url }: { nickname: string; url: string }, lng: Language = 'en'): Mail {
+  const t = tFor(lng);
+  return compose(to, lng, {
+    subject: t('mail:reset.subject'),
+    greeting: t('mail:greeting', { nickname }),
+    paragraphs: [t('mail:reset.asked')],
+    action: { label: t('mail:reset.action'), url },
+    after: [t('mail:reset.after')],
   });
 }
 
-export function changeEmailMail(to: string, { nickname, url }: { nickname: string; url: string }): Mail {
-  return compose(to, {
-    subject: 'Confirm your new email for SoundHub',
-    greeting: `Hi ${nickname},`,
-    paragraphs: ['You asked to move your SoundHub account to this address. It changes when you confirm.'],
-    action: { label: 'Use this address', url },
-    after: ['The link works once, for 48 hours. If you did not ask, ignore this mail.'],
+export function changeEmailMail(to: string, { nickname, url }: { nickname: string; url: string }, lng: Language = 'en'): Mail {
+  const t = tFor(lng);
+  return compose(to, lng, {
+    subject: t('mail:change.subject'),
+    greeting: t('mail:greeting', { nickname }),
+    paragraphs: [t('mail:change.asked')],
+    action: { label: t('mail:change.action'), url },
+    after: [t('mail:change.after')],
   });
 }
 
-export function emailChangeNoticeMail(to: string, { nickname, newEmail, resetUrl }: { nickname: string; newEmail: string; resetUrl: string }): Mail {
-  return compose(to, {
-    subject: 'Your SoundHub email is about to change',
-    greeting: `Hi ${nickname},`,
-    paragraphs: [
-      `Someone signed in to your SoundHub account asked to change its email address to ${newEmail}. It changes only when a link sent to that address is followed.`,
-      'If that was you, there is nothing to do here.',
-    ],
-    action: { label: 'Not you? Choose a new password', url: resetUrl },
-    after: ['A new password signs everyone else out of your account.'],
+export function emailChangeNoticeMail(to: string, { nickname, newEmail, resetUrl }: { nickname: string; newEmail: string; resetUrl: string }, lng: Language = 'en'): Mail {
+  const t = tFor(lng);
+  return compose(to, lng, {
+    subject: t('mail:change_notice.subject'),
+    greeting: t('mail:greeting', { nickname }),
+    paragraphs: [t('mail:change_notice.asked', { email: newEmail }), t('mail:change_notice.if_you')],
+    action: { label: t('mail:change_notice.action'), url: resetUrl },
+    after: [t('mail:change_notice.after')],
   });
 }
 
@@ -109,16 +110,17 @@ export function emailChangeNoticeMail(to: string, { nickname, newEmail, resetUrl
 export function notificationDigestMail(
   to: string,
   { nickname, items, pageUrl, settingsUrl, unsubscribeUrl }: { nickname: string; items: Array<{ text: string; url: string }>; pageUrl: string; settingsUrl: string; unsubscribeUrl: string },
+  lng: Language = 'en',
 ): Mail {
-  const mail = compose(to, {
-    subject: items.length === 1 ? `SoundHub: ${items[0]!.text}` : `SoundHub: ${items.length} new things on your songs`,
-    greeting: `Hi ${nickname},`,
-    paragraphs: [items.length === 1 ? 'This happened on SoundHub since you last looked:' : `These ${items.length} things happened on SoundHub since you last looked:`],
+  const t = tFor(lng);
+  const n = items.length;
+  const mail = compose(to, lng, {
+    subject: n === 1 ? t('mail:digest.subject_single', { text: items[0]!.text }) : t('mail:digest.subject_many', { n }),
+    greeting: t('mail:greeting', { nickname }),
+    paragraphs: [n === 1 ? t('mail:digest.happened_single') : t('mail:digest.happened_many', { n })],
     items,
-    action: { label: 'See all your notifications', url: pageUrl },
-    after: [
-      `You get at most one of these mails an hour. Turn them off in your settings (${settingsUrl}) or with this link, no sign-in needed: ${unsubscribeUrl}`,
-    ],
+    action: { label: t('mail:digest.action'), url: pageUrl },
+    after: [t('mail:digest.after', { settingsUrl, unsubscribeUrl })],
   });
   return { ...mail, headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } };
 }

@@ -14,6 +14,7 @@ import { whyCannotMessage } from './policies.js';
 import { findConversationBetween, findLastReadBy, listConversationMessages, listInbox, markConversationRead, type MessageRow } from './queries.js';
 import { MESSAGE_MAX, messageSchema } from './schemas.js';
 import { sendMessage } from './send.js';
+import { languageOf } from '../web/i18n.js';
 
 const INBOX_PAGE = 20;
 const CONVERSATION_PAGE = 30;
@@ -46,7 +47,7 @@ export function messageRoutes({ db, config }: Deps): Router {
         avatar: avatarView({ avatarPictureId: c.avatar_picture_id, nickname: c.nickname }),
         preview: `${c.last_sender_id === me.id ? 'You: ' : ''}${preview(c.last_body ?? '')}`,
         unread: c.unread_count,
-        ago: timeAgo(c.created_at),
+        ago: timeAgo(c.created_at, languageOf(req)),
         at: c.created_at.toISOString(),
       })),
       olderUrl: next ? `/messages?before=${next}` : null,
@@ -88,7 +89,7 @@ export function messageRoutes({ db, config }: Deps): Router {
         mine: m.sender_id === me.id,
         body: m.body,
         at: m.created_at.toISOString(),
-        time: formatDateTime(m.created_at),
+        time: formatDateTime(m.created_at, languageOf(req)),
         seen: m === lastMine && seenAt !== null && seenAt >= m.created_at,
       })),
       olderUrl: next ? `${url}?before=${next}` : null,

@@ -8,6 +8,7 @@ import { claimDigest, listDigestRecipients, sendDigestOnce } from './digest-quer
 import { presentNotification } from './present.js';
 import { listDigestNotifications } from './queries.js';
 import { unsubscribeUrl } from './unsubscribe-link.js';
+import { languageOfUser } from '../users/language-queries.js';
 
 /**
  * The digest job (the worker queues it every sweep, one run at a time): each musician with
@@ -44,7 +45,9 @@ export async function sendDigestMail(
     const rows = await listDigestNotifications(db, digest.id);
     if (rows.length === 0) return false;
     const site = config.siteUrl;
-    const items = rows.map(presentNotification).map((n) => ({ text: n.text, url: `${site}${n.url}` }));
+    // The letter in the recipient's language; its lines are the notifications page's words.
+    const lng = await languageOfUser(db, digest.user_id);
+    const items = rows.map((r) => presentNotification(r)).map((n) => ({ text: n.text, url: `${site}${n.url}` }));
     await mailer.send(
       notificationDigestMail(digest.email, {
         nickname: digest.nickname,
@@ -52,7 +55,7 @@ export async function sendDigestMail(
         pageUrl: `${site}/notifications`,
         settingsUrl: `${site}/settings/notifications`,
         unsubscribeUrl: unsubscribeUrl(site, config.sessionSecret, digest.user_id),
-      }),
+      }, lng),
     );
     log.info({ digestId: digest.id, items: items.length }, 'notification digest sent');
     return true;

@@ -8,6 +8,7 @@ import { decodeCursor, page } from '../web/pagination.js';
 import { answerToggle, readToggle } from '../web/toggle.js';
 import { listBlocked, setBlocked } from './block-queries.js';
 import { findUserByNickname } from './queries.js';
+import { languageOf } from '../web/i18n.js';
 
 const PAGE_SIZE = 30;
 
@@ -35,7 +36,7 @@ export function blockRoutes({ db }: Deps): Router {
         nickname: m.nickname,
         url: `/users/${encodeURIComponent(m.nickname)}`,
         avatar: avatarView({ avatarPictureId: m.avatar_picture_id, nickname: m.nickname }),
-        since: timeAgo(m.created_at),
+        since: timeAgo(m.created_at, languageOf(req)),
         unblockUrl: `/users/${encodeURIComponent(m.nickname)}/block`,
       })),
       olderUrl: next ? `/settings/blocked?before=${next}` : null,

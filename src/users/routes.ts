@@ -15,6 +15,7 @@ import { avatarView, profileCoverView } from '../pictures/present.js';
 import { findProfilePictures } from './picture-queries.js';
 import { findUserByNickname, type UserRow } from './queries.js';
 import { profileShareMeta } from './share.js';
+import { languageOf, type Language } from '../web/i18n.js';
 
 const PAGE_SIZE = 20;
 type Tab = 'songs' | 'parts' | 'liked' | 'followers' | 'following';
@@ -53,7 +54,7 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
       nickname: user.nickname,
       url: base,
       bio: user.bio,
-      joined: formatDate(user.created_at),
+      joined: formatDate(user.created_at, languageOf(req)),
       isSelf: req.user?.id === user.id,
       instruments: tags.instruments.map((t) => ({ name: t.name, url: `/instruments/${t.slug}` })),
       genres: tags.genres.map((t) => ({ name: t.name, url: `/genres/${t.slug}` })),
@@ -104,7 +105,7 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
       profile,
       heading: 'Parts played on songs',
       empty: profile.isSelf ? 'You have not added a part to a song yet: open a song and add yours.' : `${user.nickname} has not added a part to a song yet.`,
-      parts: items.map((c) => partRow(c)),
+      parts: items.map((c) => partRow(c, languageOf(req))),
       liked: null,
       olderUrl: next ? `${profile.url}/parts?before=${next}` : null,
     });
@@ -136,7 +137,7 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
       profile,
       heading: `Parts ${profile.isSelf ? 'you' : user.nickname} liked`,
       empty: 'No liked parts yet.',
-      parts: items.map((c) => partRow(c)),
+      parts: items.map((c) => partRow(c, languageOf(req))),
       liked: likedKinds(profile.url, 'parts'),
       olderUrl: next ? `${profile.url}/liked/parts?before=${next}` : null,
     });
@@ -153,7 +154,7 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
         title: `${user.nickname}: ${direction}`,
         profile,
         direction,
-        musicians: items.map((m) => ({ nickname: m.nickname, url: `/users/${encodeURIComponent(m.nickname)}`, bio: m.bio, since: timeAgo(m.created_at) })),
+        musicians: items.map((m) => ({ nickname: m.nickname, url: `/users/${encodeURIComponent(m.nickname)}`, bio: m.bio, since: timeAgo(m.created_at, languageOf(req)) })),
         olderUrl: next ? `${profile.url}/${direction}?before=${next}` : null,
       });
     });
@@ -189,7 +190,7 @@ function likedKinds(profileUrl: string, current: 'songs' | 'parts') {
 }
 
 /** One part in a profile list: what it is, on which song, and whether it made the mix. */
-function partRow(c: MusicianPart) {
+function partRow(c: MusicianPart, lng: Language) {
   const musician = c.contributor_nickname;
   return {
     url: `/posts/${c.post_id}#contribution-${c.id}`,
@@ -202,6 +203,6 @@ function partRow(c: MusicianPart) {
     likes: c.likes_count,
     duration: formatDuration(c.track.duration_ms),
     streamUrl: `/tracks/${c.track_id}/stream`,
-    ago: timeAgo(c.created_at),
+    ago: timeAgo(c.created_at, lng),
   };
 }
