@@ -4,6 +4,7 @@ import { alignmentText } from '../contributions/align.js';
 import { likedContributionIds } from '../contributions/like-queries.js';
 import { canDeleteContribution, canEditContribution, canSeeTrackWarnings } from '../contributions/policies.js';
 import type { Cursor } from '../web/pagination.js';
+import { toLanguage } from '../web/i18n.js';
 import { listContributionsForPostPage, type ContributionView } from '../contributions/queries.js';
 import type { Db } from '../db/knex.js';
 import { loudnessMatchedGain, proposedOffset } from '../mixes/mixable.js';
@@ -70,6 +71,7 @@ export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer, o
     song: songPlace(post),
     parts: new Map(contributions.map((c) => [c.id, partPlace(c.id, c.track)])),
     form: options.commentForm,
+    lang: toLanguage((t as unknown as { lng?: string }).lng) ?? 'en',
   });
 
   const groups = new Map<string, { instrument: string; items: ReturnType<typeof contributionView>[] }>();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Response } from 'express';
 import type { TFunction } from 'i18next';
 import { formatDate, formatDateTime, timeAgo } from '../web/format.js';
-import { tFor } from '../web/i18n.js';
+import { localesDir, tFor, toLanguage } from '../web/i18n.js';
 
 /** The translation function of the reader of this response (English where none was set, as in a bare test app). */
 export const tOf = (res: Response): TFunction => (res.locals.t as TFunction | undefined) ?? tFor('en');
@@ -23,7 +23,7 @@ export const instrumentName = (t: TFunction, i: Named): string => t(`taxonomy:in
 
 // Seeded English names by slug, to name a snapshot that kept only the name (a mix recipe).
 const englishInstruments = new Map(
-  Object.entries((JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../locales/en/taxonomy.json'), 'utf8')) as { instrument: Record<string, string> }).instrument).map(([slug, name]) => [name, slug]),
+  Object.entries((JSON.parse(readFileSync(path.join(localesDir, 'en', 'taxonomy.json'), 'utf8')) as { instrument: Record<string, string> }).instrument).map(([slug, name]) => [name, slug]),
 );
 
 /** An instrument known only by its English name (a recipe's snapshot) in the reader's language. */
@@ -35,29 +35,14 @@ export const instrumentNamed = (t: TFunction, name: string): string => {
 /** The language a translation function speaks (i18next's fixed t carries it). */
 const languageOf = (t: TFunction): string => (t as unknown as { lng?: string }).lng ?? 'en';
 
-/** "2 Dec 2026" in English as before; the reader's own way elsewhere ("2026년 12월 2일"). */
-export function dateFor(t: TFunction, date: Date): string {
-  const lng = languageOf(t);
-  return lng === 'en' ? formatDate(date) : date.toLocaleDateString(lng, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-}
+/** "2 Dec 2026" in English; the reader's own way elsewhere ("2026년 12월 2일"). */
+export const dateFor = (t: TFunction, date: Date): string => formatDate(date, toLanguage(languageOf(t)) ?? 'en');
 
-/** "3 minutes ago" in English as timeAgo words it; the reader's own words elsewhere ("3분 전"). */
-export function agoFor(t: TFunction, date: Date, now = new Date()): string {
-  const lng = languageOf(t);
-  if (lng === 'en') return timeAgo(date, now);
-  const s = Math.max(0, Math.round((now.getTime() - date.getTime()) / 1000));
-  if (s < 60) return t('cards:just_now');
-  const units: Array<[number, Intl.RelativeTimeFormatUnit]> = [[60, 'minute'], [3600, 'hour'], [86400, 'day'], [604800, 'week'], [2629800, 'month'], [31557600, 'year']];
-  let chosen = units[0]!;
-  for (const u of units) if (s >= u[0]) chosen = u;
-  return new Intl.RelativeTimeFormat(lng, { numeric: 'always' }).format(-Math.floor(s / chosen[0]), chosen[1]);
-}
+/** "3 minutes ago" in English; the reader's own words elsewhere ("3분 전"). */
+export const agoFor = (t: TFunction, date: Date, now = new Date()): string => timeAgo(date, toLanguage(languageOf(t)) ?? 'en', now);
 
-/** "1 Dec 2026, 21:40 UTC" in English as before; "2026년 12월 1일 21:40 UTC" elsewhere. */
-export function dateTimeFor(t: TFunction, date: Date): string {
-  if (languageOf(t) === 'en') return formatDateTime(date);
-  return `${dateFor(t, date)} ${date.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' })} UTC`;
-}
+/** "1 Dec 2026, 21:40 UTC" in English; "2026년 12월 1일 21:40 UTC" elsewhere. */
+export const dateTimeFor = (t: TFunction, date: Date): string => formatDateTime(date, toLanguage(languageOf(t)) ?? 'en');
 
 /** A musical key ("Db major") in the reader's words ("D♭ 장조"), as views/partials/key-name.ejs prints it. */
 export function keyName(t: TFunction, key: string): string {

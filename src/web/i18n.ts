@@ -22,7 +22,7 @@ const isMessagesNs = (ns: string) => ns === 'messages' || ns.startsWith('message
 export const CLIENT_NS = 'client';
 
 // The repository's locales/ from src/web (tsx) or dist/src/web (the built app, as in the image).
-const localesDir = path.resolve(import.meta.dirname, '../..', import.meta.dirname.includes(`${path.sep}dist${path.sep}`) ? '..' : '.', 'locales');
+export const localesDir = path.resolve(import.meta.dirname, '../..', import.meta.dirname.includes(`${path.sep}dist${path.sep}`) ? '..' : '.', 'locales');
 
 /** Keys asked for that a language lacks, so a test can fail on them (see i18n.test.ts). */
 export const missingKeys = new Set<string>();
