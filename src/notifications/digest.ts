@@ -44,7 +44,7 @@ export async function sendDigestMail(
     const rows = await listDigestNotifications(db, digest.id);
     if (rows.length === 0) return false;
     const site = config.siteUrl;
-    const items = rows.map(presentNotification).map((n) => ({ text: n.text, url: `${site}${n.url}` }));
+    const items = rows.map((r) => presentNotification(r)).map((n) => ({ text: n.text, url: `${site}${n.url}` }));
     await mailer.send(
       notificationDigestMail(digest.email, {
         nickname: digest.nickname,

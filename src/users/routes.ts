@@ -6,6 +6,7 @@ import { listLikedPosts, listNewestPosts } from '../posts/queries.js';
 import { requireUser } from '../web/auth-guard.js';
 import { Forbidden, NotFound, ValidationFailed } from '../web/errors.js';
 import { formatDate, formatDuration, timeAgo } from '../web/format.js';
+import { languageOf, tFor } from '../web/i18n.js';
 import { decodeCursor, page, pageBy } from '../web/pagination.js';
 import { answerToggle, readToggle } from '../web/toggle.js';
 import { blocksBetween, hasBlocked } from './block-queries.js';
@@ -41,6 +42,7 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
 
   /** The header every tab shares: who they are, counts, the follow button, the tab links. */
   async function profileHead(req: Request, user: UserRow, tab: Tab) {
+    const t = tFor(languageOf(req));
     const [tags, counts, following, pictures, blocked] = await Promise.all([
       listMusicianTags(db, user.id),
       countFollows(db, user.id),
@@ -69,11 +71,11 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
       back: req.originalUrl,
       tab,
       tabs: [
-        { tab: 'songs', label: 'Songs', url: base },
-        { tab: 'parts', label: 'Parts', url: `${base}/parts` },
-        { tab: 'liked', label: 'Liked', url: `${base}/liked` },
-        { tab: 'followers', label: `Followers · ${counts.followers}`, url: `${base}/followers` },
-        { tab: 'following', label: `Following · ${counts.following}`, url: `${base}/following` },
+        { tab: 'songs', label: t('users:tabs.songs'), url: base },
+        { tab: 'parts', label: t('users:tabs.parts'), url: `${base}/parts` },
+        { tab: 'liked', label: t('users:tabs.liked'), url: `${base}/liked` },
+        { tab: 'followers', label: t('users:tabs.followers', { count: counts.followers }), url: `${base}/followers` },
+        { tab: 'following', label: t('users:tabs.following', { count: counts.following }), url: `${base}/following` },
       ],
     };
   }
@@ -100,10 +102,10 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
     const { items, next } = page(rows, PAGE_SIZE);
     const profile = await profileHead(req, user, 'parts');
     res.render('users/parts', {
-      title: `${user.nickname}: parts`,
+      title: tFor(languageOf(req))('users:title.parts', { name: user.nickname }),
       profile,
-      heading: 'Parts played on songs',
-      empty: profile.isSelf ? 'You have not added a part to a song yet: open a song and add yours.' : `${user.nickname} has not added a part to a song yet.`,
+      heading: tFor(languageOf(req))('users:parts.heading'),
+      empty: profile.isSelf ? tFor(languageOf(req))('users:parts.empty_self') : tFor(languageOf(req))('users:parts.empty', { name: user.nickname }),
       parts: items.map((c) => partRow(c)),
       liked: null,
       olderUrl: next ? `${profile.url}/parts?before=${next}` : null,
@@ -117,7 +119,7 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
     const { items, next } = pageBy(rows, PAGE_SIZE, likedAt);
     const profile = await profileHead(req, user, 'liked');
     res.render('users/liked', {
-      title: `${user.nickname}: liked`,
+      title: tFor(languageOf(req))('users:title.liked', { name: user.nickname }),
       profile,
       posts: await postCards(db, items, req.user),
       olderUrl: next ? `${profile.url}/liked?before=${next}` : null,
@@ -132,10 +134,10 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
     const { items, next } = pageBy(rows, PAGE_SIZE, likedAt);
     const profile = await profileHead(req, user, 'liked');
     res.render('users/parts', {
-      title: `${user.nickname}: liked parts`,
+      title: tFor(languageOf(req))('users:title.liked_parts', { name: user.nickname }),
       profile,
-      heading: `Parts ${profile.isSelf ? 'you' : user.nickname} liked`,
-      empty: 'No liked parts yet.',
+      heading: profile.isSelf ? tFor(languageOf(req))('users:parts.liked_heading_self') : tFor(languageOf(req))('users:parts.liked_heading', { name: user.nickname }),
+      empty: tFor(languageOf(req))('users:parts.liked_empty'),
       parts: items.map((c) => partRow(c)),
       liked: likedKinds(profile.url, 'parts'),
       olderUrl: next ? `${profile.url}/liked/parts?before=${next}` : null,
@@ -150,7 +152,7 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
       const { items, next } = page(rows, PAGE_SIZE);
       const profile = await profileHead(req, user, direction);
       res.render('users/follows', {
-        title: `${user.nickname}: ${direction}`,
+        title: tFor(languageOf(req))(`users:title.${direction}`, { name: user.nickname }),
         profile,
         direction,
         musicians: items.map((m) => ({ nickname: m.nickname, url: `/users/${encodeURIComponent(m.nickname)}`, bio: m.bio, since: timeAgo(m.created_at) })),
@@ -168,8 +170,8 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
     // A block ended any follow between the two; it must not start again while the block stands.
     if (on) {
       const blocks = await blocksBetween(db, req.user!.id, user.id);
-      if (blocks.aBlockedB) throw new Forbidden(`You blocked ${user.nickname}. Unblock them to follow.`);
-      if (blocks.bBlockedA) throw new Forbidden(`You cannot follow ${user.nickname}.`);
+      if (blocks.aBlockedB) throw new Forbidden('You blocked {{name}}. Unblock them to follow.').withParams({ name: user.nickname });
+      if (blocks.bBlockedA) throw new Forbidden('You cannot follow {{name}}.').withParams({ name: user.nickname });
     }
     await setFollowing(db, req.user!.id, user.id, on);
     // The follow stands whatever its notification does.

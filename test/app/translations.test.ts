@@ -247,4 +247,14 @@ describe('a Korean reader', () => {
     const json = await supertest.agent(ctx.app).get('/posts/999999999').set(KO).set('Accept', 'application/json');
     expect(json.body.error.message).toMatch(/[가-힣]/);
   });
+
+  it('reads the sign-up form sent back with its errors in Korean', async () => {
+    const agent = supertest.agent(ctx.app);
+    const form = await agent.get('/signup').set(KO);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1] ?? '';
+    const res = await agent.post('/signup').set(KO).type('form').send({ _csrf: csrf, email: '주소', nickname: '!', password: '짧음' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('class="field-error"');
+    expect(englishWords(visibleText(res.text), data)).toEqual([]);
+  });
 });
