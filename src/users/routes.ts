@@ -88,7 +88,7 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
     const [profile, pictures] = await Promise.all([profileHead(req, user, 'songs'), findProfilePictures(db, user.id)]);
     res.render('users/show', {
       title: user.nickname,
-      meta: profileShareMeta(user, pictures, config.siteUrl),
+      meta: profileShareMeta(user, pictures, config.siteUrl, languageOf(req)),
       profile,
       posts: await postCards(db, items, req.user),
       olderUrl: next ? `${profile.url}?before=${next}` : null,
