@@ -1,3 +1,4 @@
+import { tFor, type Language } from '../web/i18n.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -72,10 +73,11 @@ export async function alignContribution(trackId: string, { db, storage, config, 
 }
 
 /** What the contributor and the author read about the alignment ("sounds 120 ms late: aligned"). */
-export function alignmentText(c: { alignment_status: string | null; proposed_offset_ms: number | null }): string | null {
-  if (c.alignment_status === 'unsure') return 'Could not tell how this part lines up with the song: check it by ear.';
+export function alignmentText(c: { alignment_status: string | null; proposed_offset_ms: number | null }, lng: Language = 'en'): string | null {
+  const t = tFor(lng);
+  if (c.alignment_status === 'unsure') return t('contributions:alignment.unsure');
   if (c.alignment_status !== 'aligned' || c.proposed_offset_ms === null) return null;
   const ms = c.proposed_offset_ms;
-  if (ms === 0) return 'Lines up with the song.';
-  return `Sounds ${Math.abs(ms)} ms ${ms < 0 ? 'late' : 'early'}: aligned.`;
+  if (ms === 0) return t('contributions:alignment.lined_up');
+  return t(ms < 0 ? 'contributions:alignment.late' : 'contributions:alignment.early', { ms: Math.abs(ms) });
 }

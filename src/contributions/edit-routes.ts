@@ -1,3 +1,4 @@
+import { translateMessage, type Language } from '../web/i18n.js';
 import { Router, type Response } from 'express';
 import type { Deps } from '../deps.js';
 import type { PostSummary } from '../posts/queries.js';
@@ -19,7 +20,7 @@ export function contributionEditRoutes(deps: Deps): Router {
 
   const render = async (res: Response, status: number, contribution: ContributionRow, post: PostSummary, values: Record<string, unknown>, errors: Record<string, string>) => {
     res.status(status).render('contributions/edit', {
-      title: `Edit your part on ${post.title}`,
+      title: translateMessage(res.locals.lang as Language, 'Edit your part on {{title}}', { title: post.title }),
       part: { id: contribution.id, postId: post.id, postTitle: post.title },
       values,
       errors,

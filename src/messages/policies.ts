@@ -13,8 +13,9 @@ export interface MessagingBlocks {
  * musician does not take their messages, which reveals the block, as refusing silently would
  * not stop them trying.
  */
-export function whyCannotMessage(recipient: { nickname: string }, blocks: MessagingBlocks): string | null {
-  if (blocks.senderBlocked) return `You blocked ${recipient.nickname}. Unblock them to send a message.`;
-  if (blocks.recipientBlocked) return `${recipient.nickname} is not accepting messages from you.`;
+// The text is a translation key: its {{name}} is the recipient's nickname.
+export function whyCannotMessage(blocks: MessagingBlocks): string | null {
+  if (blocks.senderBlocked) return 'You blocked {{name}}. Unblock them to send a message.';
+  if (blocks.recipientBlocked) return '{{name}} is not accepting messages from you.';
   return null;
 }

@@ -8,13 +8,13 @@ import { findUserByNickname, type UserRow } from '../users/queries.js';
 import { requireVerified } from '../web/auth-guard.js';
 import { HttpError, NotFound, RateLimited, fieldErrorsOf } from '../web/errors.js';
 import { formatDateTime, timeAgo } from '../web/format.js';
+import { languageOf, tFor, translateMessage } from '../web/i18n.js';
 import { decodeCursor, page } from '../web/pagination.js';
 import { validate } from '../web/validate.js';
 import { whyCannotMessage } from './policies.js';
 import { findConversationBetween, findLastReadBy, listConversationMessages, listInbox, markConversationRead, type MessageRow } from './queries.js';
 import { MESSAGE_MAX, messageSchema } from './schemas.js';
 import { sendMessage } from './send.js';
-import { languageOf } from '../web/i18n.js';
 
 const INBOX_PAGE = 20;
 const CONVERSATION_PAGE = 30;
@@ -45,7 +45,7 @@ export function messageRoutes({ db, config }: Deps): Router {
         url: conversationUrl(c.nickname),
         nickname: c.nickname,
         avatar: avatarView({ avatarPictureId: c.avatar_picture_id, nickname: c.nickname }),
-        preview: `${c.last_sender_id === me.id ? 'You: ' : ''}${preview(c.last_body ?? '')}`,
+        preview: `${c.last_sender_id === me.id ? tFor(languageOf(req))('conversations:you_prefix') : ''}${preview(c.last_body ?? '')}`,
         unread: c.unread_count,
         ago: timeAgo(c.created_at, languageOf(req)),
         at: c.created_at.toISOString(),
@@ -79,10 +79,11 @@ export function messageRoutes({ db, config }: Deps): Router {
       seenAt = await findLastReadBy(db, conversation.id, other.id);
     }
     const lastMine = messages.find((m) => m.sender_id === me.id);
-    const refusal = whyCannotMessage(other, { senderBlocked: blocks.aBlockedB, recipientBlocked: blocks.bBlockedA });
+    const lng = languageOf(req);
+    const refusal = whyCannotMessage({ senderBlocked: blocks.aBlockedB, recipientBlocked: blocks.bBlockedA });
     const url = conversationUrl(other.nickname);
     res.status(refused?.status ?? 200).render('messages/conversation', {
-      title: `Messages with ${other.nickname}`,
+      title: translateMessage(lng, 'Messages with {{name}}', { name: other.nickname }),
       other: { nickname: other.nickname, url: `/users/${encodeURIComponent(other.nickname)}`, avatar: avatarView({ avatarPictureId: pictures.avatar_picture_id, nickname: other.nickname }) },
       messages: messages.reverse().map((m) => ({
         id: m.id,
@@ -97,7 +98,7 @@ export function messageRoutes({ db, config }: Deps): Router {
       typed: refused?.typed ?? '',
       error: refused?.error ?? null,
       // A block shows instead of the form; the blocker gets the button to lift it.
-      refusal,
+      refusal: refusal && translateMessage(lng, refusal, { name: other.nickname }),
       unblockUrl: blocks.aBlockedB ? `/users/${encodeURIComponent(other.nickname)}/block` : null,
       bodyMax: MESSAGE_MAX,
     });
@@ -121,7 +122,7 @@ export function messageRoutes({ db, config }: Deps): Router {
       if (!(err instanceof HttpError) || ![403, 422, 429].includes(err.status) || wantsJson(req)) throw err;
       if (err instanceof RateLimited) res.set('Retry-After', String(err.retryAfterSeconds));
       const typed = typeof (req.body as { body?: unknown })?.body === 'string' ? (req.body as { body: string }).body : '';
-      return renderConversation(req, res, other, { status: err.status, typed, error: fieldErrorsOf(err)?.body ?? err.message });
+      return renderConversation(req, res, other, { status: err.status, typed, error: translateMessage(languageOf(req), fieldErrorsOf(err)?.body ?? err.message, err.params) });
     }
     req.log.info({ userId: req.user!.id, conversationId: message.conversation_id, messageId: message.id }, 'message sent');
     if (wantsJson(req)) return res.status(201).json({ message: presentMessage(message, req.user!.nickname) });

@@ -30,8 +30,8 @@ export async function sendMessage(props: SendMessageProps, { db, actor, limits }
   const { recipient } = props;
   if (recipient.id === actor.id) throw new ValidationFailed({ body: 'You cannot message yourself.' }, 'You cannot message yourself.');
   const blocks = await blocksBetween(db, actor.id, recipient.id);
-  const refusal = whyCannotMessage(recipient, { senderBlocked: blocks.aBlockedB, recipientBlocked: blocks.bBlockedA });
-  if (refusal) throw new Forbidden(refusal);
+  const refusal = whyCannotMessage({ senderBlocked: blocks.aBlockedB, recipientBlocked: blocks.bBlockedA });
+  if (refusal) throw new Forbidden(refusal).withParams({ name: recipient.nickname });
 
   const sent = await countHit(db, `messages:sender:${actor.id}`, 3600);
   if (sent.hits > limits.perHour) throw new RateLimited(sent.retryAfterSeconds, `You have sent ${limits.perHour} messages in the last hour. Try again in ${minutes(sent.retryAfterSeconds)} minutes.`);

@@ -47,7 +47,7 @@ export async function sendDigestMail(
     const site = config.siteUrl;
     // The letter in the recipient's language; its lines are the notifications page's words.
     const lng = await languageOfUser(db, digest.user_id);
-    const items = rows.map((r) => presentNotification(r)).map((n) => ({ text: n.text, url: `${site}${n.url}` }));
+    const items = rows.map((r) => presentNotification(r, lng)).map((n) => ({ text: n.text, url: `${site}${n.url}` }));
     await mailer.send(
       notificationDigestMail(digest.email, {
         nickname: digest.nickname,

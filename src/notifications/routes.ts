@@ -3,12 +3,12 @@ import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { requireUser } from '../web/auth-guard.js';
 import { timeAgo } from '../web/format.js';
+import { languageOf } from '../web/i18n.js';
 import { decodeCursor, encodeCursor } from '../web/pagination.js';
 import { validate } from '../web/validate.js';
 import { setDigestMail, wantsDigestMail } from './digest-queries.js';
 import { presentNotification } from './present.js';
 import { listNotifications, markNotificationsRead } from './queries.js';
-import { languageOf } from '../web/i18n.js';
 
 const PAGE_SIZE = 20;
 
@@ -26,7 +26,7 @@ export function notificationRoutes({ db }: Deps): Router {
     const last = shown.at(-1);
     res.render('notifications/index', {
       title: 'Notifications',
-      notifications: shown.map(presentNotification).map((n) => ({ ...n, when: timeAgo(n.at, languageOf(req)) })),
+      notifications: shown.map((r) => presentNotification(r, languageOf(req))).map((n) => ({ ...n, when: timeAgo(n.at, languageOf(req)) })),
       olderUrl: rows.length > PAGE_SIZE && last ? `/notifications?before=${encodeCursor({ created_at: last.updated_at, id: last.id })}` : null,
     });
   });

@@ -6,6 +6,7 @@ import { listLikedPosts, listNewestPosts } from '../posts/queries.js';
 import { requireUser } from '../web/auth-guard.js';
 import { Forbidden, NotFound, ValidationFailed } from '../web/errors.js';
 import { formatDate, formatDuration, timeAgo } from '../web/format.js';
+import { languageOf, tFor } from '../web/i18n.js';
 import { decodeCursor, page, pageBy } from '../web/pagination.js';
 import { answerToggle, readToggle } from '../web/toggle.js';
 import { blocksBetween, hasBlocked } from './block-queries.js';
@@ -15,7 +16,7 @@ import { avatarView, profileCoverView } from '../pictures/present.js';
 import { findProfilePictures } from './picture-queries.js';
 import { findUserByNickname, type UserRow } from './queries.js';
 import { profileShareMeta } from './share.js';
-import { languageOf, type Language } from '../web/i18n.js';
+import type { Language } from '../web/i18n.js';
 
 const PAGE_SIZE = 20;
 type Tab = 'songs' | 'parts' | 'liked' | 'followers' | 'following';
@@ -42,6 +43,7 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
 
   /** The header every tab shares: who they are, counts, the follow button, the tab links. */
   async function profileHead(req: Request, user: UserRow, tab: Tab) {
+    const t = tFor(languageOf(req));
     const [tags, counts, following, pictures, blocked] = await Promise.all([
       listMusicianTags(db, user.id),
       countFollows(db, user.id),
@@ -70,11 +72,11 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
       back: req.originalUrl,
       tab,
       tabs: [
-        { tab: 'songs', label: 'Songs', url: base },
-        { tab: 'parts', label: 'Parts', url: `${base}/parts` },
-        { tab: 'liked', label: 'Liked', url: `${base}/liked` },
-        { tab: 'followers', label: `Followers · ${counts.followers}`, url: `${base}/followers` },
-        { tab: 'following', label: `Following · ${counts.following}`, url: `${base}/following` },
+        { tab: 'songs', label: t('users:tabs.songs'), url: base },
+        { tab: 'parts', label: t('users:tabs.parts'), url: `${base}/parts` },
+        { tab: 'liked', label: t('users:tabs.liked'), url: `${base}/liked` },
+        { tab: 'followers', label: t('users:tabs.followers', { count: counts.followers }), url: `${base}/followers` },
+        { tab: 'following', label: t('users:tabs.following', { count: counts.following }), url: `${base}/following` },
       ],
     };
   }
@@ -87,7 +89,7 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
     const [profile, pictures] = await Promise.all([profileHead(req, user, 'songs'), findProfilePictures(db, user.id)]);
     res.render('users/show', {
       title: user.nickname,
-      meta: profileShareMeta(user, pictures, config.siteUrl),
+      meta: profileShareMeta(user, pictures, config.siteUrl, languageOf(req)),
       profile,
       posts: await postCards(db, items, req.user),
       olderUrl: next ? `${profile.url}?before=${next}` : null,
@@ -101,10 +103,10 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
     const { items, next } = page(rows, PAGE_SIZE);
     const profile = await profileHead(req, user, 'parts');
     res.render('users/parts', {
-      title: `${user.nickname}: parts`,
+      title: tFor(languageOf(req))('users:title.parts', { name: user.nickname }),
       profile,
-      heading: 'Parts played on songs',
-      empty: profile.isSelf ? 'You have not added a part to a song yet: open a song and add yours.' : `${user.nickname} has not added a part to a song yet.`,
+      heading: tFor(languageOf(req))('users:parts.heading'),
+      empty: profile.isSelf ? tFor(languageOf(req))('users:parts.empty_self') : tFor(languageOf(req))('users:parts.empty', { name: user.nickname }),
       parts: items.map((c) => partRow(c, languageOf(req))),
       liked: null,
       olderUrl: next ? `${profile.url}/parts?before=${next}` : null,
@@ -118,7 +120,7 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
     const { items, next } = pageBy(rows, PAGE_SIZE, likedAt);
     const profile = await profileHead(req, user, 'liked');
     res.render('users/liked', {
-      title: `${user.nickname}: liked`,
+      title: tFor(languageOf(req))('users:title.liked', { name: user.nickname }),
       profile,
       posts: await postCards(db, items, req.user),
       olderUrl: next ? `${profile.url}/liked?before=${next}` : null,
@@ -133,10 +135,10 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
     const { items, next } = pageBy(rows, PAGE_SIZE, likedAt);
     const profile = await profileHead(req, user, 'liked');
     res.render('users/parts', {
-      title: `${user.nickname}: liked parts`,
+      title: tFor(languageOf(req))('users:title.liked_parts', { name: user.nickname }),
       profile,
-      heading: `Parts ${profile.isSelf ? 'you' : user.nickname} liked`,
-      empty: 'No liked parts yet.',
+      heading: profile.isSelf ? tFor(languageOf(req))('users:parts.liked_heading_self') : tFor(languageOf(req))('users:parts.liked_heading', { name: user.nickname }),
+      empty: tFor(languageOf(req))('users:parts.liked_empty'),
       parts: items.map((c) => partRow(c, languageOf(req))),
       liked: likedKinds(profile.url, 'parts'),
       olderUrl: next ? `${profile.url}/liked/parts?before=${next}` : null,
@@ -151,7 +153,7 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
       const { items, next } = page(rows, PAGE_SIZE);
       const profile = await profileHead(req, user, direction);
       res.render('users/follows', {
-        title: `${user.nickname}: ${direction}`,
+        title: tFor(languageOf(req))(`users:title.${direction}`, { name: user.nickname }),
         profile,
         direction,
         musicians: items.map((m) => ({ nickname: m.nickname, url: `/users/${encodeURIComponent(m.nickname)}`, bio: m.bio, since: timeAgo(m.created_at, languageOf(req)) })),
@@ -169,8 +171,8 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
     // A block ended any follow between the two; it must not start again while the block stands.
     if (on) {
       const blocks = await blocksBetween(db, req.user!.id, user.id);
-      if (blocks.aBlockedB) throw new Forbidden(`You blocked ${user.nickname}. Unblock them to follow.`);
-      if (blocks.bBlockedA) throw new Forbidden(`You cannot follow ${user.nickname}.`);
+      if (blocks.aBlockedB) throw new Forbidden('You blocked {{name}}. Unblock them to follow.').withParams({ name: user.nickname });
+      if (blocks.bBlockedA) throw new Forbidden('You cannot follow {{name}}.').withParams({ name: user.nickname });
     }
     await setFollowing(db, req.user!.id, user.id, on);
     // The follow stands whatever its notification does.

@@ -22,6 +22,9 @@ const KO = { Cookie: 'soundhub.lang=ko' };
 /** Latin words a Korean page may show: the brand, file formats and units musicians use as is. */
 const LATIN_OK = new Set(['SoundHub', 'MP3', 'WAV', 'FLAC', 'OGG', 'Opus', 'M4A', 'AAC', 'AIFF', 'BPM', 'KB', 'MB', 'GB', 'UTC', 'dB', 'Hz', 'kHz', 'ms', 'ZIP', 'URL', 'Walk', 'ID', 'English', 'Open', 'Graph', 'oEmbed', 'iframe', 'WebM', 'RSS', 'Markdown', 'JPEG', 'PNG', 'GIF', 'AVIF', 'LUFS', 'WebP']);
 
+// Picture formats and their metadata are named as is in Korean too.
+for (const w of ['JPEG', 'PNG', 'WebP', 'GIF', 'AVIF', 'EXIF']) LATIN_OK.add(w);
+
 /** GET routes that are not pages a person reads (files, JSON, redirects, health). */
 const NOT_PAGES = new Set([
   'GET /healthz', 'GET /readyz', 'GET /auth/:provider', 'GET /auth/:provider/callback', 'GET /auth/welcome', 'GET /auth/link',
@@ -198,7 +201,7 @@ describe('a Korean reader', () => {
     await send(contributor, `/posts/${postId}/like`, { on: '1' });
     await send(contributor, `/posts/${postId}/comments`, { body: '좋은 곡이네요', at: '0:01' });
     await send(contributor, `/messages/${author.nickname}`, { body: '안녕하세요' });
-    data = [author.nickname, contributor.nickname, author.email, contributor.email];
+    data = [author.email, contributor.email, author.nickname, contributor.nickname]; // addresses first: they hold the nicknames
   }, 180_000);
   afterAll(async () => {
     await ctx?.close();
@@ -249,5 +252,15 @@ describe('a Korean reader', () => {
     expect(englishWords(visibleText(page.text), data)).toEqual([]);
     const json = await supertest.agent(ctx.app).get('/posts/999999999').set(KO).set('Accept', 'application/json');
     expect(json.body.error.message).toMatch(/[가-힣]/);
+  });
+
+  it('reads the sign-up form sent back with its errors in Korean', async () => {
+    const agent = supertest.agent(ctx.app);
+    const form = await agent.get('/signup').set(KO);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1] ?? '';
+    const res = await agent.post('/signup').set(KO).type('form').send({ _csrf: csrf, email: '주소', nickname: '!', password: '짧음' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('class="field-error"');
+    expect(englishWords(visibleText(res.text), data)).toEqual([]);
   });
 });
