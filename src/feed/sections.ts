@@ -5,9 +5,8 @@ import { listNewestPosts, listPostSummariesByIds, type PostSummary } from '../po
 import { listInstruments } from '../posts/taxonomy.js';
 import { listMusicianInstrumentIds } from '../users/profile-queries.js';
 import { decodeCursor, page } from '../web/pagination.js';
-import { timeAgo } from '../web/format.js';
 import type { TFunction } from 'i18next';
-import { instrumentName, tEnglish } from '../posts/names.js';
+import { agoFor, instrumentName, tEnglish } from '../posts/names.js';
 import { decodeFollowingCursor, encodeFollowingCursor, listFollowingFeed } from './following-queries.js';
 import { decodeTrendingCursor, encodeTrendingCursor, listTrending } from './trending.js';
 
@@ -54,7 +53,7 @@ export async function followingFeed(db: Db, userId: number, before: unknown, lim
     const post = posts.get(r.post_id);
     if (!post) return [];
     const part = r.instrument_slug && r.instrument ? instrumentName(t, { slug: r.instrument_slug, name: r.instrument }) : t('feed:note.a_part');
-    return [{ post, note: r.kind === 'part' ? t('feed:note.added', { musician: r.musician ?? t('feed:note.someone'), part: part.toLowerCase(), ago: timeAgo(r.created_at) }) : t('feed:note.posted', { musician: post.author_nickname }) }];
+    return [{ post, note: r.kind === 'part' ? t('feed:note.added', { musician: r.musician ?? t('feed:note.someone'), part: part.toLowerCase(), ago: agoFor(t, r.created_at) }) : t('feed:note.posted', { musician: post.author_nickname }) }];
   });
   const last = shown.at(-1);
   return { entries, next: rows.length > limit && last ? encodeFollowingCursor(last) : undefined };

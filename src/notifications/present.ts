@@ -15,7 +15,8 @@ export interface PresentedNotification {
 }
 
 const song = (t: TFunction, r: NotificationRow) => r.post_title ?? t('notifications:deleted_song');
-const part = (t: TFunction, r: NotificationRow) => (r.instrument ? t('notifications:instrument_part', { instrument: r.instrument.toLowerCase() }) : t('notifications:part'));
+const part = (t: TFunction, r: NotificationRow) =>
+  r.instrument ? t('notifications:instrument_part', { instrument: t(`taxonomy:instrument.${r.instrument_slug}`, { defaultValue: r.instrument }).toLowerCase() }) : t('notifications:part');
 const someone = (t: TFunction, r: NotificationRow) => r.actor_nickname ?? t('notifications:someone');
 
 /** "Ana liked", "Ana and Bo liked" (two: a name is clearer than "1 other"), "5 people liked". */

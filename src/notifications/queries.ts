@@ -77,11 +77,12 @@ export interface NotificationRow {
   actor_nickname: string | null;
   post_title: string | null;
   instrument: string | null;
+  instrument_slug: string | null;
 }
 
 const LISTED = [
   'n.id', 'n.kind', 'n.subject_id', 'n.post_id', 'n.contribution_id', 'n.actors_count', 'n.updated_at', 'n.read_at',
-  'a.nickname as actor_nickname', 'p.title as post_title', 'i.name as instrument',
+  'a.nickname as actor_nickname', 'p.title as post_title', 'i.name as instrument', 'i.slug as instrument_slug',
 ];
 
 function withNames(db: Db) {

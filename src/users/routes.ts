@@ -91,7 +91,7 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
       title: user.nickname,
       meta: profileShareMeta(user, pictures, config.siteUrl, languageOf(req)),
       profile,
-      posts: await postCards(db, items, req.user),
+      posts: await postCards(db, items, req.user, tFor(languageOf(req))),
       olderUrl: next ? `${profile.url}?before=${next}` : null,
     });
   });
@@ -122,7 +122,7 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
     res.render('users/liked', {
       title: tFor(languageOf(req))('users:title.liked', { name: user.nickname }),
       profile,
-      posts: await postCards(db, items, req.user),
+      posts: await postCards(db, items, req.user, tFor(languageOf(req))),
       olderUrl: next ? `${profile.url}/liked?before=${next}` : null,
       liked: likedKinds(profile.url, 'songs'),
     });
@@ -199,7 +199,7 @@ function partRow(c: MusicianPart, lng: Language) {
     postTitle: c.post_title,
     musician,
     musicianUrl: `/users/${encodeURIComponent(musician)}`,
-    instrument: c.instrument_name,
+    instrument: tFor(lng)(`taxonomy:instrument.${c.instrument_slug}`, { defaultValue: c.instrument_name }),
     note: c.note,
     included: c.included,
     likes: c.likes_count,
