@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import rateLimit from 'express-rate-limit';
 import type { Deps } from '../deps.js';
 import { requireUser } from '../web/auth-guard.js';
-import { HttpError, ValidationFailed } from '../web/errors.js';
+import { HttpError, ValidationFailed, type FieldErrors } from '../web/errors.js';
 import { validate } from '../web/validate.js';
 import { changePassword } from './change-password.js';
 import { deleteAccount } from './delete-account.js';
@@ -32,7 +32,7 @@ export function accountRoutes(deps: Deps): Router {
   const { db } = deps;
   const router = Router();
 
-  const render = (res: Response, status: number, errors: Record<string, string>, notice?: string) =>
+  const render = (res: Response, status: number, errors: FieldErrors, notice?: string) =>
     res.status(status).render('settings/account', { title: 'Account settings', section: 'account', errors, notice: notice ?? null });
 
   router.get('/settings/account', requireUser, (req, res) => render(res, 200, {}, typeof req.query.done === 'string' ? NOTICES[req.query.done] : undefined));

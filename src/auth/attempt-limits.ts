@@ -38,14 +38,16 @@ const keys = {
 };
 
 const minutes = (seconds: number) => Math.max(1, Math.ceil(seconds / 60));
-const accountMessage = (c: Counter) => `Too many wrong passwords for this account. Try again in ${minutes(c.retryAfterSeconds)} minutes.`;
-const addressMessage = (c: Counter) => `Too many failed sign-ins from your network. Try again in ${minutes(c.retryAfterSeconds)} minutes, or sign in with the right password.`;
+// The English text is the translation key; the minutes go in as a value (locales/ko/messages.json).
+const refusal = (c: Counter, message: string) => new RateLimited(c.retryAfterSeconds, message).withParams({ minutes: minutes(c.retryAfterSeconds) });
+const accountRefusal = (c: Counter) => refusal(c, 'Too many wrong passwords for this account. Try again in {{minutes}} minutes.');
+const addressRefusal = (c: Counter) => refusal(c, 'Too many failed sign-ins from your network. Try again in {{minutes}} minutes, or sign in with the right password.');
 
 /** Before a password is checked: refuses an email whose failures filled its count, wherever the request comes from. */
 export async function refuseLimitedAccount(db: Db, limits: AttemptLimits, email: string): Promise<void> {
   const key = keys.signInAccount(email);
   const counter = (await readCounters(db, [key])).get(key);
-  if (counter && counter.hits >= limits.failuresPerAccount) throw new RateLimited(counter.retryAfterSeconds, accountMessage(counter));
+  if (counter && counter.hits >= limits.failuresPerAccount) throw accountRefusal(counter);
 }
 
 /**
@@ -56,8 +58,8 @@ export async function countFailedSignIn(db: Db, limits: AttemptLimits, attempt: 
   const account = await countHit(db, keys.signInAccount(attempt.email), limits.windowSeconds);
   const address = await countHit(db, keys.signInAddress(attempt.address), limits.windowSeconds);
   if (address.hits === limits.failuresPerAddress + 1) warn(`address ${attempt.address} passed ${limits.failuresPerAddress} failed sign-ins in ${minutes(limits.windowSeconds)} minutes`);
-  if (account.hits >= limits.failuresPerAccount) return new RateLimited(account.retryAfterSeconds, accountMessage(account));
-  if (address.hits > limits.failuresPerAddress) return new RateLimited(address.retryAfterSeconds, addressMessage(address));
+  if (account.hits >= limits.failuresPerAccount) return accountRefusal(account);
+  if (address.hits > limits.failuresPerAddress) return addressRefusal(address);
   return undefined;
 }
 
@@ -67,8 +69,8 @@ export const forgiveSignInFailures = (db: Db, email: string) => clearCounter(db,
 /** Counts a sign-up attempt; throws 429 when the address or the email has made too many. */
 export async function countSignUp(db: Db, limits: AttemptLimits, attempt: { email?: string; address: string }): Promise<void> {
   const address = await countHit(db, keys.signUpAddress(attempt.address), limits.windowSeconds);
-  if (address.hits > limits.signUpsPerAddress) throw new RateLimited(address.retryAfterSeconds, `Too many sign-ups from your network. Try again in ${minutes(address.retryAfterSeconds)} minutes.`);
+  if (address.hits > limits.signUpsPerAddress) throw refusal(address, 'Too many sign-ups from your network. Try again in {{minutes}} minutes.');
   if (!attempt.email) return;
   const email = await countHit(db, keys.signUpEmail(attempt.email), limits.windowSeconds);
-  if (email.hits > limits.signUpsPerEmail) throw new RateLimited(email.retryAfterSeconds, `Too many sign-ups with this email. Try again in ${minutes(email.retryAfterSeconds)} minutes.`);
+  if (email.hits > limits.signUpsPerEmail) throw refusal(email, 'Too many sign-ups with this email. Try again in {{minutes}} minutes.');
 }

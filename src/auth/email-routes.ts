@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { requireUser, UNVERIFIED_MESSAGE } from '../web/auth-guard.js';
 import { issueCsrfToken } from '../web/csrf.js';
-import { HttpError, ValidationFailed } from '../web/errors.js';
+import { HttpError, ValidationFailed, type FieldErrors } from '../web/errors.js';
 import { validate } from '../web/validate.js';
 import { findUserById } from '../users/queries.js';
 import { confirmEmailLink, LINK_PROBLEMS, requestEmailChange, resetPasswordFromLink, type LinkOutcome } from './email-links.js';
@@ -122,7 +122,7 @@ export function emailRoutes({ db, jobs }: Deps): Router {
     res.redirect(303, '/password/reset?done=1');
   });
 
-  const renderChange = (req: Request, res: Response, status: number, values: Record<string, string>, errors: Record<string, string>, sent = false) =>
+  const renderChange = (req: Request, res: Response, status: number, values: Record<string, string>, errors: FieldErrors, sent = false) =>
     res.status(status).render('auth/change-email', { title: 'Change your email', email: req.user!.email, verified: req.user!.verified, unverifiedMessage: UNVERIFIED_MESSAGE, values, errors, sent });
 
   router.get('/settings/email', requireUser, (req, res) => renderChange(req, res, 200, {}, {}, req.query.sent === '1'));

@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js';
 import { findLoginById } from '../users/queries.js';
 import { requireFormBody } from '../web/clean-input.js';
 import { issueCsrfToken } from '../web/csrf.js';
-import { BadRequest, NotFound, RateLimited, ValidationFailed } from '../web/errors.js';
+import { BadRequest, NotFound, RateLimited, ValidationFailed, type FieldErrors, messageOf } from '../web/errors.js';
 import { withRetryAfter } from '../web/handler.js';
 import { validate } from '../web/validate.js';
 import { addressOf, countFailedSignIn, countSignUp, forgiveSignInFailures, refuseLimitedAccount } from './attempt-limits.js';
@@ -62,7 +62,7 @@ export function oidcRoutes({ db, config }: Deps, providers: Map<string, OidcProv
   router.post('/auth/welcome', requireFormBody, async (req, res) => {
     const pending = pendingOf(req, 'new');
     if (!pending) throw new BadRequest(STALE);
-    const again = (status: number, errors: Record<string, string>) =>
+    const again = (status: number, errors: FieldErrors) =>
       res.status(status).render('auth/welcome', { title: 'Welcome', pending: presentPending(pending), values: { nickname: String(req.body.nickname ?? '') }, errors });
     try {
       await countSignUp(db, limits, { address: addressOf(req.ip) });
@@ -86,7 +86,7 @@ export function oidcRoutes({ db, config }: Deps, providers: Map<string, OidcProv
     const pending = pendingOf(req, 'existing');
     const account = pending && (await findLoginById(db, pending.existingUserId!));
     if (!pending || !account) throw new BadRequest(STALE);
-    const again = (status: number, errors: Record<string, string>) =>
+    const again = (status: number, errors: FieldErrors) =>
       res.status(status).render('auth/link', { title: 'Link your account', pending: presentPending(pending), account: { nickname: account.nickname, hasPassword: account.password_hash !== null }, errors });
     try {
       const { password } = validate(linkSchema, req.body);
@@ -134,11 +134,11 @@ export function oidcRoutes({ db, config }: Deps, providers: Map<string, OidcProv
 const presentPending = (p: PendingIdentity) => ({ providerName: p.providerName, email: p.email });
 
 /** A refused form page: its fields (422) or too many tries (429 with Retry-After); any other error goes on. */
-function refuseForm(err: unknown, res: Response, again: (status: number, errors: Record<string, string>) => void): void {
+function refuseForm(err: unknown, res: Response, again: (status: number, errors: FieldErrors) => void): void {
   if (err instanceof ValidationFailed) return again(422, err.fields);
   if (err instanceof RateLimited) {
     withRetryAfter(res, err);
-    return again(429, { form: err.message });
+    return again(429, { form: messageOf(err) });
   }
   throw err;
 }

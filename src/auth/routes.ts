@@ -3,7 +3,7 @@ import type { PassportStatic } from 'passport';
 import type { Deps } from '../deps.js';
 import { requireFormBody } from '../web/clean-input.js';
 import { issueCsrfToken } from '../web/csrf.js';
-import { RateLimited, ValidationFailed } from '../web/errors.js';
+import { RateLimited, ValidationFailed, type FieldErrors, messageOf } from '../web/errors.js';
 import { withRetryAfter } from '../web/handler.js';
 import { validate } from '../web/validate.js';
 import { addressOf, countFailedSignIn, countSignUp, forgiveSignInFailures, refuseLimitedAccount } from './attempt-limits.js';
@@ -24,9 +24,9 @@ export function authRoutes({ db, config, jobs }: Deps, passport: PassportStatic,
     loginUrl: withNext('/login', next),
     signupUrl: withNext('/signup', next),
   });
-  const signupPage = (res: Response, status: number, next: string, values: Record<string, string>, errors: Record<string, string>) =>
+  const signupPage = (res: Response, status: number, next: string, values: Record<string, string>, errors: FieldErrors) =>
     res.status(status).render('auth/signup', { title: 'Sign up', values, errors, ...page(next) });
-  const loginPage = (res: Response, status: number, next: string, values: Record<string, string>, errors: Record<string, string>) =>
+  const loginPage = (res: Response, status: number, next: string, values: Record<string, string>, errors: FieldErrors) =>
     res.status(status).render('auth/login', { title: 'Log in', values, errors, ...page(next) });
 
   router.get('/signup', sendSignedInOn, issueCsrfToken, (req, res) => signupPage(res, 200, safeNext(req.query.next), {}, {}));
@@ -41,7 +41,7 @@ export function authRoutes({ db, config, jobs }: Deps, passport: PassportStatic,
       await signUp(input, { db, jobs }, languageOf(req));
       res.redirect(303, `/signup/sent?next=${encodeURIComponent(after)}`);
     } catch (err) {
-      if (err instanceof RateLimited) return signupPage(withRetryAfter(res, err), 429, after, values, { form: err.message });
+      if (err instanceof RateLimited) return signupPage(withRetryAfter(res, err), 429, after, values, { form: messageOf(err) });
       if (!(err instanceof ValidationFailed)) return next(err);
       signupPage(res, 422, after, values, err.fields);
     }
@@ -52,8 +52,8 @@ export function authRoutes({ db, config, jobs }: Deps, passport: PassportStatic,
   router.post('/login', requireFormBody, (req: Request, res: Response, next: NextFunction) => {
     const values = { email: req.body.email ?? '' };
     const after = safeNext(req.body.next);
-    const again = (status: number, errors: Record<string, string>) => loginPage(res, status, after, values, errors);
-    const limited = (err: RateLimited) => loginPage(withRetryAfter(res, err), 429, after, values, { form: err.message });
+    const again = (status: number, errors: FieldErrors) => loginPage(res, status, after, values, errors);
+    const limited = (err: RateLimited) => loginPage(withRetryAfter(res, err), 429, after, values, { form: messageOf(err) });
     (async () => {
       const input = validate(loginSchema, req.body);
       // A full account count refuses before the password is even checked, from any address.

@@ -5,7 +5,7 @@ import { loadPost } from '../posts/load.js';
 import type { PostSummary } from '../posts/queries.js';
 import { findTrackById } from '../tracks/queries.js';
 import { requireUser, requireVerified } from '../web/auth-guard.js';
-import { ValidationFailed } from '../web/errors.js';
+import { ValidationFailed, type FieldErrors } from '../web/errors.js';
 import { validate } from '../web/validate.js';
 import { createComment, type CreatedComment } from './create.js';
 import { deleteComment } from './delete.js';
@@ -25,7 +25,7 @@ const field = (body: unknown, name: string) => {
 };
 
 /** Which form on the post page a request came from, and what was typed in it. */
-function sentForm(body: unknown, errors: Record<string, string>): CommentFormState {
+function sentForm(body: unknown, errors: FieldErrors): CommentFormState {
   const parent = field(body, 'parent').trim();
   const contribution = field(body, 'contribution').trim();
   return { target: parent ? `reply-${parent}` : contribution ? `part-${contribution}` : 'song', values: { body: field(body, 'body'), at: field(body, 'at') }, errors };

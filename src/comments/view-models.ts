@@ -5,7 +5,7 @@ import { formatDateTime, timeAgo } from '../web/format.js';
 import { canComment, canDeleteComment } from './policies.js';
 import type { CommentView } from './queries.js';
 import { COMMENT_MAX_CHARS, formatMoment } from './schemas.js';
-import type { Language } from '../web/i18n.js';
+import { tFor, type Language } from '../web/i18n.js';
 
 /**
  * A comment form sent back with a problem (422): which form it was (`song`, `part-12`,
@@ -112,7 +112,7 @@ export function commentView(r: Row, place: TrackPlace, ctx: Pick<Context, 'postA
             mixerTrackId: place.mixerTrackId,
             audioSelector: place.audioSelector,
             scope: r.contribution_id === null ? 'song' : 'part',
-            markerLabel: `${r.author_nickname} at ${formatMoment(r.at_ms)}: ${r.body.length > 80 ? `${r.body.slice(0, 79)}…` : r.body}`,
+            markerLabel: tFor(ctx.lang ?? 'en')('comments:marker_label', { name: r.author_nickname, at: formatMoment(r.at_ms), body: r.body.length > 80 ? `${r.body.slice(0, 79)}…` : r.body }),
           },
     ago: timeAgo(r.created_at, ctx.lang),
     createdIso: r.created_at.toISOString(),

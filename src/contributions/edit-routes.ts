@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js';
 import type { PostSummary } from '../posts/queries.js';
 import { listInstruments } from '../posts/taxonomy.js';
 import { requireUser } from '../web/auth-guard.js';
-import { authorize, ValidationFailed } from '../web/errors.js';
+import { authorize, ValidationFailed, type FieldErrors } from '../web/errors.js';
 import { audioUploadLimits } from '../web/upload.js';
 import { validate } from '../web/validate.js';
 import { editContribution } from './edit.js';
@@ -18,7 +18,7 @@ export function contributionEditRoutes(deps: Deps): Router {
   const { db, config } = deps;
   const router = Router();
 
-  const render = async (res: Response, status: number, contribution: ContributionRow, post: PostSummary, values: Record<string, unknown>, errors: Record<string, string>) => {
+  const render = async (res: Response, status: number, contribution: ContributionRow, post: PostSummary, values: Record<string, unknown>, errors: FieldErrors) => {
     res.status(status).render('contributions/edit', {
       title: translateMessage(res.locals.lang as Language, 'Edit your part on {{title}}', { title: post.title }),
       part: { id: contribution.id, postId: post.id, postTitle: post.title },

@@ -6,7 +6,7 @@ import { findProfilePictures } from '../users/picture-queries.js';
 import { findNicknameNow } from '../users/profile-queries.js';
 import { findUserByNickname, type UserRow } from '../users/queries.js';
 import { requireVerified } from '../web/auth-guard.js';
-import { HttpError, NotFound, RateLimited, fieldErrorsOf } from '../web/errors.js';
+import { HttpError, NotFound, RateLimited, fieldErrorsOf, messageOf } from '../web/errors.js';
 import { formatDateTime, timeAgo } from '../web/format.js';
 import { languageOf, tFor, translateMessage } from '../web/i18n.js';
 import { decodeCursor, page } from '../web/pagination.js';
@@ -122,7 +122,7 @@ export function messageRoutes({ db, config }: Deps): Router {
       if (!(err instanceof HttpError) || ![403, 422, 429].includes(err.status) || wantsJson(req)) throw err;
       if (err instanceof RateLimited) res.set('Retry-After', String(err.retryAfterSeconds));
       const typed = typeof (req.body as { body?: unknown })?.body === 'string' ? (req.body as { body: string }).body : '';
-      return renderConversation(req, res, other, { status: err.status, typed, error: translateMessage(languageOf(req), fieldErrorsOf(err)?.body ?? err.message, err.params) });
+      return renderConversation(req, res, other, { status: err.status, typed, error: translateMessage(languageOf(req), fieldErrorsOf(err)?.body ?? messageOf(err)) });
     }
     req.log.info({ userId: req.user!.id, conversationId: message.conversation_id, messageId: message.id }, 'message sent');
     if (wantsJson(req)) return res.status(201).json({ message: presentMessage(message, req.user!.nickname) });

@@ -40,15 +40,18 @@ export async function renderPicture(kind: PictureKind, file: PictureFile): Promi
   try {
     meta = await sharp(file.buffer).metadata();
   } catch {
-    throw new UnsupportedMediaType(`${name} is not a picture we can read. ${FORMATS_SENTENCE}`, file.field);
+    throw new UnsupportedMediaType(`{{name}} is not a picture we can read. ${FORMATS_SENTENCE}`, file.field).withParams({ name });
   }
-  if (!meta.format || !READABLE.has(meta.format)) throw new UnsupportedMediaType(`${name} is ${meta.format ? `a ${meta.format.toUpperCase()} file` : 'not a picture we can read'}. ${FORMATS_SENTENCE}`, file.field);
+  if (!meta.format || !READABLE.has(meta.format)) {
+    const what = meta.format ? `{{name}} is a {{format}} file. ${FORMATS_SENTENCE}` : `{{name}} is not a picture we can read. ${FORMATS_SENTENCE}`;
+    throw new UnsupportedMediaType(what, file.field).withParams({ name, format: (meta.format ?? '').toUpperCase() });
+  }
   const { width = 0, height = 0 } = meta;
   if (width * height > MAX_PICTURE_PIXELS) {
-    throw new ValidationFailed({ [file.field]: `${name} is ${width} × ${height} pixels (${megapixels(width * height)} MP); pictures can be at most ${megapixels(MAX_PICTURE_PIXELS)} MP. Export it smaller.` });
+    throw new ValidationFailed({ [file.field]: { message: '{{name}} is {{width}} × {{height}} pixels ({{mp}} MP); pictures can be at most {{max}} MP. Export it smaller.', params: { name, width, height, mp: megapixels(width * height), max: megapixels(MAX_PICTURE_PIXELS) } } });
   }
   if (Math.min(width, height) < MIN_PICTURE_SIDE) {
-    throw new ValidationFailed({ [file.field]: `${name} is only ${width} × ${height} pixels; a picture needs at least ${MIN_PICTURE_SIDE} pixels on each side.` });
+    throw new ValidationFailed({ [file.field]: { message: '{{name}} is only {{width}} × {{height}} pixels; a picture needs at least {{min}} pixels on each side.', params: { name, width, height, min: MIN_PICTURE_SIDE } } });
   }
 
   const sizes = [...PICTURE_KINDS[kind].sizes].sort((a, b) => b.width - a.width);

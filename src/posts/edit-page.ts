@@ -1,3 +1,4 @@
+import type { FieldErrors } from '../web/errors.js';
 import type { Response } from 'express';
 import type { Deps } from '../deps.js';
 import { MAX_PICTURE_BYTES } from '../pictures/kinds.js';
@@ -9,7 +10,7 @@ import { lookingForOf } from './looking-for-queries.js';
 import { listGenres, listInstruments, ticked } from './taxonomy.js';
 
 /** The song's edit page: its details form and its cover art form (each may come back with errors). */
-export async function renderEditPage({ db }: Pick<Deps, 'db'>, res: Response, status: number, post: PostSummary, values: Record<string, unknown>, errors: Record<string, string>): Promise<void> {
+export async function renderEditPage({ db }: Pick<Deps, 'db'>, res: Response, status: number, post: PostSummary, values: Record<string, unknown>, errors: FieldErrors): Promise<void> {
   const [genres, instruments, lookingFor] = await Promise.all([listGenres(db), listInstruments(db), lookingForOf(db, [post.id])]);
   // The form sent back keeps what was ticked; a fresh one shows what the song looks for now.
   const ticks = values.lookingFor !== undefined ? ticked(values.lookingFor) : (lookingFor.get(post.id) ?? []).map((i) => i.slug);

@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import type { Deps } from '../deps.js';
 import { requireUser, requireVerified } from '../web/auth-guard.js';
-import { authorize, fieldErrorsOf, ValidationFailed, type HttpError } from '../web/errors.js';
+import { authorize, fieldErrorsOf, ValidationFailed, type HttpError, type FieldErrors } from '../web/errors.js';
 import { audioUploadLimits, discardUpload, uploadedAudio } from '../web/upload.js';
 import { receiveTrackAudio } from '../tracks/receive.js';
 import { uploadedImage } from '../web/image-upload.js';
@@ -18,7 +18,7 @@ import type { PostSummary } from './queries.js';
 import { MUSICAL_KEYS, postSchema } from './schemas.js';
 import { listGenres, listInstruments, ticked } from './taxonomy.js';
 
-async function renderForm({ db, config }: Deps, res: Response, status: number, values: Record<string, unknown>, errors: Record<string, string>) {
+async function renderForm({ db, config }: Deps, res: Response, status: number, values: Record<string, unknown>, errors: FieldErrors) {
   const [genres, instruments] = await Promise.all([listGenres(db), listInstruments(db)]);
   res.status(status).render('posts/new', { title: tOf(res)('posts:new.page_title'), values: { ...values, lookingFor: ticked(values.lookingFor) }, errors, genres, instruments, keys: MUSICAL_KEYS, maxUploadMb: config.maxUploadBytes / 1024 / 1024, audioUpload: audioUploadLimits(config.maxUploadBytes), maxPictureMb: MAX_PICTURE_BYTES / 1024 / 1024 });
 }
@@ -29,7 +29,7 @@ export function postRoutes(deps: Deps): Router {
 
   router.get('/posts/new', requireVerified, async (_req, res) => renderForm(deps, res, 200, {}, {}));
 
-  const renderEdit = (res: Response, status: number, post: PostSummary, values: Record<string, unknown>, errors: Record<string, string>) => renderEditPage(deps, res, status, post, values, errors);
+  const renderEdit = (res: Response, status: number, post: PostSummary, values: Record<string, unknown>, errors: FieldErrors) => renderEditPage(deps, res, status, post, values, errors);
 
   router.get('/posts/:id/edit', requireUser, async (req, res) => {
     const post = await loadPost(db, req.params.id);

@@ -4,7 +4,7 @@ import { MAX_PICTURE_BYTES, MIN_PICTURE_SIDE } from '../pictures/kinds.js';
 import { avatarView, profileCoverView } from '../pictures/present.js';
 import { requireUser } from '../web/auth-guard.js';
 import { uploadRoute } from '../web/csrf.js';
-import { fieldErrorsOf, ValidationFailed, type HttpError } from '../web/errors.js';
+import { fieldErrorsOf, ValidationFailed, type HttpError, type FieldErrors } from '../web/errors.js';
 import { receiveImage, uploadedImage } from '../web/image-upload.js';
 import { findProfilePictures } from './picture-queries.js';
 import { changeProfilePicture, type ProfilePicture } from './pictures.js';
@@ -12,7 +12,7 @@ import { changeProfilePicture, type ProfilePicture } from './pictures.js';
 const PAGE = '/settings/pictures';
 
 /** The page with both forms; each field's error comes back beside its own form. */
-async function renderPage({ db }: Pick<Deps, 'db'>, req: Request, res: Response, status: number, errors: Record<string, string>) {
+async function renderPage({ db }: Pick<Deps, 'db'>, req: Request, res: Response, status: number, errors: FieldErrors) {
   const user = req.user!;
   const pictures = await findProfilePictures(db, user.id);
   res.status(status).render('users/pictures', {

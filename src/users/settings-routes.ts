@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.js';
 import { listGenres, listInstruments } from '../posts/taxonomy.js';
 import { requireUser } from '../web/auth-guard.js';
-import { ValidationFailed } from '../web/errors.js';
+import { ValidationFailed, type FieldErrors } from '../web/errors.js';
 import { validate } from '../web/validate.js';
 import { editProfile } from './edit-profile.js';
 import { listMusicianTags } from './profile-queries.js';
@@ -22,7 +22,7 @@ interface ProfileValues {
 export function profileSettingsRoutes({ db }: Deps): Router {
   const router = Router();
 
-  const render = async (res: Response, status: number, values: ProfileValues, errors: Record<string, string>, saved = false) => {
+  const render = async (res: Response, status: number, values: ProfileValues, errors: FieldErrors, saved = false) => {
     const [instruments, genres] = await Promise.all([listInstruments(db), listGenres(db)]);
     res.status(status).render('settings/profile', { title: 'Profile settings', section: 'profile', values, errors, saved, instruments, genres, bioMax: BIO_MAX });
   };

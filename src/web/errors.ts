@@ -14,11 +14,19 @@ export class HttpError extends Error {
   }
   withParams(params: Record<string, string | number>): this {
     this.params = params;
+    // A refused file names its field with the same message: it gets the values too.
+    const fields = (this as { fields?: FieldErrors }).fields;
+    if (fields) for (const [k, v] of Object.entries(fields)) if (v === this.message) fields[k] = { message: this.message, params };
     return this;
   }
 }
 
-export type FieldErrors = Record<string, string>;
+/** A message to show: its English text (the translation key), with values for its {{placeholders}} when it has any. */
+export type Message = string | { message: string; params: Record<string, string | number> };
+export type FieldErrors = Record<string, Message>;
+
+/** What a form shows for a refusal: the error's message, with its values. */
+export const messageOf = (err: HttpError): Message => (err.params ? { message: err.message, params: err.params } : err.message);
 
 export class BadRequest extends HttpError {
   constructor(message = 'That request could not be understood.') {

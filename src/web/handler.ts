@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import { HttpError, NotFound, RateLimited, unavailableFrom } from './errors.js';
+import { HttpError, NotFound, RateLimited, unavailableFrom, type FieldErrors } from './errors.js';
 import { languageOf, tFor, toLanguage, translateMessage, type Language } from './i18n.js';
 
 export const notFound: RequestHandler = (_req, _res, next) => next(new NotFound());
@@ -32,7 +32,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   // The error may come before the language middleware ran (an upload's file filter, a body parser).
   const lng: Language = toLanguage(res.locals.lang) ?? languageOf(req);
   const message = translateMessage(lng, known?.message ?? 'Something went wrong on our side. It has been logged; please try again.', known?.params);
-  const fields = known && 'fields' in known && known.fields ? translateFields(lng, known.fields as Record<string, string>) : undefined;
+  const fields = known && 'fields' in known && known.fields ? translateFields(lng, known.fields as FieldErrors) : undefined;
   if (res.headersSent) {
     res.destroy();
     return;
@@ -56,7 +56,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
 };
 
 /** Field errors (English text as key) in the page's language. */
-export function translateFields(lng: Language, fields: Record<string, string>): Record<string, string> {
+export function translateFields(lng: Language, fields: FieldErrors): Record<string, string> {
   return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, translateMessage(lng, v)]));
 }
 

@@ -52,8 +52,9 @@ void i18n.init({
   interpolation: { escapeValue: false }, // EJS escapes what it prints with <%=
   returnNull: false,
   saveMissing: true,
+  // Bounded: a message may carry user input (a file name), and this runs in production too.
   missingKeyHandler: (lngs, ns, key) => {
-    missingKeys.add(`${lngs.join(',')}:${ns}:${key}`);
+    if (missingKeys.size < 1000) missingKeys.add(`${lngs.join(',')}:${ns}:${key}`);
   },
 });
 
@@ -81,7 +82,9 @@ export function tFor(lng: Language): TFunction {
 }
 
 /** A user-facing message (its English text is the key) in the given language. */
-export function translateMessage(lng: Language, message: string, params?: Record<string, unknown>): string {
+export function translateMessage(lng: Language, shown: string | { message: string; params?: Record<string, unknown> }, extra?: Record<string, unknown>): string {
+  const message = typeof shown === 'string' ? shown : shown.message;
+  const params = typeof shown === 'string' ? extra : shown.params;
   if (lng === 'en') return interpolate(message, params);
   return tFor(lng)(message, { ns: messageNamespaces, keySeparator: false, nsSeparator: false, defaultValue: message, ...params });
 }
@@ -116,7 +119,8 @@ export const languageLocals: RequestHandler = (req, res, next) => {
   const lng = languageOf(req);
   res.locals.lang = lng;
   res.locals.t = tFor(lng);
-  res.locals.tm = (message: string, params?: Record<string, unknown>) => translateMessage(lng, message, params);
+  // A message is its English text, or that text with values (web/errors.ts Message).
+  res.locals.tm = (message: string | { message: string; params?: Record<string, unknown> }, params?: Record<string, unknown>) => translateMessage(lng, message, params);
   res.locals.clientStrings = clientJson.get(lng);
   res.vary('Accept-Language');
   res.set('Content-Language', lng);
