@@ -266,15 +266,16 @@ describe('a Korean reader', () => {
 
   it('reads a refusal with a number in it (too many sign-ups) in Korean, the number filled in', async () => {
     const email = `${digitsNickname()}@example.test`;
-    let res;
+    let res: supertest.Response | undefined;
     for (let i = 0; i <= ctx.config.authLimits.signUpsPerEmail; i++) {
       const agent = supertest.agent(ctx.app);
       const form = await agent.get('/signup').set(KO);
       const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1] ?? '';
       res = await agent.post('/signup').set(KO).type('form').send({ _csrf: csrf, email, nickname: digitsNickname(), password: '아주 긴 비밀번호 1234' });
     }
-    expect(res!.status).toBe(429);
-    expect(res!.text).toMatch(/이 이메일로 가입 시도가 너무 많아요\. \d+분 뒤에 다시 시도해 주세요\./);
-    expect(englishWords(visibleText(res!.text), [...data, email])).toEqual([]);
+    if (!res) throw new Error('no sign-up was sent');
+    expect(res.status).toBe(429);
+    expect(res.text).toMatch(/이 이메일로 가입 시도가 너무 많아요\. \d+분 뒤에 다시 시도해 주세요\./);
+    expect(englishWords(visibleText(res.text), [...data, email])).toEqual([]);
   });
 });
