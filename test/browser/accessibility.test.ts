@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +10,10 @@ import { launchChromium, listen, logIn } from './browser.js';
  * axe-core (WCAG 2.1 A and AA rules, contrast included) on the pages a visitor and a signed-in
  * musician use, in the light and the dark theme, in English and in Korean, at a phone's and a
  * desktop's width. Any serious or critical violation fails, listed with the elements it was found on.
+ * A screenshot of each page goes to SHOTS_DIR (test-results/screenshots), which CI keeps.
  */
+const SHOTS = process.env.SHOTS_DIR ?? 'test-results/screenshots';
+
 let ctx: TestContext;
 let web: Awaited<ReturnType<typeof listen>>;
 let browser: Browser;
@@ -20,6 +24,7 @@ beforeAll(async () => {
   ctx = await createTestContext();
   web = await listen(ctx.app);
   browser = await launchChromium();
+  await mkdir(SHOTS, { recursive: true });
   author = await insertUser(ctx.db, { nickname: 'axe_author', bio: 'Writes songs on an upright piano.' });
   const player = await insertUser(ctx.db, { nickname: 'axe_drums' });
   const post = await insertPost(ctx.db, { authorId: author.id, title: 'Harbour lights', genre: 'jazz', instrument: 'keyboard', description: 'A slow chord loop; it needs a bass line.' });
@@ -37,12 +42,14 @@ afterAll(async () => {
 const VISITOR_PAGES = ['/', '/login', '/signup', '/genres', '/search?q=harbour', () => `/posts/${songId}`, '/users/axe_author', '/posts/999999999'];
 const SIGNED_IN_PAGES = ['/', '/posts/new', () => `/posts/${songId}`, '/settings', '/settings/account', '/notifications', '/messages'];
 
-async function violations(context: BrowserContext, path: string): Promise<string[]> {
+/** axe's serious and critical findings on one page; its screenshot goes to SHOTS_DIR as `shot`. */
+async function violations(context: BrowserContext, path: string, shot: string): Promise<string[]> {
   const page = await context.newPage();
   try {
     const res = await page.goto(`${web.baseUrl}${path}`);
     expect(res?.status(), path).toBe(path === '/posts/999999999' ? 404 : 200);
     await page.evaluate(() => document.fonts.ready);
+    await page.screenshot({ path: `${SHOTS}/${shot}-${path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'home'}.png` });
     const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
     return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${path}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(' | ')}`);
   } finally {
@@ -51,25 +58,30 @@ async function violations(context: BrowserContext, path: string): Promise<string
 }
 
 describe('accessibility (axe-core)', () => {
-  for (const scheme of ['light', 'dark'] as const) {
-    for (const lang of ['en', 'ko'] as const) {
-      for (const width of [390, 1440]) {
-        it(`${scheme} theme, ${lang}, ${width} px: no WCAG 2.1 AA violation (serious or critical), signed out and signed in`, async () => {
-          const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme });
-          await context.addCookies([{ name: 'soundhub.lang', value: lang, url: web.baseUrl }]);
-          const found: string[] = [];
-          try {
-            for (const p of VISITOR_PAGES) found.push(...(await violations(context, typeof p === 'function' ? p() : p)));
-            const page = await context.newPage();
-            await logIn(page, web.baseUrl, { email: author.email, password: FACTORY_PASSWORD }, '/');
-            await page.close();
-            for (const p of SIGNED_IN_PAGES) found.push(...(await violations(context, typeof p === 'function' ? p() : p)));
-          } finally {
-            await context.close();
-          }
-          expect(found).toEqual([]);
-        }, 120_000);
+  // Each theme in each language, at a phone's and a desktop's width between them (a run of
+  // every page takes a minute or two on a CI machine).
+  const runs = [
+    { scheme: 'light', lang: 'en', width: 1440 },
+    { scheme: 'dark', lang: 'en', width: 390 },
+    { scheme: 'light', lang: 'ko', width: 390 },
+    { scheme: 'dark', lang: 'ko', width: 1440 },
+  ] as const;
+  for (const { scheme, lang, width } of runs) {
+    it(`${scheme} theme, ${lang}, ${width} px: no WCAG 2.1 AA violation (serious or critical), signed out and signed in`, async () => {
+      const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme });
+      await context.addCookies([{ name: 'soundhub.lang', value: lang, url: web.baseUrl }]);
+      const found: string[] = [];
+      try {
+        const shot = (who: string) => `a11y-${lang}-${scheme}-${width}-${who}`;
+        for (const p of VISITOR_PAGES) found.push(...(await violations(context, typeof p === 'function' ? p() : p, shot('visitor'))));
+        const page = await context.newPage();
+        await logIn(page, web.baseUrl, { email: author.email, password: FACTORY_PASSWORD }, '/');
+        await page.close();
+        for (const p of SIGNED_IN_PAGES) found.push(...(await violations(context, typeof p === 'function' ? p() : p, shot('musician'))));
+      } finally {
+        await context.close();
       }
-    }
+      expect(found).toEqual([]);
+    }, 300_000);
   }
 });
