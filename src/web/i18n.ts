@@ -82,7 +82,9 @@ export function tFor(lng: Language): TFunction {
 }
 
 /** A user-facing message (its English text is the key) in the given language. */
-export function translateMessage(lng: Language, shown: string | { message: string; params?: Record<string, unknown> }, extra?: Record<string, unknown>): string {
+export function translateMessage(lng: Language, shown: string | { message: string; params?: Record<string, unknown> } | null | undefined, extra?: Record<string, unknown>): string {
+  // A view may pass what a row lacks (a track that failed without a stored reason).
+  if (shown === null || shown === undefined) return '';
   const message = typeof shown === 'string' ? shown : shown.message;
   const params = typeof shown === 'string' ? extra : shown.params;
   if (lng === 'en') return interpolate(message, params);
@@ -120,7 +122,7 @@ export const languageLocals: RequestHandler = (req, res, next) => {
   res.locals.lang = lng;
   res.locals.t = tFor(lng);
   // A message is its English text, or that text with values (web/errors.ts Message).
-  res.locals.tm = (message: string | { message: string; params?: Record<string, unknown> }, params?: Record<string, unknown>) => translateMessage(lng, message, params);
+  res.locals.tm = (message: string | { message: string; params?: Record<string, unknown> } | null | undefined, params?: Record<string, unknown>) => translateMessage(lng, message, params);
   res.locals.clientStrings = clientJson.get(lng);
   res.vary('Accept-Language');
   res.set('Content-Language', lng);
