@@ -16,6 +16,11 @@
  * pairs each; PAGES_WEB_CONCURRENCY (2) web processes. PAGES_DATA_DIR keeps the PostgreSQL
  * cluster (databases songs_<N>) so a size is seeded once: `SEED_DATA_DIR=… npm run
  * bench:seed-scale` seeds it ahead. Needs `npm run build` (the script does it), nginx, ffmpeg.
+ *
+ * Profiling: PAGES_ONLY (page names, comma-separated: `home,search`) measures only those;
+ * PAGES_CPU_PROF=<folder> runs the web processes with `--cpu-prof` into that folder and skips
+ * the baseline runs, so a profile holds the page alone; `npm run bench:profile <folder>`
+ * (bench/profile-summary.ts) prints where the time went.
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -41,6 +46,8 @@ const CONNECTIONS = Number(env.PAGES_CONNECTIONS ?? 10);
 const ROUNDS = Number(env.PAGES_ROUNDS ?? 1);
 const WEB = Number(env.PAGES_WEB_CONCURRENCY ?? 2);
 const MODES = (env.PAGES_MODES ?? 'out,out-nocache,in').split(',') as Mode[];
+const ONLY = env.PAGES_ONLY ? new Set(env.PAGES_ONLY.split(',')) : undefined;
+const CPU_PROF = env.PAGES_CPU_PROF ? path.resolve(env.PAGES_CPU_PROF) : undefined;
 const BUCKET = 'soundhub-pages';
 type Mode = 'out' | 'out-nocache' | 'in';
 
@@ -135,7 +142,7 @@ try {
       databaseUrl,
       webConcurrency: WEB,
       s3: { endpoint: `http://127.0.0.1:${s3Port}`, bucket: BUCKET },
-      env: { BENCH_BASELINE_ROUTE: 'true', LOG_LEVEL: env.PAGES_LOG_LEVEL ?? 'warn' },
+      env: { BENCH_BASELINE_ROUTE: 'true', LOG_LEVEL: env.PAGES_LOG_LEVEL ?? 'warn', ...(CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${CPU_PROF}` } : {}) },
     });
     // A signed-in musician who follows the twenty most followed musicians.
     const musician = new Browser(stack.port);
@@ -149,7 +156,7 @@ try {
       'out-nocache': { 'X-Forwarded-Proto': 'https', Accept: 'text/html', Cookie: 'bench=1' },
       in: { 'X-Forwarded-Proto': 'https', Accept: 'text/html', Cookie: cookie },
     };
-    const pages = await pagesOf(db, stack);
+    const pages = (await pagesOf(db, stack)).filter((p) => !ONLY || ONLY.has(p.name));
     console.log(`\npages at ${size} songs (${WEB} web processes behind nginx; ${CONNECTIONS} connections × ${SECONDS} s per run)`);
     for (const mode of MODES) {
       // Warm-up: every page once, so the first measured run is not the one that fills caches.
@@ -159,7 +166,7 @@ try {
         const page_: Run = { rps: 0, p50: 0, p99: 0, errors: 0 };
         const base: Run = { rps: 0, p50: 0, p99: 0, errors: 0 };
         for (let r = 0; r < ROUNDS; r++) {
-          const b = await measure(stack.port, '/bench/baseline', headers[mode]);
+          const b = CPU_PROF ? { rps: 1, p50: 0, p99: 0, errors: 0 } : await measure(stack.port, '/bench/baseline', headers[mode]);
           const m = await measure(stack.port, p.url, headers[mode]);
           for (const [sum, one] of [
             [base, b],

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import connectPgSimple from 'connect-pg-simple';
+import ejs from 'ejs';
 import express from 'express';
 import session from 'express-session';
 import helmet, { xFrameOptions } from 'helmet';
@@ -45,6 +46,7 @@ import { profileSettingsRoutes } from './users/settings-routes.js';
 import { profileShareRoutes } from './users/share-routes.js';
 import { loadAssets } from './web/assets.js';
 import { csrfLocals, csrfProtection } from './web/csrf.js';
+import { sharedReads } from './web/shared-reads.js';
 import { errorHandler, notFound } from './web/handler.js';
 import { refuseNulBytes } from './web/clean-input.js';
 import { healthRoutes } from './web/health.js';
@@ -72,6 +74,10 @@ export function createApp(deps: Deps): express.Express {
   // Every mode: without it (as `npm start` ran) each template was compiled again for every
   // request, 42 % of a home page's CPU; a changed template now needs a restart.
   app.set('view cache', true);
+  // Views include each other by absolute paths from the views folder: EJS resolves those
+  // without a disk check, where a relative include costs an existsSync every time it runs (a
+  // quarter of a busy song page's CPU). test/app/views.test.ts keeps every include absolute.
+  app.engine('ejs', (file, data, done) => ejs.renderFile(file, data, { root: viewsDir, cache: true }, done));
   app.disable('x-powered-by');
   app.locals.asset = loadAssets(publicDir);
   // Defaults so the error page renders even when a request failed before these were set.
@@ -155,6 +161,8 @@ export function createApp(deps: Deps): express.Express {
   // 7a'. The language (cookie, then Accept-Language): `t` for views, `tm` for messages.
   app.use(rememberLanguageChoice(db));
   app.use(languageLocals);
+  // 7a''. Reads shared between viewers for a moment; a musician who just changed something reads their own.
+  app.use(sharedReads(config.sharedReadSeconds));
   // 7b. The unread notifications badge, counted only when a signed-in page is rendered.
   app.use(unreadBadge(db, log));
   // 7c. The header's unread-message count, counted when a page renders (not for streams or JSON).

@@ -49,6 +49,12 @@ const schema = z.object({
    */
   SESSION_TOUCH_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /**
+   * How long a web process shares what every viewer reads alike (lists of songs, a song's
+   * parts, a profile's songs) between requests; a musician's own changes show at once
+   * (src/web/shared-reads.ts). 0 reads PostgreSQL for every request.
+   */
+  SHARED_READ_SECONDS: z.coerce.number().min(0).max(60).default(2),
+  /**
    * OpenID Connect providers musicians may sign in with, as a JSON array of
    * `{"id","name","issuer","clientId","clientSecret"}` (optional `"scope"`). Each one's
    * redirect URI is `<PUBLIC_URL>/auth/<id>/callback`. Unset: no provider buttons.
@@ -171,6 +177,7 @@ export interface Config {
   audioViaNginx: boolean;
   sessionSecret: string | undefined;
   sessionTouchSeconds: number;
+  sharedReadSeconds: number;
   /** Configured OpenID Connect providers (Google first when set), in sign-in page order. */
   oidcProviders: readonly OidcProviderConfig[];
   /** Origin the OIDC redirect URIs are built on: PUBLIC_URL, else http://localhost:PORT. */
@@ -276,6 +283,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     audioViaNginx: e.AUDIO_VIA_NGINX === 'true',
     sessionSecret: e.SESSION_SECRET,
     sessionTouchSeconds: e.SESSION_TOUCH_SECONDS,
+    sharedReadSeconds: e.SHARED_READ_SECONDS,
     oidcProviders,
     oidcRedirectOrigin: new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).origin,
     authLimits: {

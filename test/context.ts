@@ -57,6 +57,8 @@ export function testConfig(overrides: Record<string, string> = {}, databaseUrl =
     JOB_MAINTENANCE_SECONDS: '2',
     // Every test musician signs up from loopback; the limit's own test sets a small one.
     SIGNUPS_PER_ADDRESS: '100000',
+    // Tests look at one viewer's change from another's view at once; the shared reads have their own test.
+    SHARED_READ_SECONDS: '0',
     ...overrides,
   });
   const resolved = asRuntimeConfig(config);

@@ -13,7 +13,7 @@ export interface ListHeading {
 
 /** A full list page (a section of the home, a genre, an instrument): cards and an "older" link. */
 export async function renderList(db: Db, req: Request, res: Response, section: SectionPage, heading: ListHeading, extra: { query?: URLSearchParams; status?: number; locals?: Record<string, unknown> } = {}) {
-  const [cards] = await sectionCards(db, [section], req.user, tOf(res));
+  const [cards] = await sectionCards(db, [section], req.user, tOf(res), req.shared);
   const t = tOf(res);
   const first = req.query.before === undefined;
   const older = new URLSearchParams(extra.query);

@@ -53,7 +53,7 @@ export function lookingForRoutes({ db }: Deps): Router {
       return renderList(db, req, res, { entries: [] }, { ...heading, empty: t('feed:looking_for.fix') }, { status: 422, locals: { filters: filtersView(error) } });
     }
     const filter: LookingForFilter = { genreId: genre?.id, bpmMin: parsed.data.bpmMin, bpmMax: parsed.data.bpmMax, key: parsed.data.key };
-    const section = await lookingForSongs(db, instrument ? [instrument.id] : undefined, filter, req.query.before, PAGE_SIZE);
+    const section = await req.shared(`looking-for:${JSON.stringify([instrument?.id ?? null, filter, req.query.before ?? null])}`, () => lookingForSongs(db, instrument ? [instrument.id] : undefined, filter, req.query.before, PAGE_SIZE));
     await renderList(db, req, res, section, { ...heading, empty: t('feed:looking_for.empty') }, { query: form, locals: { filters: filtersView(null) } });
   }
 

@@ -18,19 +18,19 @@ export function feedRoutes({ db }: Deps): Router {
 
   /** One page of newest songs matching `filter`, with an "older" link (keyset pagination). */
   async function renderNewest(req: Request, res: Response, filter: PostFilter, heading: ListHeading) {
-    const rows = await listNewestPosts(db, { ...filter, before: decodeCursor(req.query.before), limit: PAGE_SIZE + 1 });
+    const before = decodeCursor(req.query.before);
+    const rows = await req.shared(`newest:${JSON.stringify([filter, before])}`, () => listNewestPosts(db, { ...filter, before, limit: PAGE_SIZE + 1 }));
     const { items, next } = page(rows, PAGE_SIZE);
     await renderList(db, req, res, { entries: items.map((post) => ({ post })), next }, heading);
   }
 
   router.get('/', async (req, res) => {
     const user = req.user;
-    const [following, forYou, trending, fresh, looking] = await Promise.all([
+    const [following, forYou, [trending, fresh, looking]] = await Promise.all([
       user ? followingFeed(db, user.id, undefined, HOME_SECTION_SIZE, tOf(res)) : undefined,
       user ? songsForMusician(db, user.id, undefined, HOME_SECTION_SIZE) : undefined,
-      trendingSongs(db, undefined, HOME_SECTION_SIZE),
-      newSongs(db, undefined, HOME_SECTION_SIZE),
-      lookingForSongs(db, undefined, {}, undefined, HOME_SECTION_SIZE),
+      // The sections every visitor sees alike.
+      req.shared('home', () => Promise.all([trendingSongs(db, undefined, HOME_SECTION_SIZE), newSongs(db, undefined, HOME_SECTION_SIZE), lookingForSongs(db, undefined, {}, undefined, HOME_SECTION_SIZE)])),
     ]);
     const sections = [following, forYou, trending, fresh, looking];
     const cards = await sectionCards(
@@ -38,6 +38,7 @@ export function feedRoutes({ db }: Deps): Router {
       sections.map((s) => s ?? { entries: [] }),
       user,
       tOf(res),
+      req.shared,
     );
     const section = (i: number, more: string) => (sections[i] ? { posts: cards[i]!, moreUrl: sections[i].next ? more : null } : null);
     res.render('feed/home', {
@@ -56,7 +57,7 @@ export function feedRoutes({ db }: Deps): Router {
   });
 
   router.get('/trending', async (req, res) => {
-    const section = await trendingSongs(db, req.query.before, PAGE_SIZE);
+    const section = await req.shared(`trending:${JSON.stringify(req.query.before ?? null)}`, () => trendingSongs(db, req.query.before, PAGE_SIZE));
     const t = tOf(res);
     await renderList(db, req, res, section, {
       title: t('feed:trending.title'),

@@ -6,6 +6,7 @@ import { listInstruments } from '../posts/taxonomy.js';
 import { listMusicianInstrumentIds } from '../users/profile-queries.js';
 import { decodeCursor, page } from '../web/pagination.js';
 import type { TFunction } from 'i18next';
+import type { SharedRead } from '../web/shared-reads.js';
 import { agoFor, instrumentName, tEnglish } from '../posts/names.js';
 import { decodeFollowingCursor, encodeFollowingCursor, listFollowingFeed } from './following-queries.js';
 import { decodeTrendingCursor, encodeTrendingCursor, listTrending } from './trending.js';
@@ -73,12 +74,13 @@ export async function songsForMusician(db: Db, userId: number, before: unknown, 
 }
 
 /** The cards of several sections at once: one query each for the viewer's likes, "looking for" and the contributors' faces, however many. */
-export async function sectionCards(db: Db, sections: SectionPage[], viewer: Express.User | undefined, t: TFunction = tEnglish()) {
+export async function sectionCards(db: Db, sections: SectionPage[], viewer: Express.User | undefined, t: TFunction = tEnglish(), shared?: SharedRead) {
   const cards = await postCards(
     db,
     sections.flatMap((s) => s.entries.map((e) => e.post)),
     viewer,
     t,
+    shared,
   );
   let at = 0;
   return sections.map((s) => s.entries.map((e) => ({ ...cards[at++]!, note: e.note ?? null })));

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Pictures drawn from words, for songs without cover art and musicians without an avatar,
@@ -6,6 +7,15 @@ import { createHash } from 'node:crypto';
  * and the picture is an SVG small enough to sit inline in the page as a data: URL: no
  * request, no object in S3, nothing to delete, and it follows a renamed song at once.
  */
+
+// The same words draw the same picture, and a page prints dozens (every card, every face):
+// drawing them again for each request was a tenth of a home page's CPU (docs/PERFORMANCE.md).
+const drawings = new LRUCache<string, string>({ max: 5000 });
+function remembered(key: string, draw: () => string): string {
+  let picture = drawings.get(key);
+  if (picture === undefined) drawings.set(key, (picture = draw()));
+  return picture;
+}
 
 /** Bytes of a stable hash of the words; the picture's every choice is read from them. */
 function seed(...words: string[]): Buffer {
@@ -43,6 +53,10 @@ export function wrapWords(text: string, width: number, max: number): string[] {
  * title is written on it.
  */
 export function generatedSongCover(title: string, genre: string): string {
+  return remembered(`song\u0000${title}\u0000${genre}`, () => drawSongCover(title, genre));
+}
+
+function drawSongCover(title: string, genre: string): string {
   const g = seed(genre);
   const t = seed(title, genre);
   const hue = (g[0]! * 360) / 256;
@@ -73,6 +87,10 @@ export function initialsOf(nickname: string): string {
 
 /** A musician's stand-in avatar: their initials on a colour of their own. */
 export function generatedAvatar(nickname: string): string {
+  return remembered(`avatar\u0000${nickname}`, () => drawAvatar(nickname));
+}
+
+function drawAvatar(nickname: string): string {
   const s = seed(nickname);
   const hue = ((s[0]! * 256 + s[1]!) * 360) / 65536;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">
@@ -84,6 +102,10 @@ export function generatedAvatar(nickname: string): string {
 
 /** A profile's stand-in banner: two shades of the musician's colour. */
 export function generatedProfileCover(nickname: string): string {
+  return remembered(`profile\u0000${nickname}`, () => drawProfileCover(nickname));
+}
+
+function drawProfileCover(nickname: string): string {
   const s = seed(nickname);
   const hue = ((s[0]! * 256 + s[1]!) * 360) / 65536;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1500 500" preserveAspectRatio="xMidYMid slice">

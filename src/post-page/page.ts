@@ -21,6 +21,7 @@ import { presentPostPage, presentTrack } from '../posts/view-models.js';
 import { avatarView } from '../pictures/present.js';
 import type { TFunction } from 'i18next';
 import { instrumentName, keyName, tEnglish } from '../posts/names.js';
+import type { SharedRead } from '../web/shared-reads.js';
 
 type Viewer = Express.User | undefined;
 
@@ -33,6 +34,8 @@ export interface PostPageOptions {
   partsBefore?: Cursor | undefined;
   /** The reader's language (English when not given). */
   t?: TFunction | undefined;
+  /** Reads every viewer gets alike may be shared (src/web/shared-reads.ts); the polling JSON reads afresh. */
+  shared?: SharedRead | undefined;
 }
 
 /** Parts outside the mix on one post page; a song with thousands of parts shows them a page at a time. */
@@ -40,19 +43,26 @@ export const OTHER_PARTS_PER_PAGE = 30;
 
 /** Everything the post page shows: the song, its parts by instrument, the mixer, the versions, the comments. */
 export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer, options: PostPageOptions = {}) {
+  const shared = options.shared ?? ((_key, load) => load());
+  const hidden = options.hiddenCommentAuthorIds ?? [];
+  const lng = (options.t as unknown as { lng?: string } | undefined)?.lng ?? 'en';
   const [authorTrack, partsShown, history, instruments, commentRows] = await Promise.all([
-    findTrackById(db, post.author_track_id),
-    listContributionsForPostPage(db, post.id, { before: options.partsBefore, limit: OTHER_PARTS_PER_PAGE }),
-    mixVersionPage(db, post, { limit: VERSIONS_ON_POST_PAGE }, options.t),
+    shared(`track:${post.author_track_id}`, () => findTrackById(db, post.author_track_id)),
+    shared(`parts:${post.id}:${JSON.stringify(options.partsBefore ?? null)}`, () => listContributionsForPostPage(db, post.id, { before: options.partsBefore, limit: OTHER_PARTS_PER_PAGE })),
+    shared(`versions:${post.id}:${post.current_mix_version_id}:${lng}`, () => mixVersionPage(db, post, { limit: VERSIONS_ON_POST_PAGE }, options.t)),
     listInstruments(db),
-    listCommentsOfPost(db, post.id, { hiddenAuthorIds: options.hiddenCommentAuthorIds ?? [] }),
+    shared(`comments:${post.id}:${hidden.join(',')}`, () => listCommentsOfPost(db, post.id, { hiddenAuthorIds: hidden })),
   ]);
   // Grouped by instrument in the seeded order, each group oldest first, as before the paging.
   const position = new Map(instruments.map((i, n) => [i.slug, n]));
   const contributions = [...partsShown.included, ...partsShown.others].sort(
     (a, b) => (position.get(a.instrument_slug) ?? 0) - (position.get(b.instrument_slug) ?? 0) || a.created_at.getTime() - b.created_at.getTime() || a.id - b.id,
   );
-  const [likedSong, likedParts, lookingFor] = await Promise.all([likedPostIds(db, viewer?.id, [post.id]), likedContributionIds(db, viewer?.id, contributions.map((c) => c.id)), lookingForOf(db, [post.id])]);
+  const [likedSong, likedParts, lookingFor] = await Promise.all([
+    likedPostIds(db, viewer?.id, [post.id]),
+    likedContributionIds(db, viewer?.id, contributions.map((c) => c.id)),
+    shared(`looking-for-of:${post.id}`, () => lookingForOf(db, [post.id])),
+  ]);
   // The foreign key keeps the author track as long as its post.
   if (!authorTrack) throw new Error(`post ${post.id} has no author track`);
   // The mixer starts from the master that plays (the current version), else the newest.

@@ -14,6 +14,7 @@ import { audioUploadLimits } from '../web/upload.js';
 import { decodeCursor } from '../web/pagination.js';
 import { tOf } from '../posts/names.js';
 import { buildPostPage } from './page.js';
+import type { SharedRead } from '../web/shared-reads.js';
 
 /**
  * GET /posts/:id, the one page that gathers posts, contributions and mixes. It sits above
@@ -24,9 +25,12 @@ export function postPageRoutes({ db, config }: Deps): Router {
   const router = Router();
 
   router.get('/posts/:id', async (req, res) => {
-    const post = await loadPost(db, req.params.id);
-    const hiddenCommentAuthorIds = await hiddenAuthorIdsFor(db, req.user?.id);
-    res.render('posts/show', { title: post.title, audioUpload: audioUploadLimits(config.maxUploadBytes), ...(await sharing(db, config.siteUrl, post, tOf(res))), ...(await buildPostPage(db, post, req.user, { hiddenCommentAuthorIds, partsBefore: decodeCursor(req.query.parts), t: tOf(res) })) });
+    const [post, hiddenCommentAuthorIds] = await Promise.all([req.shared(`post:${req.params.id}`, () => loadPost(db, req.params.id)), hiddenAuthorIdsFor(db, req.user?.id)]);
+    const [share, page] = await Promise.all([
+      sharing(db, config.siteUrl, post, tOf(res), req.shared),
+      buildPostPage(db, post, req.user, { hiddenCommentAuthorIds, partsBefore: decodeCursor(req.query.parts), t: tOf(res), shared: req.shared }),
+    ]);
+    res.render('posts/show', { title: post.title, audioUpload: audioUploadLimits(config.maxUploadBytes), ...share, ...page });
   });
 
   // What the post page polls while a part is processing: each track's status line, rendered
@@ -59,8 +63,9 @@ export function postPageWithCommentForm({ db, config }: Deps): ShowPostPage {
 }
 
 /** The page's share tags (the layout's head) and the share box: the link, and the embed code when it may be framed. */
-async function sharing(db: Db, siteUrl: string, post: PostSummary, t: TFunction) {
-  const [authorTrack, playTrack] = await Promise.all([findTrackById(db, post.author_track_id), findTrackById(db, post.play_track_id)]);
+async function sharing(db: Db, siteUrl: string, post: PostSummary, t: TFunction, shared: SharedRead = (_key, load) => load()) {
+  const track = (id: string) => shared(`track:${id}`, () => findTrackById(db, id));
+  const [authorTrack, playTrack] = await Promise.all([track(post.author_track_id), track(post.play_track_id)]);
   if (!authorTrack || !playTrack) throw new Error(`post ${post.id} has lost its tracks`);
   const embeddable = canEmbedPost(post, authorTrack);
   return {

@@ -34,18 +34,21 @@ export function searchRoutes({ db }: Deps): Router {
 
     const search = { words: input.q, prefixQuery: prefixQuery(input.q), genreId: genre?.id, instrumentId: instrument?.id, bpmMin: input.bpmMin, bpmMax: input.bpmMax, key: input.key };
     const offset = (input.page - 1) * PAGE_SIZE;
-    const [taxonomy, musicianIds] = await Promise.all([matchTaxonomy(db, input.q), findMusiciansNamed(db, input.q, AUTHORS_MATCHED)]);
-    const [ids, musicians] = await Promise.all([
-      searchSongIds(db, search, { ...taxonomy, musicianIds }, { limit: PAGE_SIZE + 1, offset }),
-      // Musicians on the first page only: a short list above the songs, not paginated with them.
-      input.page === 1 ? searchMusicians(db, { words: input.q, instrumentId: instrument?.id }, taxonomy, MUSICIANS_SHOWN) : Promise.resolve([]),
-    ]);
-    const posts = await listPostSummariesByIds(db, ids.slice(0, PAGE_SIZE));
+    // Every reader asking the same gets the same results: a shared read (src/web/shared-reads.ts).
+    const { ids, musicians, posts } = await req.shared(`search:${JSON.stringify([search, offset])}`, async () => {
+      const [taxonomy, musicianIds] = await Promise.all([matchTaxonomy(db, input.q), findMusiciansNamed(db, input.q, AUTHORS_MATCHED)]);
+      const [ids, musicians] = await Promise.all([
+        searchSongIds(db, search, { ...taxonomy, musicianIds }, { limit: PAGE_SIZE + 1, offset }),
+        // Musicians on the first page only: a short list above the songs, not paginated with them.
+        input.page === 1 ? searchMusicians(db, { words: input.q, instrumentId: instrument?.id }, taxonomy, MUSICIANS_SHOWN) : Promise.resolve([]),
+      ]);
+      return { ids, musicians, posts: await listPostSummariesByIds(db, ids.slice(0, PAGE_SIZE)) };
+    });
     const more = ids.length > PAGE_SIZE && offset + PAGE_SIZE < MAX_RESULTS;
     res.render('search/results', {
       ...view,
       searched: true,
-      posts: await postCards(db, posts, req.user, t),
+      posts: await postCards(db, posts, req.user, t, req.shared),
       musicians: musicians.map((m) => ({ nickname: m.nickname, url: `/users/${encodeURIComponent(m.nickname)}`, bio: m.bio, instruments: m.instruments.map((name) => ({ name, slug: instruments.find((i) => i.name === name)?.slug ?? '' })) })),
       page: input.page,
       olderUrl: more ? pageUrl(input, input.page + 1) : null,

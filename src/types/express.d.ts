@@ -13,6 +13,8 @@ declare global {
     interface Request {
       /** Track folders this request started writing to S3; removed if the request fails. */
       uploadTrackIds?: string[];
+      /** Reads this request may share with other viewers' (src/web/shared-reads.ts). */
+      shared: import('../web/shared-reads.js').SharedRead;
     }
   }
 }

@@ -32,7 +32,7 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
   /** The musician a URL names; a name they gave up moves for good (301) to their page now, tab and query kept. */
   async function loadProfileUser(req: Request, res: Response, tab: Tab): Promise<UserRow | undefined> {
     const nickname = String(req.params.nickname);
-    const user = await findUserByNickname(db, nickname);
+    const user = await req.shared(`user:${nickname}`, () => findUserByNickname(db, nickname));
     if (user) return user;
     const now = await findNicknameNow(db, nickname);
     if (!now) throw new NotFound('There is no musician with that name.');
@@ -45,10 +45,10 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
   async function profileHead(req: Request, user: UserRow, tab: Tab) {
     const t = tFor(languageOf(req));
     const [tags, counts, following, pictures, blocked] = await Promise.all([
-      listMusicianTags(db, user.id),
-      countFollows(db, user.id),
+      req.shared(`tags:${user.id}`, () => listMusicianTags(db, user.id)),
+      req.shared(`follow-counts:${user.id}`, () => countFollows(db, user.id)),
       isFollowing(db, req.user?.id, user.id),
-      findProfilePictures(db, user.id),
+      req.shared(`pictures:${user.id}`, () => findProfilePictures(db, user.id)),
       hasBlocked(db, req.user?.id, user.id),
     ]);
     const base = `/users/${encodeURIComponent(user.nickname)}`;
@@ -84,14 +84,15 @@ export function userRoutes({ db, config }: Deps, hooks: UserHooks = {}): Router 
   router.get('/users/:nickname', async (req, res) => {
     const user = await loadProfileUser(req, res, 'songs');
     if (!user) return;
-    const rows = await listNewestPosts(db, { authorId: user.id, before: decodeCursor(req.query.before), limit: PAGE_SIZE + 1 });
+    const before = decodeCursor(req.query.before);
+    const rows = await req.shared(`newest:${JSON.stringify([{ authorId: user.id }, before])}`, () => listNewestPosts(db, { authorId: user.id, before, limit: PAGE_SIZE + 1 }));
     const { items, next } = page(rows, PAGE_SIZE);
-    const [profile, pictures] = await Promise.all([profileHead(req, user, 'songs'), findProfilePictures(db, user.id)]);
+    const [profile, pictures] = await Promise.all([profileHead(req, user, 'songs'), req.shared(`pictures:${user.id}`, () => findProfilePictures(db, user.id))]);
     res.render('users/show', {
       title: user.nickname,
       meta: profileShareMeta(user, pictures, config.siteUrl, languageOf(req)),
       profile,
-      posts: await postCards(db, items, req.user, tFor(languageOf(req))),
+      posts: await postCards(db, items, req.user, tFor(languageOf(req)), req.shared),
       olderUrl: next ? `${profile.url}?before=${next}` : null,
     });
   });

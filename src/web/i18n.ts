@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
@@ -68,7 +69,37 @@ const detector = new LanguageDetector(i18n.services, {
 
 const messageNamespaces = [...new Set(LANGUAGES.flatMap((l) => Object.keys(resources[l] ?? {})))].filter(isMessagesNs);
 
-const fixed = new Map<Language, TFunction>(LANGUAGES.map((l) => [l, i18n.getFixedT(l)]));
+/**
+ * i18next's t for one language, remembering each answer: a song page asks for the same few
+ * dozen strings hundreds of times (every part, button and label), and i18next's own lookup and
+ * interpolation were a fifth of that page's CPU. Only calls whose options are plain values
+ * (strings, numbers, booleans) are remembered, keyed by all of them; the rest go to i18next.
+ */
+function remembering(t: TFunction): TFunction {
+  const known = new LRUCache<string, string>({ max: 20_000 });
+  const remembered = (key: unknown, options?: unknown, ...rest: unknown[]) => {
+    const call = () => (t as unknown as (...args: unknown[]) => string)(key, options, ...rest);
+    if (typeof key !== 'string' || rest.length > 0) return call();
+    let id = key;
+    if (options !== undefined) {
+      if (typeof options !== 'object' || options === null) return call();
+      for (const [name, value] of Object.entries(options)) {
+        if (value !== null && typeof value === 'object') return call();
+        id += `\u0000${name}\u0001${typeof value}\u0001${String(value)}`;
+      }
+    }
+    let text = known.get(id);
+    if (text === undefined) {
+      text = call();
+      if (typeof text === 'string') known.set(id, text);
+    }
+    return text;
+  };
+  // Code that needs the language reads it from t (as from i18next's fixed t).
+  return Object.assign(remembered, { lng: (t as unknown as { lng: string }).lng, ns: (t as unknown as { ns: unknown }).ns }) as unknown as TFunction;
+}
+
+const fixed = new Map<Language, TFunction>(LANGUAGES.map((l) => [l, remembering(i18n.getFixedT(l))]));
 
 /** A supported language from a cookie or header value, or null. */
 export function toLanguage(value: unknown): Language | null {

@@ -161,8 +161,9 @@ describe('nginx in front of Node', () => {
     const own = await musician.get(profile);
     expect(own.headers['x-cache']).toBe('BYPASS');
     expect(own.text()).toContain(bio);
-    // The shared copy lives one second (plus one render in flight): then readers see it too.
-    await waitFor(async () => (await visitor()).text().includes(bio), 5_000, 250);
+    // nginx's shared copy lives one second, the web process's shared reads two
+    // (SHARED_READ_SECONDS): then readers see it too.
+    await waitFor(async () => (await visitor()).text().includes(bio), 10_000, 250);
     // An answer that sets a cookie (a form's CSRF token) is never shared.
     const login = await request(stack.port, { path: '/login', headers: VIA_HTTPS });
     const again = await request(stack.port, { path: '/login', headers: VIA_HTTPS });
