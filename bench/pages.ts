@@ -35,6 +35,7 @@ import { startEmbeddedPostgres } from '../src/embedded.js';
 import { refreshTrending } from '../src/feed/trending.js';
 import { startQueue } from '../src/jobs/queue.js';
 import { createStorage } from '../src/storage/s3.js';
+import { WROTE_COOKIE } from '../src/web/shared-reads.js';
 import { freePort } from '../test/ports.js';
 import { Browser, mailDirOf, makeTempDir, removeDir, startStack, tail, type Stack } from '../test/stack/harness.js';
 import { seedAudio, seedScale, sizesFor } from './seed-scale.js';
@@ -150,7 +151,9 @@ try {
     const me = await db('users').where({ nickname }).first('id');
     const followed: Array<{ followed_id: number }> = await db('follows').groupBy('followed_id').orderByRaw('count(*) desc').limit(20).select('followed_id');
     if (followed.length) await db('follows').insert(followed.filter((f) => f.followed_id !== me.id).map((f) => ({ follower_id: me.id, followed_id: f.followed_id }))).onConflict().ignore();
-    const cookie = [...musician.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    // A browser drops the cookie a state change sets (soundhub.wrote, Max-Age 5 s: "read
+    // afresh, you just changed something") a few seconds later; this jar keeps every cookie.
+    const cookie = [...musician.cookies].filter(([k]) => k !== WROTE_COOKIE).map(([k, v]) => `${k}=${v}`).join('; ');
     const headers: Record<Mode, Record<string, string>> = {
       out: { 'X-Forwarded-Proto': 'https', Accept: 'text/html' },
       'out-nocache': { 'X-Forwarded-Proto': 'https', Accept: 'text/html', Cookie: 'bench=1' },

@@ -37,6 +37,7 @@ import { EMBED_PATH, embedRoutes } from './posts/embed-routes.js';
 import { postLikeRoutes } from './posts/like-routes.js';
 import { postRoutes, postUploadRoutes } from './posts/routes.js';
 import { songCoverRoutes, songCoverUploadRoutes } from './posts/cover-routes.js';
+import { drawnPictureRoutes } from './pictures/drawn-routes.js';
 import { pictureRoutes } from './pictures/routes.js';
 import { profilePictureRoutes, profilePictureUploadRoutes } from './users/picture-routes.js';
 import { streamReportRoutes, trackRoutes } from './tracks/routes.js';
@@ -47,6 +48,7 @@ import { profileShareRoutes } from './users/share-routes.js';
 import { loadAssets } from './web/assets.js';
 import { csrfLocals, csrfProtection } from './web/csrf.js';
 import { sharedReads } from './web/shared-reads.js';
+import { visitorPages } from './web/visitor-pages.js';
 import { errorHandler, notFound } from './web/handler.js';
 import { refuseNulBytes } from './web/clean-input.js';
 import { healthRoutes } from './web/health.js';
@@ -127,6 +129,7 @@ export function createApp(deps: Deps): express.Express {
   // 4b. Uploaded pictures (public, immutable keys): before sessions, so the images of a page
   //     never cost a session lookup each.
   app.use(pictureRoutes(deps));
+  app.use(drawnPictureRoutes());
   // 5. Bodies of plain forms and JSON (multipart is parsed by the upload routes themselves).
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(express.json({ limit: '100kb' }));
@@ -163,6 +166,8 @@ export function createApp(deps: Deps): express.Express {
   app.use(languageLocals);
   // 7a''. Reads shared between viewers for a moment; a musician who just changed something reads their own.
   app.use(sharedReads(config.sharedReadSeconds));
+  // 7a'''. Pages for visitors without a session, shared for as long (nginx shares only cookieless ones).
+  app.use(visitorPages(config.sharedReadSeconds));
   // 7b. The unread notifications badge, counted only when a signed-in page is rendered.
   app.use(unreadBadge(db, log));
   // 7c. The header's unread-message count, counted when a page renders (not for streams or JSON).

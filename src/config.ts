@@ -50,8 +50,9 @@ const schema = z.object({
   SESSION_TOUCH_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /**
    * How long a web process shares what every viewer reads alike (lists of songs, a song's
-   * parts, a profile's songs) between requests; a musician's own changes show at once
-   * (src/web/shared-reads.ts). 0 reads PostgreSQL for every request.
+   * parts, a profile's songs) and the pages of visitors without a session between requests;
+   * a musician's own changes show at once (src/web/shared-reads.ts, src/web/visitor-pages.ts).
+   * 0 reads PostgreSQL and renders for every request.
    */
   SHARED_READ_SECONDS: z.coerce.number().min(0).max(60).default(2),
   /**

@@ -1,14 +1,13 @@
 import sharp from 'sharp';
-
-const SVG_DATA_URL = 'data:image/svg+xml,';
+import { drawnSvgAt } from './generated.js';
 
 /**
- * A generated picture (an SVG data: URL, see generated.ts) as a PNG of `width`×`height`, for
- * the places an inline SVG cannot go: Open Graph and Twitter cards and oEmbed thumbnails,
- * which scrapers fetch by URL and mostly refuse as SVG. libvips draws the SVG (librsvg).
+ * A drawn picture (its `/drawn/…svg` URL, see generated.ts) as a PNG of `width`×`height`, for
+ * the places an SVG cannot go: Open Graph and Twitter cards and oEmbed thumbnails, which
+ * scrapers fetch by URL and mostly refuse as SVG. libvips draws the SVG (librsvg).
  */
-export async function drawnPictureAsPng(dataUrl: string, { width, height }: { width: number; height: number }): Promise<Buffer> {
-  if (!dataUrl.startsWith(SVG_DATA_URL)) throw new Error('not a generated picture');
-  const svg = decodeURIComponent(dataUrl.slice(SVG_DATA_URL.length));
+export async function drawnPictureAsPng(url: string, { width, height }: { width: number; height: number }): Promise<Buffer> {
+  const svg = drawnSvgAt(url);
+  if (svg === undefined) throw new Error('not a drawn picture');
   return sharp(Buffer.from(svg), { density: 144 }).resize(width, height, { fit: 'cover' }).png({ compressionLevel: 8 }).toBuffer();
 }

@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { generatedAvatar, generatedProfileCover, generatedSongCover, initialsOf, wrapWords } from './generated.js';
+import { drawnPictureUrl, drawnSvgAt, generatedAvatar, generatedProfileCover, generatedSongCover, initialsOf, wrapWords } from './generated.js';
 
-const svgOf = (url: string) => decodeURIComponent(url.replace(/^data:image\/svg\+xml,/, ''));
+const svgOf = (url: string) => drawnSvgAt(url) ?? '';
 /** The colour of one pixel of the SVG drawn by libvips (librsvg), as [r, g, b]. */
 async function pixel(url: string, x: number, y: number): Promise<number[]> {
   const { data, info } = await sharp(Buffer.from(svgOf(url))).resize(100, 100).removeAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -23,8 +23,7 @@ describe('generated song covers', () => {
 
   it('is an SVG that draws, with the title written on it and markup in a title kept as text', async () => {
     const url = generatedSongCover('<script>alert(1)</script> & "friends"', 'Rock');
-    expect(url).toMatch(/^data:image\/svg\+xml,/);
-    expect(url).not.toMatch(/[<>"]/);
+    expect(url).toMatch(/^\/drawn\/song\/[A-Za-z0-9_-]+\.svg$/);
     const svg = svgOf(url);
     expect(svg).not.toContain('<script>');
     expect(svg).toContain('>&#60;script&#62;alert(1…</tspan>');
@@ -48,5 +47,18 @@ describe('generated avatars', () => {
     expect(svgOf(generatedAvatar('bob7'))).toContain('>BO</text>');
     expect(await pixel(generatedAvatar('bob7'), 1, 1)).not.toEqual(await pixel(generatedAvatar('carol'), 1, 1));
     expect((await sharp(Buffer.from(svgOf(generatedProfileCover('bob7')))).metadata()).width).toBe(1500);
+  });
+});
+
+describe('the URL of a drawn picture', () => {
+  it('names its words and nothing else: other kinds, word counts, encodings or lengths name no picture', () => {
+    expect(drawnSvgAt(drawnPictureUrl('song', ['서울의 밤', 'Jazz']))).toContain('서울의 밤');
+    expect(drawnSvgAt(drawnPictureUrl('avatar', ['a', 'b'])), 'two words for an avatar').toBeUndefined();
+    expect(drawnSvgAt(drawnPictureUrl('song', ['only a title'])), 'a song needs a genre').toBeUndefined();
+    expect(drawnSvgAt(drawnPictureUrl('avatar', ['x'.repeat(401)])), 'longer than any name').toBeUndefined();
+    expect(drawnSvgAt(`/drawn/avatar/${Buffer.from([0xff, 0xfe]).toString('base64url')}.svg`), 'not UTF-8').toBeUndefined();
+    expect(drawnSvgAt(`${drawnPictureUrl('avatar', ['bob'])}=`), 'padding').toBeUndefined();
+    expect(drawnSvgAt('/drawn/cat/Ym9i.svg')).toBeUndefined();
+    expect(drawnSvgAt('/drawn/avatar/Ym9i.png')).toBeUndefined();
   });
 });

@@ -3,13 +3,16 @@ import { LRUCache } from 'lru-cache';
 
 /**
  * Pictures drawn from words, for songs without cover art and musicians without an avatar,
- * so no card is blank. The same words always draw the same picture (a hash, no randomness),
- * and the picture is an SVG small enough to sit inline in the page as a data: URL: no
- * request, no object in S3, nothing to delete, and it follows a renamed song at once.
+ * so no card is blank. The same words always draw the same picture (a hash, no randomness).
+ * A picture's URL holds its words (`/drawn/song/<words>.svg`, drawn-routes.ts): no object in S3,
+ * nothing to delete, a renamed song gets a new URL at once, and a browser keeps each picture
+ * for good. (They were inline data: URLs until the pages were profiled: 60 % of a home page's
+ * bytes, sent again on every page and drawn again for every card.)
  */
 
-// The same words draw the same picture, and a page prints dozens (every card, every face):
-// drawing them again for each request was a tenth of a home page's CPU (docs/PERFORMANCE.md).
+export type DrawnKind = 'song' | 'avatar' | 'profile';
+
+// The same words draw the same picture, and a page names dozens: drawn once per process.
 const drawings = new LRUCache<string, string>({ max: 5000 });
 function remembered(key: string, draw: () => string): string {
   let picture = drawings.get(key);
@@ -23,11 +26,6 @@ function seed(...words: string[]): Buffer {
 }
 
 const escapeXml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** A data: URL of an SVG, escaping only what a URL in a double-quoted attribute needs. */
-function dataUrl(svg: string): string {
-  return `data:image/svg+xml,${svg.replace(/\s*\n\s*/g, ' ').replace(/[%#<>"?&{}|\\^`\u0080-\uffff]/g, (c) => encodeURIComponent(c))}`;
-}
 
 /** Up to `max` lines of about `width` characters, breaking at spaces; the rest ends in "…". */
 export function wrapWords(text: string, width: number, max: number): string[] {
@@ -52,9 +50,7 @@ export function wrapWords(text: string, width: number, max: number): string[] {
  * the title picks the shades and the height of the bars of a waveform across it, and the
  * title is written on it.
  */
-export function generatedSongCover(title: string, genre: string): string {
-  return remembered(`song\u0000${title}\u0000${genre}`, () => drawSongCover(title, genre));
-}
+export const generatedSongCover = (title: string, genre: string) => drawnPictureUrl('song', [title, genre]);
 
 function drawSongCover(title: string, genre: string): string {
   const g = seed(genre);
@@ -75,7 +71,7 @@ function drawSongCover(title: string, genre: string): string {
 <text x="40" y="${120 - (lines.length - 1) * 20}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="54" font-weight="700" fill="#fff">${text}</text>
 <text x="40" y="560" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="26" letter-spacing="3" fill="#fff" opacity=".75">${escapeXml(genre.toUpperCase().slice(0, 24))}</text>
 </svg>`;
-  return dataUrl(svg);
+  return svg;
 }
 
 /** One or two letters for a nickname: "dj_shadow" → "DS", "Marta" → "MA", "bob7" → "BO". */
@@ -86,9 +82,7 @@ export function initialsOf(nickname: string): string {
 }
 
 /** A musician's stand-in avatar: their initials on a colour of their own. */
-export function generatedAvatar(nickname: string): string {
-  return remembered(`avatar\u0000${nickname}`, () => drawAvatar(nickname));
-}
+export const generatedAvatar = (nickname: string) => drawnPictureUrl('avatar', [nickname]);
 
 function drawAvatar(nickname: string): string {
   const s = seed(nickname);
@@ -97,13 +91,11 @@ function drawAvatar(nickname: string): string {
 <rect width="100" height="100" fill="hsl(${hue.toFixed(0)} 55% 40%)"/>
 <text x="50" y="50" dy=".35em" text-anchor="middle" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="40" font-weight="600" fill="#fff">${escapeXml(initialsOf(nickname))}</text>
 </svg>`;
-  return dataUrl(svg);
+  return svg;
 }
 
 /** A profile's stand-in banner: two shades of the musician's colour. */
-export function generatedProfileCover(nickname: string): string {
-  return remembered(`profile\u0000${nickname}`, () => drawProfileCover(nickname));
-}
+export const generatedProfileCover = (nickname: string) => drawnPictureUrl('profile', [nickname]);
 
 function drawProfileCover(nickname: string): string {
   const s = seed(nickname);
@@ -113,5 +105,30 @@ function drawProfileCover(nickname: string): string {
 <rect width="1500" height="500" fill="url(#g)"/>
 <g fill="none" stroke="#fff" stroke-opacity=".12" stroke-width="3">${Array.from({ length: 6 }, (_, i) => `<circle cx="${1100 + (s[2]! % 200)}" cy="${150 + (s[3]! % 150)}" r="${80 + i * 70}"/>`).join('')}</g>
 </svg>`;
-  return dataUrl(svg);
+  return svg;
+}
+
+const DRAWERS: Record<DrawnKind, { words: number; draw: (words: string[]) => string }> = {
+  song: { words: 2, draw: ([title, genre]) => drawSongCover(title!, genre!) },
+  avatar: { words: 1, draw: ([nickname]) => drawAvatar(nickname!) },
+  profile: { words: 1, draw: ([nickname]) => drawProfileCover(nickname!) },
+};
+
+/** Words longer than any title, genre or nickname the app keeps name no picture. */
+const MAX_WORDS_LENGTH = 400;
+
+/** The URL of the picture `words` draw (drawn-routes.ts serves it). */
+export function drawnPictureUrl(kind: DrawnKind, words: string[]): string {
+  return `/drawn/${kind}/${Buffer.from(words.join('\u0000')).toString('base64url')}.svg`;
+}
+
+/** The SVG a drawn picture's URL names (`/drawn/<kind>/<words>.svg`), or undefined if it names none. */
+export function drawnSvgAt(url: string): string | undefined {
+  const match = /^\/drawn\/(song|avatar|profile)\/([A-Za-z0-9_-]{1,2000})\.svg$/.exec(url);
+  if (!match) return undefined;
+  const kind = match[1] as DrawnKind;
+  const text = Buffer.from(match[2]!, 'base64url').toString('utf8');
+  const words = text.split('\u0000');
+  if (words.length !== DRAWERS[kind].words || text.length > MAX_WORDS_LENGTH || text.includes('\uFFFD') || drawnPictureUrl(kind, words) !== url) return undefined;
+  return remembered(`${kind}\u0000${text}`, () => DRAWERS[kind].draw(words));
 }

@@ -105,7 +105,7 @@ describe('an avatar', () => {
     expect((await userPictures(user.nickname)).avatar_picture_id).toBeNull();
     expect(await pictureKeys('avatar', second)).toEqual([]);
     const profile = await supertest(ctx.app).get(`/users/${user.nickname}`);
-    expect(profile.text).toMatch(/class="avatar big" src="data:image\/svg\+xml,/);
+    expect(profile.text).toMatch(/class="avatar big" src="\/drawn\/avatar\/[A-Za-z0-9_-]+\.svg"/);
   });
 
   it('a text file renamed .png is refused with 415 and a message; no object is written and no row changes', async () => {
@@ -241,11 +241,23 @@ describe('song cover art', () => {
     const title = uniq('Plain ');
     await newSong(musician, undefined, title).expect(303);
     const { id } = await ctx.db('posts').where({ title }).first('id');
-    const drawn = (html: string) => new RegExp(`<img class="art" src="(data:image/svg\\+xml,[^"]+)"[^>]*>\\s*<a class="play on-art"[^>]*data-title="${title}"`).exec(html)?.[1];
+    const drawn = (html: string) => new RegExp(`<img class="art" src="(/drawn/song/[^"]+\\.svg)"[^>]*>\\s*<a class="play on-art"[^>]*data-title="${title}"`).exec(html)?.[1];
     const onHome = drawn((await supertest(ctx.app).get('/')).text);
     expect(onHome).toBeDefined();
     expect(drawn((await supertest(ctx.app).get('/genres/rock')).text)).toBe(onHome);
     expect((await supertest(ctx.app).get(`/posts/${id}`)).text).toContain(onHome!);
+    // The picture is its own URL: an SVG with the title on it, kept by browsers for good, no session made.
+    const picture = await supertest(ctx.app).get(onHome!).buffer(true).parse((res, done) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => done(null, body));
+    });
+    expect(picture.status).toBe(200);
+    expect(picture.headers['content-type']).toBe('image/svg+xml; charset=utf-8');
+    expect(picture.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(picture.headers['set-cookie']).toBeUndefined();
+    expect(picture.body as string).toContain(`>${title}</tspan>`);
+    expect((await supertest(ctx.app).get(onHome!.replace(/\.svg$/, 'x.svg'))).status).toBe(404);
   });
 
   it('the author changes the art later and removes it; deleting the song deletes its art', async () => {

@@ -57,4 +57,24 @@ describe('reads shared between viewers for a moment', () => {
     expect(pressed(await fan.agent.get(`/posts/${post.id}`))).toBe(true);
     expect(pressed(await other.agent.get(`/posts/${post.id}`))).toBe(false);
   });
+
+  it('shares a visitor’s whole page only when nothing in it is theirs: their theme, no form token, no cookie', async () => {
+    const dark = await supertest(ctx.app).get('/genres').set('Cookie', 'soundhub.theme=dark');
+    const light = await supertest(ctx.app).get('/genres').set('Cookie', 'soundhub.theme=light');
+    expect(dark.text).toContain('data-theme="dark"');
+    expect(light.text).toContain('data-theme="light"');
+    const again = await supertest(ctx.app).get('/genres').set('Cookie', 'soundhub.theme=dark');
+    expect(again.text).toBe(dark.text);
+    expect(again.headers['content-type']).toBe(dark.headers['content-type']);
+    expect(again.headers['content-language']).toBe('en');
+    expect(again.headers['set-cookie']).toBeUndefined();
+    // A page with a form mints a token into a new session: each visitor gets their own.
+    const tokenOf = (res: supertest.Response) => /name="csrf-token" content="([^"]+)"/.exec(res.text)?.[1];
+    const first = await supertest(ctx.app).get('/login').set('Cookie', 'soundhub.theme=dark');
+    const second = await supertest(ctx.app).get('/login').set('Cookie', 'soundhub.theme=dark');
+    expect(tokenOf(first)).toBeDefined();
+    expect(tokenOf(second)).not.toBe(tokenOf(first));
+    expect(second.headers['set-cookie']).toBeDefined();
+  });
 });
+

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.js';
 import { writeToOutbox } from '../../src/mail/outbox.js';
 import { unsubscribeToken } from '../../src/notifications/unsubscribe-link.js';
+import { drawnPictureUrl } from '../../src/pictures/generated.js';
 import { storePicture } from '../../src/pictures/store.js';
 import { readStreamReport, signStreamReport } from '../../src/tracks/stream-reports.js';
 import { headObject } from '../../src/storage/s3.js';
@@ -474,6 +475,7 @@ const table: Record<string, Entry> = {
   'GET /dev/mail': { who: 'public', changes: false, url: () => '/dev/mail' },
   'GET /dev/mail/:id': { who: 'public', changes: false, url: () => `/dev/mail/${links.outboxId}` },
   'GET /images/:kind/:id/:file': { who: 'public', changes: false, url: () => storedPictureUrl },
+  'GET /drawn/:kind/:file': { who: 'public', changes: false, url: () => drawnPictureUrl('avatar', ['route_walk']) },
   'GET /settings/pictures': { who: 'signed-in', changes: false, url: () => '/settings/pictures' },
   'POST /settings/avatar': {
     who: 'signed-in',

@@ -29,7 +29,7 @@ for (const w of ['JPEG', 'PNG', 'WebP', 'GIF', 'AVIF', 'EXIF']) LATIN_OK.add(w);
 const NOT_PAGES = new Set([
   'GET /healthz', 'GET /readyz', 'GET /auth/:provider', 'GET /auth/:provider/callback', 'GET /auth/welcome', 'GET /auth/link',
   'GET /posts/:id/parts.json', 'GET /posts/:id/stems.zip', 'GET /tracks/:id/stream', 'GET /tracks/:id/download', 'GET /tracks/:id/peaks.json',
-  'GET /oembed', 'GET /posts/:id/art.png', 'GET /users/:nickname/avatar.png', 'GET /images/:kind/:id/:file', 'GET /dev/mail/:id',
+  'GET /oembed', 'GET /posts/:id/art.png', 'GET /users/:nickname/avatar.png', 'GET /images/:kind/:id/:file', 'GET /drawn/:kind/:file', 'GET /dev/mail/:id',
   'GET /posts/:id/versions/:number', 'GET /notifications/unsubscribe', 'GET /verify-email', 'GET /password/reset', 'GET /bench/baseline',
 ]);
 
