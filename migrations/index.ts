@@ -47,6 +47,7 @@ import * as createMessages from './20261203040100_create_messages.js';
 import * as indexContributionLikesUserNewest from './20261203050000_index_contribution_likes_user_newest.js';
 import * as addUsersLanguage from './20261203060000_add_users_language.js';
 import * as indexContributionsPostNewest from './20261204010000_index_contributions_post_newest.js';
+import * as indexContributionsPostInMix from './20261205010000_index_contributions_post_in_mix.js';
 
 /** Every migration in order; a new file is added here and never edited after it lands. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -98,4 +99,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261203050000_index_contribution_likes_user_newest': indexContributionLikesUserNewest,
   '20261203060000_add_users_language': addUsersLanguage,
   '20261204010000_index_contributions_post_newest': indexContributionsPostNewest,
+  '20261205010000_index_contributions_post_in_mix': indexContributionsPostInMix,
 };

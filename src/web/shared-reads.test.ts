@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, eventually, type TestContext } from '../../test/context.js';
 import { insertPost, insertUser } from '../../test/db-factories.js';
 import { buildUser, uniq } from '../../test/factories.js';
+import type { Request, Response } from 'express';
+import { sharedReads, type SharedRead } from './shared-reads.js';
 
 // The app's default window (2 s), not the test suite's 0: this file is about the sharing.
 let ctx: TestContext;
@@ -78,3 +80,40 @@ describe('reads shared between viewers for a moment', () => {
   });
 });
 
+
+describe('one shared read', () => {
+  /** The `req.shared` a GET without cookies gets from a 1-second window. */
+  function sharedOf(): SharedRead {
+    const req = { method: 'GET', headers: {} } as unknown as Request;
+    sharedReads(1)(req, {} as Response, () => undefined);
+    return req.shared;
+  }
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('is read once for a burst, served for the window, then for as long again while read afresh, never older', async () => {
+    const shared = sharedOf();
+    let reads = 0;
+    const load = async () => {
+      reads++;
+      await sleep(50);
+      return reads;
+    };
+    expect(await Promise.all([shared('k', load), shared('k', load), shared('k', load)])).toEqual([1, 1, 1]);
+    expect(reads).toBe(1);
+    await sleep(1100);
+    // Past its second: the last value at once, and one read afresh behind it.
+    expect(await shared('k', load)).toBe(1);
+    await sleep(100);
+    expect(await shared('k', load)).toBe(2);
+    expect(reads).toBe(2);
+    // Past twice the window nothing old is served: the request waits for the read.
+    await sleep(2100);
+    expect(await shared('k', load)).toBe(3);
+  });
+
+  it('passes a failed read to the request that made it, and keeps nothing of it', async () => {
+    const shared = sharedOf();
+    await expect(shared('bad', () => Promise.reject(new Error('database down')))).rejects.toThrow('database down');
+    expect(await shared('bad', () => Promise.resolve('back'))).toBe('back');
+  });
+});

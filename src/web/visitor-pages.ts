@@ -36,9 +36,9 @@ export function visitorPages(seconds: number): RequestHandler {
       res.status(200).send(kept.html);
       return;
     }
-    const render = res.render.bind(res) as Response['render'];
+    const render: Response['render'] = res.render.bind(res);
     res.render = ((view: string, options?: object, callback?: (err: Error, html: string) => void) => {
-      if (typeof options === 'function' || callback) return render(view, options as object, callback);
+      if (typeof options === 'function' || callback) return render(view, options, callback);
       render(view, options, (err: Error | null, html: string) => {
         if (err) return req.next?.(err);
         const stored = Object.keys(req.session ?? {}).some((k) => k !== 'cookie');
@@ -49,7 +49,7 @@ export function visitorPages(seconds: number): RequestHandler {
         }
         res.send(html);
       });
-    }) as Response['render'];
+    });
     next();
   };
 }
