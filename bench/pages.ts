@@ -61,6 +61,8 @@ interface Run {
 
 async function measure(port: number, url: string, headers: Record<string, string>, seconds = SECONDS): Promise<Run> {
   const result = await autocannon({ url: `http://127.0.0.1:${port}${url}`, connections: CONNECTIONS, duration: seconds, headers });
+  const failed = result.errors + result.timeouts + result.non2xx;
+  if (failed) console.error(`${url}: ${result.errors} socket errors, ${result.timeouts} timeouts, ${result.non2xx} answers not 2xx (${JSON.stringify(result.statusCodeStats)})`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx };
 }
 
@@ -163,7 +165,7 @@ try {
     console.log(`\npages at ${size} songs (${WEB} web processes behind nginx; ${CONNECTIONS} connections × ${SECONDS} s per run)`);
     for (const mode of MODES) {
       // Warm-up: every page once, so the first measured run is not the one that fills caches.
-      for (const p of pages) await measure(stack.port, p.url, headers[mode], 1).catch(() => undefined);
+      for (const p of pages) if (!p.signedInOnly || mode === 'in') await measure(stack.port, p.url, headers[mode], 1).catch(() => undefined);
       for (const p of pages) {
         if (p.signedInOnly && mode !== 'in') continue;
         const page_: Run = { rps: 0, p50: 0, p99: 0, errors: 0 };
