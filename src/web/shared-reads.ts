@@ -19,6 +19,9 @@ export type SharedRead = <T>(key: string, load: () => Promise<T>) => Promise<T>;
 /** Set by a state-changing request; while present, that browser's reads are its own. */
 export const WROTE_COOKIE = 'soundhub.wrote';
 
+/** Whether a Cookie header carries the cookie a state change sets (WROTE_COOKIE). */
+export const wroteRecently = (header: string | undefined) => /(?:^|;\s*)soundhub\.wrote=/.test(header ?? '');
+
 const direct: SharedRead = (_key, load) => load();
 
 /** A process-wide cache of reads, `seconds` long (0: none), and the middleware that gives each request its `req.shared`. */
@@ -84,5 +87,3 @@ export function sharedReads(seconds: number): RequestHandler {
     next();
   };
 }
-
-const wroteRecently = (header: string | undefined) => /(?:^|;\s*)soundhub\.wrote=/.test(header ?? '');

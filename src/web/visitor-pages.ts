@@ -1,6 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import { LRUCache } from 'lru-cache';
-import { WROTE_COOKIE } from './shared-reads.js';
+import { wroteRecently } from './shared-reads.js';
 
 interface Kept {
   html: string;
@@ -18,17 +18,16 @@ const OWN_HEADERS = new Set(['set-cookie', 'x-request-id', 'content-length', 'et
  *
  * A page is kept only when the request had no session cookie, rendering it stored nothing in
  * a session (a form's CSRF token would have) and it is not marked no-store or private, so
- * nothing in it belongs to anyone: no token, no name, no notice. A signed-in musician, anyone with a session and anyone who just
- * changed something (shared-reads.ts) is never served from it.
+ * nothing in it belongs to anyone: no token, no name, no notice. A signed-in musician, anyone
+ * with a session and anyone who just changed something (shared-reads.ts) is never served from it.
  */
 export function visitorPages(seconds: number): RequestHandler {
   if (seconds <= 0) return (_req, _res, next) => next();
   const pages = new LRUCache<string, Kept>({ max: 2000, maxSize: 64 * 1024 * 1024, sizeCalculation: (kept) => kept.html.length * 2 + 512, ttl: seconds * 1000 });
   const sid = /(?:^|;\s*)soundhub\.sid=/;
-  const wrote = new RegExp(`(?:^|;\\s*)${WROTE_COOKIE.replace('.', '\\.')}=`);
   return (req, res, next) => {
     const cookies = req.headers.cookie ?? '';
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.user || sid.test(cookies) || wrote.test(cookies)) return next();
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.user || sid.test(cookies) || wroteRecently(cookies)) return next();
     const key = [req.originalUrl, res.locals.lang, res.locals.theme, req.headers.accept].join('\u0000');
     const kept = pages.get(key);
     if (kept) {
