@@ -21,7 +21,7 @@ import { presentPostPage, presentTrack } from '../posts/view-models.js';
 import { avatarView } from '../pictures/present.js';
 import type { TFunction } from 'i18next';
 import { instrumentName, keyName, tEnglish } from '../posts/names.js';
-import type { SharedRead } from '../web/shared-reads.js';
+import { readAfresh, type SharedRead } from '../web/shared-reads.js';
 
 type Viewer = Express.User | undefined;
 
@@ -43,7 +43,7 @@ export const OTHER_PARTS_PER_PAGE = 30;
 
 /** Everything the post page shows: the song, its parts by instrument, the mixer, the versions, the comments. */
 export async function buildPostPage(db: Db, post: PostSummary, viewer: Viewer, options: PostPageOptions = {}) {
-  const shared = options.shared ?? ((_key, load) => load());
+  const shared = options.shared ?? readAfresh;
   const hidden = options.hiddenCommentAuthorIds ?? [];
   const lng = (options.t as unknown as { lng?: string } | undefined)?.lng ?? 'en';
   const [authorTrack, partsShown, history, instruments, commentRows] = await Promise.all([

@@ -14,7 +14,7 @@ import { audioUploadLimits } from '../web/upload.js';
 import { decodeCursor } from '../web/pagination.js';
 import { tOf } from '../posts/names.js';
 import { buildPostPage } from './page.js';
-import type { SharedRead } from '../web/shared-reads.js';
+import { readAfresh, type SharedRead } from '../web/shared-reads.js';
 
 /**
  * GET /posts/:id, the one page that gathers posts, contributions and mixes. It sits above
@@ -63,7 +63,7 @@ export function postPageWithCommentForm({ db, config }: Deps): ShowPostPage {
 }
 
 /** The page's share tags (the layout's head) and the share box: the link, and the embed code when it may be framed. */
-async function sharing(db: Db, siteUrl: string, post: PostSummary, t: TFunction, shared: SharedRead = (_key, load) => load()) {
+async function sharing(db: Db, siteUrl: string, post: PostSummary, t: TFunction, shared: SharedRead = readAfresh) {
   const track = (id: string) => shared(`track:${id}`, () => findTrackById(db, id));
   const [authorTrack, playTrack] = await Promise.all([track(post.author_track_id), track(post.play_track_id)]);
   if (!authorTrack || !playTrack) throw new Error(`post ${post.id} has lost its tracks`);

@@ -6,7 +6,7 @@ import type { PostSummary } from './queries.js';
 import type { TFunction } from 'i18next';
 import { tEnglish } from './names.js';
 import { presentPostCard } from './view-models.js';
-import type { SharedRead } from '../web/shared-reads.js';
+import { readAfresh, type SharedRead } from '../web/shared-reads.js';
 
 /** How many contributors' faces a card stacks beside its part count. */
 const FACES_ON_A_CARD = 3;
@@ -16,7 +16,7 @@ const FACES_ON_A_CARD = 3;
  * the first few contributors' faces: three queries however many cards. What every viewer sees
  * alike (all but the likes) may be a shared read (src/web/shared-reads.ts).
  */
-export async function postCards(db: Db, rows: PostSummary[], viewer: Express.User | undefined, t: TFunction = tEnglish(), shared: SharedRead = (_key, load) => load()) {
+export async function postCards(db: Db, rows: PostSummary[], viewer: Express.User | undefined, t: TFunction = tEnglish(), shared: SharedRead = readAfresh) {
   const ids = rows.map((p) => p.id);
   const [liked, [lookingFor, contributors]] = await Promise.all([
     likedPostIds(db, viewer?.id, ids),

@@ -22,13 +22,14 @@ export const WROTE_COOKIE = 'soundhub.wrote';
 /** Whether a Cookie header carries the cookie a state change sets (WROTE_COOKIE). */
 export const wroteRecently = (header: string | undefined) => /(?:^|;\s*)soundhub\.wrote=/.test(header ?? '');
 
-const direct: SharedRead = (_key, load) => load();
+/** No sharing: every read goes to PostgreSQL (a state-changing request, a polling JSON, the tests). */
+export const readAfresh: SharedRead = (_key, load) => load();
 
 /** A process-wide cache of reads, `seconds` long (0: none), and the middleware that gives each request its `req.shared`. */
 export function sharedReads(seconds: number): RequestHandler {
   if (seconds <= 0) {
     return (req, _res, next) => {
-      req.shared = direct;
+      req.shared = readAfresh;
       next();
     };
   }
@@ -80,9 +81,9 @@ export function sharedReads(seconds: number): RequestHandler {
   return (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.cookie(WROTE_COOKIE, '1', { maxAge: cookieAge * 1000, httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
-      req.shared = direct;
+      req.shared = readAfresh;
     } else {
-      req.shared = wroteRecently(req.headers.cookie) ? direct : shared;
+      req.shared = wroteRecently(req.headers.cookie) ? readAfresh : shared;
     }
     next();
   };
