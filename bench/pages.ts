@@ -20,10 +20,12 @@
  * Profiling: PAGES_ONLY (page names, comma-separated: `home,search`) measures only those;
  * PAGES_CPU_PROF=<folder> runs the web processes with `--cpu-prof` into that folder and skips
  * the baseline runs, so a profile holds the page alone; `npm run bench:profile <folder>`
- * (bench/profile-summary.ts) prints where the time went.
+ * (bench/profile-summary.ts) prints where the time went. PAGES_SAVE=<folder> writes each page's
+ * HTML there once per mode and prints its size.
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
@@ -49,6 +51,7 @@ const WEB = Number(env.PAGES_WEB_CONCURRENCY ?? 2);
 const MODES = (env.PAGES_MODES ?? 'out,out-nocache,in').split(',') as Mode[];
 const ONLY = env.PAGES_ONLY ? new Set(env.PAGES_ONLY.split(',')) : undefined;
 const CPU_PROF = env.PAGES_CPU_PROF ? path.resolve(env.PAGES_CPU_PROF) : undefined;
+const SAVE = env.PAGES_SAVE ? path.resolve(env.PAGES_SAVE) : undefined;
 const BUCKET = 'soundhub-pages';
 type Mode = 'out' | 'out-nocache' | 'in';
 
@@ -64,6 +67,18 @@ async function measure(port: number, url: string, headers: Record<string, string
   const failed = result.errors + result.timeouts + result.non2xx;
   if (failed) console.error(`${url}: ${result.errors} socket errors, ${result.timeouts} timeouts, ${result.non2xx} answers not 2xx (${JSON.stringify(result.statusCodeStats)})`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx };
+}
+
+/** Each page's HTML as this mode gets it, into `<dir>/<size>-<mode>-<page>.html`, with its size. */
+async function savePages(dir: string, port: number, pages: Array<{ name: string; url: string; signedInOnly?: boolean }>, mode: Mode, headers: Record<string, string>, size: number): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const p of pages) {
+    if (p.signedInOnly && mode !== 'in') continue;
+    const html = await (await fetch(`http://127.0.0.1:${port}${p.url}`, { headers })).text();
+    const file = path.join(dir, `${size}-${mode}-${p.name.replace(/[^a-z0-9]+/gi, '-')}.html`);
+    await writeFile(file, html);
+    console.log(`saved ${file} (${(Buffer.byteLength(html) / 1024).toFixed(0)} KB)`);
+  }
 }
 
 /** The pages, as paths on the seeded site. */
@@ -166,6 +181,7 @@ try {
     for (const mode of MODES) {
       // Warm-up: every page once, so the first measured run is not the one that fills caches.
       for (const p of pages) if (!p.signedInOnly || mode === 'in') await measure(stack.port, p.url, headers[mode], 1).catch(() => undefined);
+      if (SAVE) await savePages(SAVE, stack.port, pages, mode, headers[mode], size);
       for (const p of pages) {
         if (p.signedInOnly && mode !== 'in') continue;
         const page_: Run = { rps: 0, p50: 0, p99: 0, errors: 0 };
